@@ -1,0 +1,217 @@
+package dist
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func unif(r *rand.Rand, lo, hi float64) float64 { return lo + (hi-lo)*r.Float64() }
+
+// logU draws exp(U(lo, hi)): a scale spread over several orders of magnitude.
+func logU(r *rand.Rand, lo, hi float64) float64 { return math.Exp(unif(r, lo, hi)) }
+
+// gradCases draw random points inside the support and the parameter domain,
+// keyed by distribution and parameter names; p is in the order listed.
+var gradCases = []struct {
+	dist   string
+	params []string
+	gen    func(r *rand.Rand) (x float64, p []float64)
+}{
+	{"Normal", []string{"mu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		mu, s := unif(r, -3, 3), logU(r, -2, 2)
+		return mu + s*r.NormFloat64(), []float64{mu, s}
+	}},
+	{"HalfNormal", []string{"sigma"}, func(r *rand.Rand) (float64, []float64) {
+		s := logU(r, -2, 2)
+		return s * (0.01 + math.Abs(r.NormFloat64())), []float64{s}
+	}},
+	{"LogNormal", []string{"mu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		mu, s := unif(r, -2, 2), logU(r, -1.5, 1)
+		return math.Exp(mu + s*r.NormFloat64()), []float64{mu, s}
+	}},
+	{"Exponential", []string{"lam"}, func(r *rand.Rand) (float64, []float64) {
+		l := logU(r, -2, 2)
+		return (0.01 + r.ExpFloat64()) / l, []float64{l}
+	}},
+	{"Gamma", []string{"alpha", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		a, b := logU(r, -1.5, 2.5), logU(r, -2, 2)
+		return logU(r, -2, 1) * a / b, []float64{a, b}
+	}},
+	{"InverseGamma", []string{"alpha", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		a, b := logU(r, -1.5, 2.5), logU(r, -2, 2)
+		return logU(r, -1, 2) * b / (a + 1), []float64{a, b}
+	}},
+	{"Beta", []string{"alpha", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		return unif(r, 0.02, 0.98), []float64{logU(r, -1.5, 2), logU(r, -1.5, 2)}
+	}},
+	{"Uniform", []string{"lower", "upper"}, func(r *rand.Rand) (float64, []float64) {
+		lo := unif(r, -5, 5)
+		hi := lo + logU(r, -2, 2)
+		return lo + (hi-lo)*unif(r, 0.05, 0.95), []float64{lo, hi}
+	}},
+	{"StudentT", []string{"nu", "mu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		nu, mu, s := logU(r, -1, 3.5), unif(r, -3, 3), logU(r, -2, 2)
+		return mu + 3*s*r.NormFloat64(), []float64{nu, mu, s}
+	}},
+	{"HalfStudentT", []string{"nu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		nu, s := logU(r, -1, 3.5), logU(r, -2, 2)
+		return s * logU(r, -3, 2), []float64{nu, s}
+	}},
+	{"Cauchy", []string{"alpha", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		a, b := unif(r, -3, 3), logU(r, -2, 2)
+		return a + 3*b*r.NormFloat64(), []float64{a, b}
+	}},
+	{"HalfCauchy", []string{"beta"}, func(r *rand.Rand) (float64, []float64) {
+		b := logU(r, -2, 2)
+		return b * logU(r, -3, 2), []float64{b}
+	}},
+	{"Laplace", []string{"mu", "b"}, func(r *rand.Rand) (float64, []float64) {
+		mu, b := unif(r, -3, 3), logU(r, -2, 2)
+		d := 2 * b * r.NormFloat64()
+		if math.Abs(d) < 1e-3*b { // keep the kink at x = mu out of the difference
+			d = b
+		}
+		return mu + d, []float64{mu, b}
+	}},
+	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
+	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
+	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(2)), []float64{unif(r, 0.02, 0.98)}
+	}},
+	{"Bernoulli", []string{"logit_p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(2)), []float64{unif(r, -6, 6)}
+	}},
+	{"Binomial", []string{"n", "p"}, func(r *rand.Rand) (float64, []float64) {
+		n := r.IntN(40)
+		return float64(r.IntN(n + 1)), []float64{float64(n), unif(r, 0.02, 0.98)}
+	}},
+	{"Binomial", []string{"n", "logit_p"}, func(r *rand.Rand) (float64, []float64) {
+		n := r.IntN(40)
+		return float64(r.IntN(n + 1)), []float64{float64(n), unif(r, -6, 6)}
+	}},
+	{"Poisson", []string{"mu"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -2, 4)
+		return float64(r.IntN(int(3*mu) + 3)), []float64{mu}
+	}},
+	{"NegativeBinomial", []string{"mu", "alpha"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -1, 3)
+		return float64(r.IntN(int(3*mu) + 3)), []float64{mu, logU(r, -2, 3)}
+	}},
+	{"NegativeBinomial", []string{"n", "p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(30)), []float64{logU(r, -2, 3), unif(r, 0.05, 0.95)}
+	}},
+	{"NegativeBinomial", []string{"mu", "n"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -1, 3)
+		return float64(r.IntN(int(3*mu) + 3)), []float64{mu, logU(r, -2, 3)}
+	}},
+	{"NegativeBinomial", []string{"alpha", "p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(30)), []float64{logU(r, -2, 3), unif(r, 0.05, 0.95)}
+	}},
+	// the Poisson limit (for n, p the difference quotient cancels
+	// catastrophically; TestNegativeBinomialPoissonLimit covers it)
+	{"NegativeBinomial", []string{"mu", "alpha"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -1, 3)
+		return float64(r.IntN(int(3*mu) + 3)), []float64{mu, logU(r, 24, 30)}
+	}},
+}
+
+// variantByParams finds the variant of dist whose Params are exactly names.
+func variantByParams(t *testing.T, dist string, names []string) *Variant {
+	t.Helper()
+	d, err := Lookup(dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := d.Variant(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(v.Params, ",") != strings.Join(names, ",") {
+		t.Fatalf("%s: variant %v, want parameters %v in that order", dist, v.Params, names)
+	}
+	return v
+}
+
+// Analytic gradients against central differences. The step is 1e-6 of the
+// variable's magnitude (at least 1e-7, and within 1e-6 of the distance to
+// the edge of a unit interval), so that both the truncation error
+// h^2 f3/6 (f3 the third derivative) and the rounding error eps |f|/h
+// stay well under the tolerance: 1e-6 relative to max(1, |gradient|).
+func TestGradients(t *testing.T) {
+	const (
+		rel    = 1e-6
+		points = 40
+	)
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range gradCases {
+		v := variantByParams(t, c.dist, c.params)
+		for range points {
+			x, p := c.gen(r)
+			dp := make([]float64, len(p))
+			lp, dx := v.Logp(x, p, dp)
+			if math.IsInf(lp, 0) || math.IsNaN(lp) {
+				t.Fatalf("%s%v at x=%g p=%v: logp %v; the generator left the support", c.dist, c.params, x, p, lp)
+			}
+			f := func(x float64, p []float64) float64 { lp, _ := v.Logp(x, p, nil); return lp }
+			check := func(what string, an, fd float64) {
+				if math.Abs(an-fd) > rel*math.Max(1, math.Abs(an)) {
+					t.Errorf("%s%v at x=%g p=%v: d/d%s analytic %.12g, finite difference %.12g",
+						c.dist, c.params, x, p, what, an, fd)
+				}
+			}
+			if v.Dist.Discrete {
+				if dx != 0 {
+					t.Errorf("%s%v: dx = %v for a discrete distribution, want 0", c.dist, c.params, dx)
+				}
+			} else {
+				h := step(x, v.Support == UnitInterval)
+				check("x", dx, (f(x+h, p)-f(x-h, p))/(2*h))
+			}
+			for i := range p {
+				if v.domains[i] == countParam {
+					if dp[i] != 0 {
+						t.Errorf("%s%v: d/d%s = %v for an integer parameter, want 0", c.dist, c.params, v.Params[i], dp[i])
+					}
+					continue
+				}
+				h := step(p[i], v.domains[i] == probability || v.domains[i] == openUnit)
+				q := append([]float64(nil), p...)
+				q[i] = p[i] + h
+				up := f(x, q)
+				q[i] = p[i] - h
+				down := f(x, q)
+				check(v.Params[i], dp[i], (up-down)/(2*h))
+			}
+		}
+	}
+}
+
+func step(v float64, unit bool) float64 {
+	if unit {
+		return 1e-6 * math.Min(v, 1-v)
+	}
+	return 1e-6 * math.Max(math.Abs(v), 0.1)
+}
+
+// Every element-wise variant has a gradient case.
+func TestGradientCoverage(t *testing.T) {
+	for _, name := range Names() {
+		d, _ := Lookup(name)
+		if d.Vector {
+			continue
+		}
+		for _, v := range d.Variants {
+			found := false
+			for _, c := range gradCases {
+				if c.dist == name && strings.Join(c.params, ",") == strings.Join(v.Params, ",") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no gradient case for %s%v", name, v.Params)
+			}
+		}
+	}
+}

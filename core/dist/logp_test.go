@@ -1,0 +1,284 @@
+package dist
+
+import (
+	"math"
+	"testing"
+)
+
+// variantFor picks the variant named by the keys of params and returns it
+// with the parameter vector in Params order (defaults filled in).
+func variantFor(t *testing.T, name string, params map[string]float64) (*Variant, []float64) {
+	t.Helper()
+	d, err := Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var given []string
+	for k := range params {
+		given = append(given, k)
+	}
+	v, err := d.Variant(given)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := make([]float64, len(v.Params))
+	for i, n := range v.Params {
+		val, ok := params[n]
+		if !ok {
+			val = v.Defaults[n]
+		}
+		p[i] = val
+	}
+	return v, p
+}
+
+// Reference log-densities are scipy.stats 1.17.1 values, produced once with
+// the call in each comment (numpy as np, scipy.special.expit). PyMC's
+// parameterisations map to scipy's as the calls show: rates become
+// scale=1/rate, NegativeBinomial(mu, alpha) is nbinom(alpha, alpha/(mu+alpha)),
+// and HalfStudentT, which scipy lacks, is log 2 plus the t density.
+var logpCases = []struct {
+	dist   string
+	params map[string]float64
+	x      float64
+	want   float64
+}{
+	{"Normal", map[string]float64{"mu": 0.3, "sigma": 1.7}, -1.2, -1.838840140668227},                 // stats.norm.logpdf(-1.2, 0.3, 1.7)
+	{"Normal", map[string]float64{"mu": -2.0, "sigma": 0.25}, -1.9, 0.3873558279152177},               // stats.norm.logpdf(-1.9, -2.0, 0.25)
+	{"Normal", map[string]float64{"mu": 10.0, "sigma": 30.0}, 55.5, -5.470274803755717},               // stats.norm.logpdf(55.5, 10.0, 30.0)
+	{"HalfNormal", map[string]float64{"sigma": 1.3}, 0.4, -0.5354928952187273},                        // stats.halfnorm.logpdf(0.4, scale=1.3)
+	{"HalfNormal", map[string]float64{"sigma": 0.2}, 0.9, -8.741353440210627},                         // stats.halfnorm.logpdf(0.9, scale=0.2)
+	{"HalfNormal", map[string]float64{"sigma": 7.0}, 12.0, -3.6410892568020814},                       // stats.halfnorm.logpdf(12.0, scale=7.0)
+	{"Exponential", map[string]float64{"lam": 0.5}, 3.2, -2.2931471805599455},                         // stats.expon.logpdf(3.2, scale=1/0.5)
+	{"Exponential", map[string]float64{"lam": 4.0}, 0.05, 1.1862943611198906},                         // stats.expon.logpdf(0.05, scale=1/4.0)
+	{"Exponential", map[string]float64{"lam": 1.0}, 0.0, -0.0},                                        // stats.expon.logpdf(0.0, scale=1/1.0)
+	{"Gamma", map[string]float64{"alpha": 2.5, "beta": 1.5}, 0.8, -0.8057354271738228},                // stats.gamma.logpdf(0.8, 2.5, scale=1/1.5)
+	{"Gamma", map[string]float64{"alpha": 0.4, "beta": 3.0}, 0.02, 1.9299809010223479},                // stats.gamma.logpdf(0.02, 0.4, scale=1/3.0)
+	{"Gamma", map[string]float64{"alpha": 30.0, "beta": 0.5}, 70.0, -3.8450923645349473},              // stats.gamma.logpdf(70.0, 30.0, scale=1/0.5)
+	{"InverseGamma", map[string]float64{"alpha": 3.0, "beta": 2.0}, 0.7, -0.04414872026803651},        // stats.invgamma.logpdf(0.7, 3.0, scale=2.0)
+	{"InverseGamma", map[string]float64{"alpha": 0.8, "beta": 0.5}, 4.2, -3.4087771874161934},         // stats.invgamma.logpdf(4.2, 0.8, scale=0.5)
+	{"InverseGamma", map[string]float64{"alpha": 12.0, "beta": 30.0}, 2.5, -0.5997187802920343},       // stats.invgamma.logpdf(2.5, 12.0, scale=30.0)
+	{"Beta", map[string]float64{"alpha": 2.0, "beta": 3.0}, 0.35, 0.5735186931044141},                 // stats.beta.logpdf(0.35, 2.0, 3.0)
+	{"Beta", map[string]float64{"alpha": 0.5, "beta": 0.7}, 0.02, 1.0434660354496463},                 // stats.beta.logpdf(0.02, 0.5, 0.7)
+	{"Beta", map[string]float64{"alpha": 15.0, "beta": 4.0}, 0.9, 1.0296620578746118},                 // stats.beta.logpdf(0.9, 15.0, 4.0)
+	{"Uniform", map[string]float64{"lower": 0.0, "upper": 1.0}, 0.3, 0.0},                             // stats.uniform.logpdf(0.3, loc=0.0, scale=1.0-0.0)
+	{"Uniform", map[string]float64{"lower": -3.0, "upper": 5.5}, 2.0, -2.1400661634962708},            // stats.uniform.logpdf(2.0, loc=-3.0, scale=5.5--3.0)
+	{"Uniform", map[string]float64{"lower": 0.001, "upper": 0.002}, 0.0015, 6.907755278982137},        // stats.uniform.logpdf(0.0015, loc=0.001, scale=0.002-0.001)
+	{"StudentT", map[string]float64{"nu": 3.0, "mu": 0.5, "sigma": 2.0}, -1.5, -2.269400175087017},    // stats.t.logpdf(-1.5, 3.0, 0.5, 2.0)
+	{"StudentT", map[string]float64{"nu": 0.7, "mu": 0.0, "sigma": 1.0}, 8.0, -5.069484305252198},     // stats.t.logpdf(8.0, 0.7, 0.0, 1.0)
+	{"StudentT", map[string]float64{"nu": 40.0, "mu": -3.0, "sigma": 0.3}, -2.6, -0.6126598730890749}, // stats.t.logpdf(-2.6, 40.0, -3.0, 0.3)
+	{"HalfStudentT", map[string]float64{"nu": 3.0, "sigma": 2.0}, 1.5, -1.3445893634768282},           // np.log(2) + stats.t.logpdf(1.5, 3.0, 0, 2.0)
+	{"HalfStudentT", map[string]float64{"nu": 1.5, "sigma": 0.4}, 3.0, -4.030535174014964},            // np.log(2) + stats.t.logpdf(3.0, 1.5, 0, 0.4)
+	{"HalfStudentT", map[string]float64{"nu": 25.0, "sigma": 5.0}, 0.1, -1.8454346018435368},          // np.log(2) + stats.t.logpdf(0.1, 25.0, 0, 5.0)
+	{"Cauchy", map[string]float64{"alpha": 0.5, "beta": 2.0}, -3.0, -3.2396756140652014},              // stats.cauchy.logpdf(-3.0, 0.5, 2.0)
+	{"Cauchy", map[string]float64{"alpha": -1.0, "beta": 0.1}, -1.05, 0.9347116558304351},             // stats.cauchy.logpdf(-1.05, -1.0, 0.1)
+	{"Cauchy", map[string]float64{"alpha": 10.0, "beta": 3.0}, 100.0, -9.046847432125848},             // stats.cauchy.logpdf(100.0, 10.0, 3.0)
+	{"HalfCauchy", map[string]float64{"beta": 2.0}, 0.5, -1.205354507665835},                          // stats.halfcauchy.logpdf(0.5, scale=2.0)
+	{"HalfCauchy", map[string]float64{"beta": 0.1}, 3.0, -4.952502869903746},                          // stats.halfcauchy.logpdf(3.0, scale=0.1)
+	{"HalfCauchy", map[string]float64{"beta": 25.0}, 40.0, -4.940219075021595},                        // stats.halfcauchy.logpdf(40.0, scale=25.0)
+	{"LogNormal", map[string]float64{"mu": 0.0, "sigma": 1.0}, 1.5, -1.4066046182594198},              // stats.lognorm.logpdf(1.5, 1.0, scale=np.exp(0.0))
+	{"LogNormal", map[string]float64{"mu": 1.2, "sigma": 0.3}, 4.0, -1.294068917693451},               // stats.lognorm.logpdf(4.0, 0.3, scale=np.exp(1.2))
+	{"LogNormal", map[string]float64{"mu": -2.0, "sigma": 2.0}, 0.01, 2.1447205099783204},             // stats.lognorm.logpdf(0.01, 2.0, scale=np.exp(-2.0))
+	{"Laplace", map[string]float64{"mu": 0.5, "b": 2.0}, -1.0, -2.136294361119891},                    // stats.laplace.logpdf(-1.0, 0.5, 2.0)
+	{"Laplace", map[string]float64{"mu": -3.0, "b": 0.2}, -2.9, 0.41629073187415466},                  // stats.laplace.logpdf(-2.9, -3.0, 0.2)
+	{"Laplace", map[string]float64{"mu": 10.0, "b": 5.0}, 30.0, -6.302585092994046},                   // stats.laplace.logpdf(30.0, 10.0, 5.0)
+	{"Bernoulli", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361},                             // stats.bernoulli.logpmf(1, 0.3)
+	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245},                            // stats.bernoulli.logpmf(0, 0.3)
+	{"Bernoulli", map[string]float64{"p": 0.999}, 0.0, -6.907755278982136},                            // stats.bernoulli.logpmf(0, 0.999)
+	{"Bernoulli", map[string]float64{"logit_p": 0.7}, 1.0, -0.40318604888545784},                      // stats.bernoulli.logpmf(1, expit(0.7))
+	{"Bernoulli", map[string]float64{"logit_p": -2.3}, 0.0, -0.09554546459796297},                     // stats.bernoulli.logpmf(0, expit(-2.3))
+	{"Bernoulli", map[string]float64{"logit_p": 3.1}, 0.0, -3.1440639679385733},                       // stats.bernoulli.logpmf(0, expit(3.1))
+	{"Binomial", map[string]float64{"n": 10.0, "p": 0.3}, 4.0, -1.6088333502186698},                   // stats.binom.logpmf(4, 10, 0.3)
+	{"Binomial", map[string]float64{"n": 50.0, "p": 0.9}, 50.0, -5.268025782891314},                   // stats.binom.logpmf(50, 50, 0.9)
+	{"Binomial", map[string]float64{"n": 7.0, "p": 0.05}, 0.0, -0.35905306071285376},                  // stats.binom.logpmf(0, 7, 0.05)
+	{"Binomial", map[string]float64{"n": 10.0, "logit_p": 0.4}, 3.0, -3.142660781217479},              // stats.binom.logpmf(3, 10, expit(0.4))
+	{"Binomial", map[string]float64{"n": 50.0, "logit_p": -1.5}, 8.0, -1.969381249854898},             // stats.binom.logpmf(8, 50, expit(-1.5))
+	{"Binomial", map[string]float64{"n": 3.0, "logit_p": 2.0}, 3.0, -0.3807840331289179},              // stats.binom.logpmf(3, 3, expit(2.0))
+	{"Poisson", map[string]float64{"mu": 3.5}, 2.0, -1.6876212435692093},                              // stats.poisson.logpmf(2, 3.5)
+	{"Poisson", map[string]float64{"mu": 0.2}, 0.0, -0.2},                                             // stats.poisson.logpmf(0, 0.2)
+	{"Poisson", map[string]float64{"mu": 50.0}, 61.0, -4.1056439567280165},                            // stats.poisson.logpmf(61, 50.0)
+	{"NegativeBinomial", map[string]float64{"mu": 4.0, "alpha": 2.0}, 3.0, -2.0273255405408217},       // stats.nbinom.logpmf(3, 2.0, 2.0/(4.0+2.0))
+	{"NegativeBinomial", map[string]float64{"mu": 0.5, "alpha": 0.3}, 0.0, -0.2942487759035179},       // stats.nbinom.logpmf(0, 0.3, 0.3/(0.5+0.3))
+	{"NegativeBinomial", map[string]float64{"mu": 20.0, "alpha": 50.0}, 35.0, -6.0482851841602},       // stats.nbinom.logpmf(35, 50.0, 50.0/(20.0+50.0))
+	{"NegativeBinomial", map[string]float64{"n": 3.0, "p": 0.4}, 5.0, -2.258477876728995},             // stats.nbinom.logpmf(5, 3.0, 0.4)
+	{"NegativeBinomial", map[string]float64{"n": 0.8, "p": 0.9}, 0.0, -0.08428841252626103},           // stats.nbinom.logpmf(0, 0.8, 0.9)
+	{"NegativeBinomial", map[string]float64{"n": 12.0, "p": 0.2}, 40.0, -3.6523519779114952},          // stats.nbinom.logpmf(40, 12.0, 0.2)
+	{"NegativeBinomial", map[string]float64{"mu": 4.0, "n": 2.0}, 3.0, -2.0273255405408217},           // stats.nbinom.logpmf(3, 2.0, 2.0/(4.0+2.0))
+	{"NegativeBinomial", map[string]float64{"alpha": 3.0, "p": 0.4}, 5.0, -2.258477876728995},         // stats.nbinom.logpmf(5, 3.0, 0.4)
+}
+
+func TestLogpReference(t *testing.T) {
+	const tol = 1e-12 // relative
+	for _, c := range logpCases {
+		v, p := variantFor(t, c.dist, c.params)
+		got, _ := v.Logp(c.x, p, nil)
+		if math.Abs(got-c.want) > tol*math.Abs(c.want) {
+			t.Errorf("%s%v at %g: logp %.17g, want %.17g (rel err %.2g)",
+				c.dist, c.params, c.x, got, c.want, math.Abs(got-c.want)/math.Abs(c.want))
+		}
+		dp := make([]float64, len(p))
+		got2, _ := v.Logp(c.x, p, dp)
+		if got2 != got {
+			t.Errorf("%s%v at %g: logp with gradient %.17g differs from %.17g", c.dist, c.params, c.x, got2, got)
+		}
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	// Every element-wise variant has reference values.
+	for _, name := range Names() {
+		d, _ := Lookup(name)
+		if d.Vector || name == "Flat" || name == "HalfFlat" {
+			continue
+		}
+		for _, v := range d.Variants {
+			found := false
+			for _, c := range logpCases {
+				if c.dist == name && len(c.params) == len(v.Params) && v.accepts(keys(c.params)) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no reference values for %s%v", name, v.Params)
+			}
+		}
+	}
+}
+
+func keys(m map[string]float64) []string {
+	var k []string
+	for n := range m {
+		k = append(k, n)
+	}
+	return k
+}
+
+// Exact values on edges and outside the support or parameter domain,
+// following PyMC's definitions.
+func TestLogpEdges(t *testing.T) {
+	inf := math.Inf(1)
+	cases := []struct {
+		dist   string
+		params map[string]float64
+		x      float64
+		want   float64
+	}{
+		{"Flat", nil, -1e300, 0},
+		{"HalfFlat", nil, 0, 0}, // PyMC's HalfFlat includes 0
+		{"HalfFlat", nil, 3, 0},
+		{"HalfFlat", nil, -1e-300, -inf},
+		{"HalfNormal", map[string]float64{"sigma": 2}, -1e-12, -inf},
+		{"HalfNormal", map[string]float64{"sigma": 2}, 0, lnSqrt2OverPi - math.Log(2)},
+		{"HalfCauchy", map[string]float64{"beta": 2}, -0.1, -inf},
+		{"HalfStudentT", map[string]float64{"nu": 3}, -0.1, -inf},
+		{"Exponential", map[string]float64{"lam": 2}, -0.1, -inf},
+		{"LogNormal", nil, 0, -inf},
+		{"InverseGamma", map[string]float64{"alpha": 2, "beta": 1}, 0, -inf},
+		{"Gamma", map[string]float64{"alpha": 1, "beta": 2}, 0, math.Log(2)}, // logpow(0, 0) = 0
+		{"Gamma", map[string]float64{"alpha": 2, "beta": 2}, 0, -inf},
+		{"Gamma", map[string]float64{"alpha": 0.5, "beta": 2}, 0, -inf}, // PyMC's logpow, not +Inf
+		{"Gamma", map[string]float64{"alpha": 2, "beta": 2}, -1, -inf},
+		{"Beta", map[string]float64{"alpha": 1, "beta": 3}, 0, math.Log(3)},
+		{"Beta", map[string]float64{"alpha": 2, "beta": 3}, 1, -inf},
+		{"Beta", map[string]float64{"alpha": 2, "beta": 3}, 1.1, -inf},
+		{"Uniform", map[string]float64{"lower": 1, "upper": 3}, 1, -math.Log(2)}, // closed interval
+		{"Uniform", map[string]float64{"lower": 1, "upper": 3}, 3.01, -inf},
+		{"Uniform", map[string]float64{"lower": 3, "upper": 1}, 2, -inf},
+		{"Laplace", map[string]float64{"mu": 1, "b": 0.5}, 1, 0},
+		// invalid parameters
+		{"Normal", map[string]float64{"sigma": 0}, 1, -inf},
+		{"Normal", map[string]float64{"sigma": -1}, 1, -inf},
+		{"Normal", map[string]float64{"sigma": math.NaN()}, 1, -inf},
+		{"Normal", map[string]float64{"mu": math.NaN()}, 1, -inf},
+		{"Gamma", map[string]float64{"alpha": -1, "beta": 1}, 1, -inf},
+		{"Beta", map[string]float64{"alpha": 1, "beta": 0}, 0.5, -inf},
+		{"StudentT", map[string]float64{"nu": 0}, 0.5, -inf},
+		{"Cauchy", map[string]float64{"alpha": 0, "beta": -2}, 0.5, -inf},
+		{"Bernoulli", map[string]float64{"p": 1.5}, 1, -inf},
+		{"Poisson", map[string]float64{"mu": -1}, 1, -inf},
+		{"NegativeBinomial", map[string]float64{"mu": 0, "alpha": 1}, 0, -inf},
+		{"NegativeBinomial", map[string]float64{"n": 2, "p": 1}, 0, -inf},
+		{"Binomial", map[string]float64{"n": -1, "p": 0.5}, 0, -inf},
+		// discrete edges and values outside the support
+		{"Bernoulli", map[string]float64{"p": 1}, 1, 0},
+		{"Bernoulli", map[string]float64{"p": 0}, 0, 0},
+		{"Bernoulli", map[string]float64{"p": 0}, 1, -inf},
+		{"Bernoulli", map[string]float64{"p": 0.5}, 0.5, -inf},
+		{"Bernoulli", map[string]float64{"p": 0.5}, 2, -inf},
+		{"Bernoulli", map[string]float64{"logit_p": 800}, 1, 0},
+		{"Bernoulli", map[string]float64{"logit_p": 800}, 0, -800},
+		{"Bernoulli", map[string]float64{"logit_p": -800}, 1, -800},
+		{"Binomial", map[string]float64{"n": 5, "p": 1}, 5, 0},
+		{"Binomial", map[string]float64{"n": 5, "p": 0}, 0, 0},
+		{"Binomial", map[string]float64{"n": 5, "p": 0}, 1, -inf},
+		{"Binomial", map[string]float64{"n": 5, "p": 0.5}, 6, -inf},
+		{"Binomial", map[string]float64{"n": 5, "p": 0.5}, 2.5, -inf},
+		{"Binomial", map[string]float64{"n": 5, "logit_p": 1000}, 5, 0},
+		{"Binomial", map[string]float64{"n": 5, "logit_p": -1000}, 2, -inf},
+		{"Binomial", map[string]float64{"n": 0, "logit_p": 3}, 0, 0},
+		{"Poisson", map[string]float64{"mu": 0}, 0, 0},
+		{"Poisson", map[string]float64{"mu": 0}, 2, -inf},
+		{"Poisson", map[string]float64{"mu": 2}, -1, -inf},
+		{"Poisson", map[string]float64{"mu": 2}, 1.5, -inf},
+		{"NegativeBinomial", map[string]float64{"mu": 2, "alpha": 1}, -1, -inf},
+	}
+	for _, c := range cases {
+		v, p := variantFor(t, c.dist, c.params)
+		dp := make([]float64, len(p))
+		for i := range dp {
+			dp[i] = 7 // must be overwritten
+		}
+		got, dx := v.Logp(c.x, p, dp)
+		if got != c.want && math.Abs(got-c.want) > 1e-14*math.Abs(c.want) {
+			t.Errorf("%s%v at %g: logp %v, want %v", c.dist, c.params, c.x, got, c.want)
+		}
+		if math.IsInf(got, -1) {
+			if dx != 0 {
+				t.Errorf("%s%v at %g: dx %v at -Inf, want 0", c.dist, c.params, c.x, dx)
+			}
+			for i, d := range dp {
+				if d != 0 {
+					t.Errorf("%s%v at %g: d/d%s %v at -Inf, want 0", c.dist, c.params, c.x, v.Params[i], d)
+				}
+			}
+		}
+	}
+}
+
+// Past alpha = 1e10 PyMC evaluates NegativeBinomial as Poisson(mu).
+func TestNegativeBinomialPoissonLimit(t *testing.T) {
+	v, p := variantFor(t, "NegativeBinomial", map[string]float64{"mu": 3, "alpha": 2e10})
+	pv, pp := variantFor(t, "Poisson", map[string]float64{"mu": 3})
+	got, _ := v.Logp(4, p, nil)
+	want, _ := pv.Logp(4, pp, nil)
+	if got != want {
+		t.Errorf("NegativeBinomial(3, 2e10) at 4: %v, want Poisson's %v", got, want)
+	}
+	v, p = variantFor(t, "NegativeBinomial", map[string]float64{"n": 2e10, "p": 2e10 / (2e10 + 3)})
+	got, _ = v.Logp(4, p, nil)
+	// 1-p carries a relative rounding error near 1e-6 here, and so does mu.
+	if math.Abs(got-want) > 1e-6*math.Abs(want) {
+		t.Errorf("NegativeBinomial(n=2e10) at 4: %v, want about %v", got, want)
+	}
+	// Gradients in the limit follow mu = n(1-p)/p through Poisson's: check
+	// them against a difference quotient of Poisson's log-density in mu.
+	n, q := p[0], p[1]
+	mu := n * (1 - q) / q
+	dp := make([]float64, 2)
+	v.Logp(4, p, dp)
+	h := 1e-6 * mu
+	up, _ := pv.Logp(4, []float64{mu + h}, nil)
+	down, _ := pv.Logp(4, []float64{mu - h}, nil)
+	dmu := (up - down) / (2 * h)
+	for i, want := range []float64{dmu * (1 - q) / q, -dmu * n / (q * q)} {
+		if math.Abs(dp[i]-want) > 1e-6*math.Abs(want) {
+			t.Errorf("NegativeBinomial(n=2e10) d/d%s = %v, want %v", v.Params[i], dp[i], want)
+		}
+	}
+	// Below the switch, the exact formula is already close to the limit.
+	v, p = variantFor(t, "NegativeBinomial", map[string]float64{"mu": 3, "alpha": 1e8})
+	got, _ = v.Logp(4, p, nil)
+	if math.Abs(got-want) > 1e-6 {
+		t.Errorf("NegativeBinomial(3, 1e8) at 4: %v, want about %v", got, want)
+	}
+}

@@ -1,0 +1,104 @@
+package dist
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Poisson(mu): x log mu - log x! - mu, and exactly 0 at mu = x = 0.
+func poissonLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+	mu := p[0]
+	if !(mu >= 0) || !isCount(x) {
+		return negInf, 0
+	}
+	lp := logpow(mu, x) - lgamma(x+1) - mu
+	if need != 0 {
+		d := -1.0
+		if x > 0 {
+			d += x / mu
+		}
+		dp[0] = d
+	}
+	return lp, 0
+}
+
+// NegativeBinomial(mu, alpha): the gamma-Poisson mixture with mean mu,
+//
+//	lgamma(x+alpha) - lgamma(x+1) - lgamma(alpha)
+//	  + x log(mu/(mu+alpha)) + alpha log(alpha/(mu+alpha)),
+//
+// switching to Poisson(mu) past nbPoissonAlpha as PyMC does.
+func negBinomialLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+	mu, alpha := p[0], p[1]
+	if !(mu > 0) || !(alpha > 0) || !isCount(x) {
+		return negInf, 0
+	}
+	if alpha > nbPoissonAlpha {
+		lp, _ := poissonLogp(x, p[:1], dp, need)
+		if need != 0 {
+			dp[1] = 0
+		}
+		return lp, 0
+	}
+	s := mu + alpha
+	lr := -math.Log1p(mu / alpha) // log(alpha/(mu+alpha))
+	lp := lgamma(x+alpha) - lgamma(x+1) - lgamma(alpha) + alpha*lr
+	if x > 0 {
+		lp += x * (math.Log(mu) - math.Log(s))
+	}
+	if need != 0 {
+		dp[0] = x/mu - (x+alpha)/s
+		if need&2 != 0 {
+			dp[1] = digamma(x+alpha) - digamma(alpha) + lr + (mu-x)/s
+		}
+	}
+	return lp, 0
+}
+
+// NegativeBinomial(n, p): failures before the n-th success,
+//
+//	lgamma(x+n) - lgamma(x+1) - lgamma(n) + x log(1-p) + n log p,
+//
+// which is (mu, alpha) = (n(1-p)/p, n); PyMC requires mu > 0, so p < 1.
+func negBinomialNPLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+	n, q := p[0], p[1]
+	if !(n > 0) || !(q > 0 && q < 1) || !isCount(x) {
+		return negInf, 0
+	}
+	if n > nbPoissonAlpha {
+		mu := n * (1 - q) / q
+		lp := x*math.Log(mu) - lgamma(x+1) - mu
+		if need != 0 {
+			g := x/mu - 1
+			dp[0] = g * (1 - q) / q
+			dp[1] = -g * n / (q * q)
+		}
+		return lp, 0
+	}
+	lq := math.Log(q)
+	lp := lgamma(x+n) - lgamma(x+1) - lgamma(n) + n*lq
+	if x > 0 {
+		lp += x * math.Log1p(-q)
+	}
+	if need != 0 {
+		if need&1 != 0 {
+			dp[0] = digamma(x+n) - digamma(n) + lq
+		}
+		dp[1] = n/q - x/(1-q)
+	}
+	return lp, 0
+}
+
+func poissonRandom(mu float64, r *rand.Rand) float64 {
+	if mu == 0 {
+		return 0
+	}
+	return distuv.Poisson{Lambda: mu, Src: r}.Rand()
+}
+
+// negBinomialRandom draws the gamma-Poisson mixture with mean mu and shape alpha.
+func negBinomialRandom(mu, alpha float64, r *rand.Rand) float64 {
+	return poissonRandom(gammaRandom(alpha, r)*mu/alpha, r)
+}

@@ -1,0 +1,161 @@
+package expr
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/exmc/exmc/core/shape"
+)
+
+func TestInferShapeErrors(t *testing.T) {
+	cases := []struct {
+		op    string
+		attrs Attrs
+		args  [][]int
+		want  string // the whole message when exact, else a fragment
+		exact bool
+	}{
+		{"foo", Attrs{}, nil, `unknown op "foo"`, true},
+		{"matmul", Attrs{}, [][]int{{3, 4}, {5}}, "matmul: shapes (3, 4) and (5,) do not align", true},
+		{"matmul", Attrs{}, [][]int{{4}, {3, 2}}, "matmul: shapes (4,) and (3, 2) do not align", true},
+		{"matmul", Attrs{}, [][]int{{2, 3}, {2, 3}}, "do not align", false},
+		{"matmul", Attrs{}, [][]int{{}, {3}}, "scalar", false},
+		{"matmul", Attrs{}, [][]int{{2, 2, 2}, {2}}, "rank", false},
+		{"add", Attrs{}, [][]int{{2}, {3}}, "add: shapes (2,) and (3,) cannot be broadcast together", true},
+		{"mul", Attrs{}, [][]int{{2}, {3, 4}}, "mul: shapes (2,) and (3, 4) cannot be broadcast together", true},
+		{"exp", Attrs{}, [][]int{{2}, {2}}, "exp takes 1 argument, got 2", true},
+		{"add", Attrs{}, [][]int{{2}}, "add takes 2 arguments, got 1", true},
+		{"stack", Attrs{}, nil, "stack takes at least 1 argument, got 0", true},
+		{"exp", ax(0), [][]int{{2}}, `exp does not take the attribute "axis"`, true},
+		{"sum", Attrs{Perm: []int{0}}, [][]int{{2}}, `"perm"`, false},
+		{"slice", Attrs{Shape: []int{2}}, [][]int{{2}}, `"shape"`, false},
+		{"add", Attrs{}, [][]int{{-1}, {2}}, "invalid shape", false},
+		{"sum", ax(2), [][]int{{2, 3}}, "sum: axis 2 is out of bounds for an array of rank 2", true},
+		{"mean", ax(-3), [][]int{{2, 3}}, "out of bounds", false},
+		{"sum", ax(0), [][]int{{}}, "out of bounds", false},
+		{"cumsum", Attrs{}, [][]int{{}}, "scalar", false},
+		{"cumsum", ax(1), [][]int{{3}}, "out of bounds", false},
+		{"gather", Attrs{}, [][]int{{}, {2}}, "scalar", false},
+		{"gather", ax(1), [][]int{{3}, {2}}, "out of bounds", false},
+		{"slice", Attrs{Step: ip(0)}, [][]int{{3}}, "step cannot be zero", false},
+		{"slice", Attrs{}, [][]int{{}}, "scalar", false},
+		{"slice", ax(-2), [][]int{{3}}, "out of bounds", false},
+		{"stack", Attrs{}, [][]int{{2}, {3}}, "same shape", false},
+		{"stack", ax(2), [][]int{{2}, {2}}, "out of bounds", false},
+		{"concatenate", Attrs{}, [][]int{{}, {}}, "scalars", false},
+		{"concatenate", ax(1), [][]int{{2, 1}, {3, 1}}, "differ", false},
+		{"concatenate", Attrs{}, [][]int{{2, 1}, {3}}, "differ", false},
+		{"reshape", Attrs{Shape: []int{4}}, [][]int{{2, 3}}, "cannot reshape an array of shape (2, 3) into shape (4,)", false},
+		{"reshape", Attrs{Shape: []int{-1, -1}}, [][]int{{4}}, "only one", false},
+		{"reshape", Attrs{Shape: []int{4, -1}}, [][]int{{6}}, "cannot reshape", false},
+		{"reshape", Attrs{Shape: []int{0, -1}}, [][]int{{0}}, "cannot reshape", false},
+		{"reshape", Attrs{Shape: []int{-2, 3}}, [][]int{{6}}, "invalid dimension", false},
+		{"reshape", Attrs{}, [][]int{{2}}, "into shape ()", false},
+		{"transpose", Attrs{Perm: []int{0}}, [][]int{{2, 3}}, "rank", false},
+		{"transpose", Attrs{Perm: []int{1, 1}}, [][]int{{2, 3}}, "repeats", false},
+		{"transpose", Attrs{Perm: []int{0, 2}}, [][]int{{2, 3}}, "out of bounds", false},
+	}
+	for _, c := range cases {
+		_, err := InferShape(c.op, c.attrs, c.args)
+		switch {
+		case err == nil:
+			t.Errorf("InferShape(%s, %v) accepted bad input", c.op, c.args)
+		case c.exact && err.Error() != c.want:
+			t.Errorf("InferShape(%s, %v): %q, want %q", c.op, c.args, err, c.want)
+		case !c.exact && !strings.Contains(err.Error(), c.want):
+			t.Errorf("InferShape(%s, %v): %q, want it to mention %q", c.op, c.args, err, c.want)
+		}
+	}
+}
+
+func TestInferShapeResults(t *testing.T) {
+	cases := []struct {
+		op    string
+		attrs Attrs
+		args  [][]int
+		want  []int
+	}{
+		{"add", Attrs{}, [][]int{{4, 1, 5}, {3, 1}}, []int{4, 3, 5}},
+		{"gather", ax(1), [][]int{{2, 7, 3}, {4, 5}}, []int{2, 4, 5, 3}},
+		{"gather", Attrs{}, [][]int{{7}, {}}, []int{}},
+		{"slice", Attrs{Start: ip(-3), Step: ip(2)}, [][]int{{10, 2}}, []int{2, 2}},
+		{"sum", ax(-1), [][]int{{2, 3}}, []int{2}},
+		{"stack", ax(-1), [][]int{{2, 3}, {2, 3}}, []int{2, 3, 2}},
+		{"concatenate", ax(-1), [][]int{{2, 3}, {2, 1}}, []int{2, 4}},
+		{"reshape", Attrs{Shape: []int{2, -1, 2}}, [][]int{{12}}, []int{2, 3, 2}},
+		{"reshape", Attrs{Shape: []int{0, 3}}, [][]int{{0}}, []int{0, 3}},
+		{"transpose", Attrs{}, [][]int{{2, 3, 4}}, []int{4, 3, 2}},
+		{"matmul", Attrs{}, [][]int{{5}, {5, 2}}, []int{2}},
+	}
+	for _, c := range cases {
+		got, err := InferShape(c.op, c.attrs, c.args)
+		if err != nil || !shape.Equal(got, c.want) {
+			t.Errorf("InferShape(%s, %v) = %v, %v; want %v", c.op, c.args, got, err, c.want)
+		}
+	}
+}
+
+// Errors that depend on values or on how the program is built surface in Apply.
+func TestApplyErrors(t *testing.T) {
+	var p Program
+	a := p.Input([]int{3})
+	idxIn := p.Input([]int{2})
+	for _, c := range []struct {
+		name string
+		idx  []float64
+		want string
+	}{
+		{"out of range", []float64{0, 3}, "gather: index 3 is out of bounds for axis 0 with size 3"},
+		{"too negative", []float64{-4, 0}, "out of bounds"},
+		{"fractional", []float64{0.5, 1}, "not an integer"},
+	} {
+		idx := p.Const([]int{2}, c.idx)
+		if _, err := Apply(&p, "gather", Attrs{}, a, idx); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
+		}
+	}
+	if _, err := Apply(&p, "gather", Attrs{}, a, idxIn); err == nil || !strings.Contains(err.Error(), "constant") {
+		t.Errorf("gather with an input index: %v", err)
+	}
+	if _, err := Apply(&p, "add", Attrs{}, a, Slot(99)); err == nil {
+		t.Error("Apply accepted a slot that does not exist")
+	}
+	p.Freeze()
+	if _, err := Apply(&p, "exp", Attrs{}, a); err == nil {
+		t.Error("Apply on a frozen program succeeded")
+	}
+}
+
+func TestEvalErrors(t *testing.T) {
+	if _, _, err := Eval("add", Attrs{}, [][]float64{{1}}, [][]int{{1}, {1}}); err == nil {
+		t.Error("Eval accepted more shapes than arguments")
+	}
+	if _, _, err := Eval("exp", Attrs{}, [][]float64{{1, 2}}, [][]int{{3}}); err == nil {
+		t.Error("Eval accepted values that do not fill the shape")
+	}
+	if _, _, err := Eval("exp", Attrs{}, [][]float64{{1}}, [][]int{{-1, -1}}); err == nil {
+		t.Error("Eval accepted a negative shape")
+	}
+	if _, _, err := Eval("nope", Attrs{}, nil, nil); err == nil {
+		t.Error("Eval accepted an unknown op")
+	}
+}
+
+func TestOpNames(t *testing.T) {
+	names := OpNames()
+	for _, want := range []string{"add", "sub", "mul", "div", "pow", "maximum", "minimum", "neg", "exp", "log",
+		"log1p", "expm1", "sqrt", "square", "abs", "sigmoid", "softplus", "logit", "tanh", "erf", "matmul",
+		"gather", "slice", "sum", "mean", "cumsum", "stack", "concatenate", "reshape", "transpose"} {
+		if !IsOp(want) {
+			t.Errorf("IsOp(%q) is false", want)
+		}
+	}
+	if IsOp("foo") || IsOp("") {
+		t.Error("IsOp accepts unknown names")
+	}
+	for i := 1; i < len(names); i++ {
+		if names[i-1] >= names[i] {
+			t.Fatalf("OpNames not sorted: %v", names)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package expr
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/exmc/exmc/core/shape"
+)
+
+func matmulShape(_ Attrs, args [][]int) ([]int, error) {
+	a, b := args[0], args[1]
+	for _, s := range args {
+		if len(s) == 0 {
+			return nil, fmt.Errorf("scalar operands are not allowed (use mul)")
+		}
+		if len(s) > 2 {
+			return nil, fmt.Errorf("operands of rank above 2 are not supported, got %s", shape.String(s))
+		}
+	}
+	ka := a[len(a)-1]
+	kb := b[0]
+	if ka != kb {
+		return nil, fmt.Errorf("shapes %s and %s do not align", shape.String(a), shape.String(b))
+	}
+	out := append(clone(a[:len(a)-1]), b[1:]...)
+	return out, nil
+}
+
+// matmul is A·B for the four products a model writes: matrix-matrix,
+// matrix-vector, vector-matrix and the dot product. The vectors are laid out
+// exactly as BLAS wants them, so the work is handed straight to blas64.
+type matmul struct {
+	m, k, n      int  // A is m×k, B is k×n; m or n is 1 for a vector side
+	aVec, bVec   bool // which side was written as a vector
+	empty, noDim bool // the result has no element / the summed dimension has none
+}
+
+func buildMatmul(_ *Program, _ Attrs, _ []Slot, shapes [][]int, out []int) (Kernel, error) {
+	a, b := shapes[0], shapes[1]
+	k := &matmul{m: 1, n: 1, aVec: len(a) == 1, bVec: len(b) == 1}
+	k.k = b[0]
+	if !k.aVec {
+		k.m = a[0]
+	}
+	if !k.bVec {
+		k.n = b[1]
+	}
+	k.empty = shape.Size(out) == 0
+	k.noDim = k.k == 0
+	return k, nil
+}
+
+func general(rows, cols int, data []float64) blas64.General {
+	return blas64.General{Rows: rows, Cols: cols, Data: data, Stride: cols}
+}
+
+func vector(data []float64) blas64.Vector {
+	return blas64.Vector{N: len(data), Data: data, Inc: 1}
+}
+
+func (k *matmul) Forward(in [][]float64, out []float64) {
+	if k.empty || k.noDim {
+		clear(out)
+		return
+	}
+	a, b := in[0], in[1]
+	switch {
+	case k.aVec && k.bVec:
+		out[0] = blas64.Dot(vector(a), vector(b))
+	case k.bVec:
+		blas64.Gemv(blas.NoTrans, 1, general(k.m, k.k, a), vector(b), 0, vector(out))
+	case k.aVec:
+		blas64.Gemv(blas.Trans, 1, general(k.k, k.n, b), vector(a), 0, vector(out))
+	default:
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(k.m, k.k, a), general(k.k, k.n, b), 0, general(k.m, k.n, out))
+	}
+}
+
+func (k *matmul) Backward(in [][]float64, _, g []float64, gin [][]float64) {
+	if k.empty || k.noDim {
+		return
+	}
+	a, b := in[0], in[1]
+	ga, gb := gin[0], gin[1]
+	switch {
+	case k.aVec && k.bVec:
+		if ga != nil {
+			blas64.Axpy(g[0], vector(b), vector(ga))
+		}
+		if gb != nil {
+			blas64.Axpy(g[0], vector(a), vector(gb))
+		}
+	case k.bVec: // out = A x
+		if ga != nil {
+			blas64.Ger(1, vector(g), vector(b), general(k.m, k.k, ga))
+		}
+		if gb != nil {
+			blas64.Gemv(blas.Trans, 1, general(k.m, k.k, a), vector(g), 1, vector(gb))
+		}
+	case k.aVec: // out = Bᵀ x
+		if ga != nil {
+			blas64.Gemv(blas.NoTrans, 1, general(k.k, k.n, b), vector(g), 1, vector(ga))
+		}
+		if gb != nil {
+			blas64.Ger(1, vector(a), vector(g), general(k.k, k.n, gb))
+		}
+	default:
+		if ga != nil {
+			blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(k.m, k.n, g), general(k.k, k.n, b), 1, general(k.m, k.k, ga))
+		}
+		if gb != nil {
+			blas64.Gemm(blas.Trans, blas.NoTrans, 1, general(k.m, k.k, a), general(k.m, k.n, g), 1, general(k.k, k.n, gb))
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package expr
+
+import "math"
+
+type unCode uint8
+
+const (
+	unNeg unCode = iota
+	unExp
+	unLog
+	unLog1p
+	unExpm1
+	unSqrt
+	unSquare
+	unAbs
+	unSigmoid
+	unSoftplus
+	unLogit
+	unTanh
+	unErf
+)
+
+func unaryOp(c unCode) opDef {
+	return opDef{minArgs: 1, maxArgs: 1,
+		infer: func(_ Attrs, args [][]int) ([]int, error) { return clone(args[0]), nil },
+		build: func(*Program, Attrs, []Slot, [][]int, []int) (Kernel, error) { return unary(c), nil }}
+}
+
+// unary is an elementwise function of one array; the code is all the state
+// it needs.
+type unary unCode
+
+// sigmoid avoids exp overflow by only ever exponentiating a non-positive
+// number.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// softplus is log(1+exp(x)) written so that neither large nor very negative
+// x overflows or loses the small tail.
+func softplus(x float64) float64 {
+	return math.Log1p(math.Exp(-math.Abs(x))) + max(x, 0)
+}
+
+const twoOverSqrtPi = 2 / math.SqrtPi
+
+func (k unary) Forward(in [][]float64, out []float64) {
+	a := in[0][:len(out)]
+	switch unCode(k) {
+	case unNeg:
+		for i, x := range a {
+			out[i] = -x
+		}
+	case unExp:
+		for i, x := range a {
+			out[i] = math.Exp(x)
+		}
+	case unLog:
+		for i, x := range a {
+			out[i] = math.Log(x)
+		}
+	case unLog1p:
+		for i, x := range a {
+			out[i] = math.Log1p(x)
+		}
+	case unExpm1:
+		for i, x := range a {
+			out[i] = math.Expm1(x)
+		}
+	case unSqrt:
+		for i, x := range a {
+			out[i] = math.Sqrt(x)
+		}
+	case unSquare:
+		for i, x := range a {
+			out[i] = x * x
+		}
+	case unAbs:
+		for i, x := range a {
+			out[i] = math.Abs(x)
+		}
+	case unSigmoid:
+		for i, x := range a {
+			out[i] = sigmoid(x)
+		}
+	case unSoftplus:
+		for i, x := range a {
+			out[i] = softplus(x)
+		}
+	case unLogit:
+		// log1p(-x) keeps precision for x near 1, where 1-x would round.
+		for i, x := range a {
+			out[i] = math.Log(x) - math.Log1p(-x)
+		}
+	case unTanh:
+		for i, x := range a {
+			out[i] = math.Tanh(x)
+		}
+	case unErf:
+		for i, x := range a {
+			out[i] = math.Erf(x)
+		}
+	}
+}
+
+func (k unary) Backward(in [][]float64, out, g []float64, gin [][]float64) {
+	ga := gin[0]
+	if ga == nil {
+		return
+	}
+	n := len(g)
+	a, z, ga := in[0][:n], out[:n], ga[:n]
+	switch unCode(k) {
+	case unNeg:
+		for i, v := range g {
+			ga[i] -= v
+		}
+	case unExp:
+		for i, v := range g {
+			ga[i] += v * z[i]
+		}
+	case unLog:
+		for i, v := range g {
+			ga[i] += v / a[i]
+		}
+	case unLog1p:
+		for i, v := range g {
+			ga[i] += v / (1 + a[i])
+		}
+	case unExpm1:
+		for i, v := range g {
+			ga[i] += v * (z[i] + 1)
+		}
+	case unSqrt:
+		for i, v := range g {
+			ga[i] += 0.5 * v / z[i]
+		}
+	case unSquare:
+		for i, v := range g {
+			ga[i] += 2 * v * a[i]
+		}
+	case unAbs:
+		for i, v := range g {
+			switch x := a[i]; {
+			case x > 0:
+				ga[i] += v
+			case x < 0:
+				ga[i] -= v
+			}
+		}
+	case unSigmoid:
+		for i, v := range g {
+			ga[i] += v * z[i] * (1 - z[i])
+		}
+	case unSoftplus:
+		for i, v := range g {
+			ga[i] += v * sigmoid(a[i])
+		}
+	case unLogit:
+		for i, v := range g {
+			x := a[i]
+			ga[i] += v / (x * (1 - x))
+		}
+	case unTanh:
+		for i, v := range g {
+			ga[i] += v * (1 - z[i]*z[i])
+		}
+	case unErf:
+		for i, v := range g {
+			x := a[i]
+			ga[i] += v * twoOverSqrtPi * math.Exp(-x*x)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package transform
+
+import (
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/shape"
+)
+
+type builtKernel struct {
+	name string
+	k    expr.Kernel
+	c    kernelCase
+	nout int
+}
+
+func allKernels(t *testing.T) []builtKernel {
+	t.Helper()
+	var ks []builtKernel
+	for _, c := range kernelCases {
+		ck, err := NewConstrain(c.kind, c.y, c.bounds...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lk, err := NewLogJac(c.kind, c.y, c.bounds...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ks = append(ks,
+			builtKernel{c.name, ck, c, shape.Size(c.y)},
+			builtKernel{c.name + "/logjac", lk, c, 1})
+	}
+	return ks
+}
+
+func gradBuffers(in [][]float64) [][]float64 {
+	g := make([][]float64, len(in))
+	for a := range in {
+		g[a] = make([]float64, len(in[a]))
+	}
+	return g
+}
+
+func TestZeroAllocs(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, b := range allKernels(t) {
+		in := b.c.inputs(r)
+		out := make([]float64, b.nout)
+		gout := normals(r, b.nout, 1)
+		gin := gradBuffers(in)
+		if n := testing.AllocsPerRun(50, func() {
+			b.k.Forward(in, out)
+			b.k.Backward(in, out, gout, gin)
+		}); n != 0 {
+			t.Errorf("%s: %v allocations per Forward+Backward", b.name, n)
+		}
+	}
+}
+
+// Kernels are shared by every Machine; concurrent use with separate
+// buffers must give the serial results (and pass the race detector).
+func TestConcurrentUse(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, b := range allKernels(t) {
+		in := b.c.inputs(r)
+		gout := normals(r, b.nout, 1)
+		wantOut := make([]float64, b.nout)
+		b.k.Forward(in, wantOut)
+		wantGin := gradBuffers(in)
+		b.k.Backward(in, wantOut, gout, wantGin)
+
+		var wg sync.WaitGroup
+		errs := make(chan string, 8)
+		for range 8 {
+			wg.Go(func() {
+				out := make([]float64, b.nout)
+				gin := gradBuffers(in)
+				for range 20 {
+					clear(out)
+					for _, g := range gin {
+						clear(g)
+					}
+					b.k.Forward(in, out)
+					b.k.Backward(in, out, gout, gin)
+				}
+				for i := range out {
+					if out[i] != wantOut[i] {
+						errs <- b.name + ": concurrent Forward differs"
+						return
+					}
+				}
+				for a := range gin {
+					for j := range gin[a] {
+						if gin[a][j] != wantGin[a][j] {
+							errs <- b.name + ": concurrent Backward differs"
+							return
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package transform
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/exmc/exmc/core/shape"
+)
+
+// kernelCase is a transform applied to y of one shape with bounds of
+// possibly different, broadcasting shapes.
+type kernelCase struct {
+	name   string
+	kind   Kind
+	y      []int
+	bounds [][]int
+}
+
+var kernelCases = []kernelCase{
+	{"identity", Identity, []int{2, 3}, nil},
+	{"log", Log, []int{2, 3}, nil},
+	{"log/scalar", Log, []int{}, nil},
+	{"interval/row-lo,scalar-hi", Interval, []int{2, 3}, [][]int{{3}, {}}},
+	{"interval/col-lo,full-hi", Interval, []int{2, 3}, [][]int{{2, 1}, {2, 3}}},
+	{"interval/scalar", Interval, []int{}, [][]int{{}, {}}},
+	{"interval/one-lo,full-hi", Interval, []int{4}, [][]int{{1}, {4}}},
+	{"lowerbound/scalar-lo", LowerBound, []int{4}, [][]int{{}}},
+	{"lowerbound/full-lo", LowerBound, []int{2, 3}, [][]int{{2, 3}}},
+	{"upperbound/row-hi", UpperBound, []int{2, 3}, [][]int{{1, 3}}},
+	{"upperbound/scalar-hi", UpperBound, []int{3}, [][]int{{}}},
+	{"ordered/vector", Ordered, []int{5}, nil},
+	{"ordered/matrix", Ordered, []int{3, 4}, nil},
+	{"ordered/length-1", Ordered, []int{2, 1}, nil},
+}
+
+// inputs draws y and the bounds of c at a random point of the support:
+// Interval bounds straddle zero with hi - lo >= 2.
+func (c kernelCase) inputs(r *rand.Rand) [][]float64 {
+	in := [][]float64{normals(r, shape.Size(c.y), 1.5)}
+	for b, shp := range c.bounds {
+		v := make([]float64, shape.Size(shp))
+		for i := range v {
+			switch {
+			case c.kind == Interval && b == 0:
+				v[i] = -1 - 2*r.Float64()
+			case c.kind == Interval:
+				v[i] = 1 + 2*r.Float64()
+			default:
+				v[i] = r.NormFloat64()
+			}
+		}
+		in = append(in, v)
+	}
+	return in
+}
+
+func normals(r *rand.Rand, n int, scale float64) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = scale * r.NormFloat64()
+	}
+	return v
+}
+
+func near(got, want, tol float64) bool {
+	if math.IsNaN(got) || math.IsNaN(want) {
+		return math.IsNaN(got) && math.IsNaN(want)
+	}
+	return got == want || math.Abs(got-want) <= tol*math.Max(1, math.Abs(want))
+}

@@ -1,0 +1,49 @@
+package transform
+
+import "testing"
+
+func TestKindString(t *testing.T) {
+	for _, c := range []struct {
+		k      Kind
+		name   string
+		bounds int
+	}{
+		{Identity, "identity", 0},
+		{Log, "log", 0},
+		{Interval, "interval", 2},
+		{LowerBound, "lowerbound", 1},
+		{UpperBound, "upperbound", 1},
+		{Ordered, "ordered", 0},
+		{Kind(9), "Kind(9)", 0},
+	} {
+		if got := c.k.String(); got != c.name {
+			t.Errorf("Kind(%d).String() = %q, want %q", int(c.k), got, c.name)
+		}
+		if got := c.k.NumBounds(); got != c.bounds {
+			t.Errorf("%v.NumBounds() = %d, want %d", c.k, got, c.bounds)
+		}
+	}
+}
+
+func TestConstructionErrors(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		kind   Kind
+		y      []int
+		bounds [][]int
+	}{
+		{"unknown kind", Kind(-1), []int{2}, nil},
+		{"interval missing hi", Interval, []int{2}, [][]int{{}}},
+		{"log with a bound", Log, []int{2}, [][]int{{}}},
+		{"lo does not broadcast", LowerBound, []int{2, 3}, [][]int{{2}}},
+		{"bound larger than y", UpperBound, []int{3}, [][]int{{2, 3}}},
+		{"ordered scalar", Ordered, []int{}, nil},
+	} {
+		if _, err := NewConstrain(c.kind, c.y, c.bounds...); err == nil {
+			t.Errorf("NewConstrain: %s: no error", c.name)
+		}
+		if _, err := NewLogJac(c.kind, c.y, c.bounds...); err == nil {
+			t.Errorf("NewLogJac: %s: no error", c.name)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package transform
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// The log-Jacobian kernels must equal log|dx/dy| of the constrain map,
+// measured by central differences with step h = 1e-5: truncation error
+// ~h^2 and rounding ~1e-16/h keep the relative error of dx/dy below 1e-9,
+// so 1e-7 on the log is a safe bound.
+const (
+	jacStep = 1e-5
+	jacTol  = 1e-7
+)
+
+func TestLogJacMatchesFiniteDifferences(t *testing.T) {
+	ys := []float64{-6, -2.5, -0.3, 0, 0.4, 1.7, 6}
+	for _, c := range []struct {
+		kind   Kind
+		lo, hi float64
+	}{
+		{Identity, 0, 0},
+		{Log, 0, 0},
+		{Interval, -1, 3},
+		{Interval, 0.25, 0.5},
+		{Interval, -200, 1000},
+		{LowerBound, -3, 0},
+		{UpperBound, 0, 7},
+	} {
+		var bounds [][]int
+		for range c.kind.NumBounds() {
+			bounds = append(bounds, []int{})
+		}
+		lk, err := NewLogJac(c.kind, []int{}, bounds...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, y := range ys {
+			in := [][]float64{{y}}
+			switch c.kind {
+			case Interval:
+				in = append(in, []float64{c.lo}, []float64{c.hi})
+			case LowerBound:
+				in = append(in, []float64{c.lo})
+			case UpperBound:
+				in = append(in, []float64{c.hi})
+			}
+			out := []float64{0}
+			lk.Forward(in, out)
+			d := (Constrain(c.kind, y+jacStep, c.lo, c.hi) - Constrain(c.kind, y-jacStep, c.lo, c.hi)) / (2 * jacStep)
+			want := math.Log(math.Abs(d))
+			if !near(out[0], want, jacTol) {
+				t.Errorf("%v [%g, %g] at y=%g: log-Jacobian %.12g, finite differences %.12g", c.kind, c.lo, c.hi, y, out[0], want)
+			}
+		}
+	}
+}
+
+// For Ordered the Jacobian is a full (lower-triangular) matrix per row of
+// the last axis; its numeric log-determinant must match.
+func TestOrderedLogJacIsLogDet(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, shp := range [][]int{{1}, {2}, {6}, {3, 4}} {
+		k := shp[len(shp)-1]
+		rows := len(shp) - 1
+		nrow := 1
+		if rows > 0 {
+			nrow = shp[0]
+		}
+		y := normals(r, nrow*k, 1)
+		lk, err := NewLogJac(Ordered, shp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []float64{0}
+		lk.Forward([][]float64{y}, got)
+
+		want := 0.0
+		for row := range nrow {
+			yr := append([]float64(nil), y[row*k:(row+1)*k]...)
+			jac := mat.NewDense(k, k, nil)
+			xp, xm := make([]float64, k), make([]float64, k)
+			for j := range k {
+				v := yr[j]
+				yr[j] = v + jacStep
+				ConstrainArray(Ordered, yr, nil, nil, xp, []int{k})
+				yr[j] = v - jacStep
+				ConstrainArray(Ordered, yr, nil, nil, xm, []int{k})
+				yr[j] = v
+				for i := range k {
+					jac.Set(i, j, (xp[i]-xm[i])/(2*jacStep))
+				}
+			}
+			var lu mat.LU
+			lu.Factorize(jac)
+			ld, _ := lu.LogDet()
+			want += ld
+		}
+		if !near(got[0], want, jacTol) {
+			t.Errorf("ordered %v: log-Jacobian %.12g, numeric log|det J| %.12g", shp, got[0], want)
+		}
+	}
+}

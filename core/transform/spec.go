@@ -1,0 +1,77 @@
+package transform
+
+import (
+	"fmt"
+
+	"github.com/exmc/exmc/core/shape"
+)
+
+// spec is what both kernels of a transform know about their operands,
+// fixed at construction so that Forward and Backward only index.
+type spec struct {
+	kind Kind
+	n    int // elements of y
+	row  int // Ordered: length of the last axis
+	// Where element i of y reads its bounds. lo is in[1] for Interval and
+	// LowerBound; hi is in[2] for Interval and in[1] for UpperBound.
+	lo, hi shape.Map
+}
+
+func newSpec(k Kind, y []int, bounds [][]int) (spec, error) {
+	s := spec{kind: k, n: shape.Size(y)}
+	if !k.valid() {
+		return s, fmt.Errorf("transform: unknown kind %v", k)
+	}
+	if len(bounds) != k.NumBounds() {
+		return s, fmt.Errorf("transform: %v takes %d bound arrays, got %d", k, k.NumBounds(), len(bounds))
+	}
+	if k == Ordered {
+		if len(y) == 0 {
+			return s, fmt.Errorf("transform: ordered needs at least one axis, got shape %s", shape.String(y))
+		}
+		s.row = y[len(y)-1]
+	}
+	mapOf := func(name string, b []int) (shape.Map, error) {
+		m, err := shape.NewMap(b, y)
+		if err != nil {
+			return m, fmt.Errorf("transform: %v bound %s: %w", k, name, err)
+		}
+		return m, nil
+	}
+	var err error
+	switch k {
+	case Interval:
+		if s.lo, err = mapOf("lo", bounds[0]); err != nil {
+			return s, err
+		}
+		s.hi, err = mapOf("hi", bounds[1])
+	case LowerBound:
+		s.lo, err = mapOf("lo", bounds[0])
+	case UpperBound:
+		s.hi, err = mapOf("hi", bounds[0])
+	}
+	return s, err
+}
+
+// bounds returns the lo and hi operands (nil where the kind has none) and
+// their gradient buffers.
+func (s *spec) bounds(in, gin [][]float64) (lo, hi, glo, ghi []float64) {
+	switch s.kind {
+	case Interval:
+		lo, hi = in[1], in[2]
+		if gin != nil {
+			glo, ghi = gin[1], gin[2]
+		}
+	case LowerBound:
+		lo = in[1]
+		if gin != nil {
+			glo = gin[1]
+		}
+	case UpperBound:
+		hi = in[1]
+		if gin != nil {
+			ghi = gin[1]
+		}
+	}
+	return
+}
