@@ -1,0 +1,251 @@
+package compile
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/exmc/exmc/core/dist"
+	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/model"
+	"github.com/exmc/exmc/core/rewrite"
+	"github.com/exmc/exmc/core/shape"
+	"github.com/exmc/exmc/core/transform"
+)
+
+// Var is a variable reported with each draw: a free variable on its
+// constrained scale, or a deterministic. Offset and Size locate it in the
+// vector that Constrain writes.
+type Var struct {
+	Name   string
+	Kind   model.Kind
+	Shape  []int
+	Dims   []string
+	Offset int
+	Size   int
+}
+
+// Param is one free variable's block of the unconstrained vector.
+type Param struct {
+	Name      string // the node
+	ValueName string // the unconstrained value's name, as PyMC spells it
+	Offset    int
+	Size      int
+	Shape     []int
+	Transform transform.Kind
+	// Aux is the non-centred node this standard-normal block stands for,
+	// or "" for a variable of the model as written.
+	Aux string
+}
+
+// Model is a compiled log-density. It is immutable and safe for concurrent
+// use; for a hot loop, take a Density per goroutine with NewDensity.
+type Model struct {
+	graph *model.Graph
+	dim   int
+
+	logp   *expr.Program
+	logpIn expr.Slot
+	terms  []expr.Slot
+
+	out      *expr.Program
+	outIn    expr.Slot
+	varSlots []expr.Slot
+	obs      []obsEval
+
+	vars     []Var
+	params   []Param
+	observed []Var
+	nvals    int
+	nobs     int
+
+	nonCentered []string
+	pool        sync.Pool
+}
+
+type obsEval struct {
+	term   *dist.Term
+	value  expr.Slot
+	params []expr.Slot
+	offset int
+	size   int
+}
+
+// Compile validates a model, applies the rewrites, and compiles it.
+// arrays supplies data values that are not inline in the model.
+func Compile(m *model.Model, arrays map[string][]float64) (*Model, error) {
+	g, err := model.Validate(m, arrays)
+	if err != nil {
+		return nil, err
+	}
+	rw := rewrite.NonCenter(m, g)
+	if len(rw.NonCentered) > 0 {
+		if g, err = model.Validate(rw.Model, arrays); err != nil {
+			return nil, fmt.Errorf("non-centring rewrite produced an invalid model (a bug): %w", err)
+		}
+	}
+	c := &Model{graph: g, nonCentered: rw.NonCentered}
+	for _, n := range g.Order {
+		if n.Kind != model.Free {
+			continue
+		}
+		k, err := transformOf(n, g.Variant[n.Name])
+		if err != nil {
+			return nil, err
+		}
+		s := g.Shapes[n.Name]
+		p := Param{Name: n.Name, ValueName: n.Name, Offset: c.dim, Size: shape.Size(s), Shape: s, Transform: k, Aux: rw.Aux[n.Name]}
+		if k != transform.Identity {
+			p.ValueName = fmt.Sprintf("%s_%s__", n.Name, k)
+		}
+		c.params = append(c.params, p)
+		c.dim += p.Size
+	}
+	if err := c.buildLogp(); err != nil {
+		return nil, err
+	}
+	if err := c.buildOutputs(); err != nil {
+		return nil, err
+	}
+	c.pool.New = func() any { return c.NewDensity() }
+	return c, nil
+}
+
+func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {
+	if n.Transform == "none" {
+		return transform.Identity, nil
+	}
+	switch vr.Transform {
+	case dist.NoTransform:
+		return transform.Identity, nil
+	case dist.LogTransform:
+		return transform.Log, nil
+	case dist.IntervalTransform:
+		return transform.Interval, nil
+	}
+	return 0, fmt.Errorf("node %q: %s has a transform exmc does not know (%d)", n.Name, n.Dist, vr.Transform)
+}
+
+// needed marks the nodes the log-density reads: every random node and
+// potential, and whatever they refer to. Deterministics that feed nothing
+// are left to the output program.
+func (c *Model) needed() map[string]bool {
+	g := c.graph
+	need := map[string]bool{}
+	byName := map[string]*model.Node{}
+	for _, n := range g.Order {
+		byName[n.Name] = n
+	}
+	var mark func(name string)
+	mark = func(name string) {
+		if need[name] {
+			return
+		}
+		need[name] = true
+		n := byName[name]
+		for _, e := range g.Params[name] {
+			e.Refs(mark)
+		}
+		n.Observed.Refs(mark)
+		n.Expr.Refs(mark)
+	}
+	for _, n := range g.Order {
+		switch n.Kind {
+		case model.Free, model.Observed, model.Potential:
+			mark(n.Name)
+		}
+	}
+	return need
+}
+
+func (c *Model) buildLogp() error {
+	b := newBuilder(c, c.needed())
+	for _, n := range c.graph.Order {
+		if !b.need[n.Name] {
+			continue
+		}
+		if err := b.node(n); err != nil {
+			return err
+		}
+	}
+	b.p.Freeze()
+	c.logp, c.logpIn, c.terms = b.p, b.in, b.terms
+	return nil
+}
+
+func (c *Model) buildOutputs() error {
+	b := newBuilder(c, nil)
+	for _, n := range c.graph.Order {
+		if err := b.node(n); err != nil {
+			return err
+		}
+	}
+	for _, n := range c.graph.Order {
+		switch {
+		case n.Kind == model.Free && c.auxOf(n.Name) == "", n.Kind == model.Deterministic:
+			s := c.graph.Shapes[n.Name]
+			dims := n.Dims
+			kind := n.Kind
+			if c.isNonCentered(n.Name) {
+				kind = model.Free
+			}
+			v := Var{Name: n.Name, Kind: kind, Shape: s, Dims: dims, Offset: c.nvals, Size: shape.Size(s)}
+			c.vars = append(c.vars, v)
+			c.varSlots = append(c.varSlots, b.slots[n.Name])
+			c.nvals += v.Size
+		case n.Kind == model.Observed:
+			s := c.graph.Shapes[n.Name]
+			v := Var{Name: n.Name, Kind: n.Kind, Shape: s, Dims: n.Dims, Offset: c.nobs, Size: shape.Size(s)}
+			c.observed = append(c.observed, v)
+			o := b.obs[n.Name]
+			o.offset, o.size = v.Offset, v.Size
+			c.obs = append(c.obs, o)
+			c.nobs += v.Size
+		}
+	}
+	b.p.Freeze()
+	c.out, c.outIn = b.p, b.in
+	return nil
+}
+
+func (c *Model) auxOf(name string) string {
+	for _, p := range c.params {
+		if p.Name == name {
+			return p.Aux
+		}
+	}
+	return ""
+}
+
+func (c *Model) isNonCentered(name string) bool {
+	for _, n := range c.nonCentered {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Dim is the length of the unconstrained vector.
+func (c *Model) Dim() int { return c.dim }
+
+// Vars lists the variables Constrain reports, in order.
+func (c *Model) Vars() []Var { return c.vars }
+
+// Params lists the free variables' blocks of the unconstrained vector.
+func (c *Model) Params() []Param { return c.params }
+
+// Observed lists the observed variables, located in the vector that
+// LogLikelihood writes.
+func (c *Model) Observed() []Var { return c.observed }
+
+// ConstrainedSize is the length of the vector Constrain writes.
+func (c *Model) ConstrainedSize() int { return c.nvals }
+
+// LogLikelihoodSize is the length of the vector LogLikelihood writes.
+func (c *Model) LogLikelihoodSize() int { return c.nobs }
+
+// NonCentered lists the nodes the automatic non-centring rewrote.
+func (c *Model) NonCentered() []string { return c.nonCentered }
+
+// Graph is the validated (and rewritten) model that was compiled.
+func (c *Model) Graph() *model.Graph { return c.graph }

@@ -1,0 +1,601 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/exmc/exmc/core/dist"
+	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/shape"
+)
+
+// Graph is a model that passed validation, with what the compiler needs:
+// an order in which every node follows what it refers to, each node's
+// shape, the distribution variant of each random node with its parameter
+// expressions in the variant's order, and every data node's values.
+type Graph struct {
+	Model   *Model
+	Order   []*Node
+	Shapes  map[string][]int
+	Variant map[string]*dist.Variant
+	Params  map[string][]*Expr
+	Values  map[string][]float64
+}
+
+// Validate checks a model before it is compiled. arrays supplies the
+// values of data nodes whose values are not inline (and may override none
+// that are). Every error names its node; all nodes are checked and the
+// errors joined.
+func Validate(m *Model, arrays map[string][]float64) (*Graph, error) {
+	if m == nil {
+		return nil, errors.New("model is nil")
+	}
+	if m.Format != Format {
+		return nil, fmt.Errorf("model format is %q, want %q", m.Format, Format)
+	}
+	v := &validator{
+		m:      m,
+		byName: map[string]*Node{},
+		g: &Graph{
+			Model:   m,
+			Shapes:  map[string][]int{},
+			Variant: map[string]*dist.Variant{},
+			Params:  map[string][]*Expr{},
+			Values:  map[string][]float64{},
+		},
+		failed: map[string]bool{},
+	}
+	if len(m.Nodes) == 0 {
+		return nil, errors.New("model has no nodes")
+	}
+	for i, n := range m.Nodes {
+		if n == nil {
+			return nil, fmt.Errorf("node %d is null", i)
+		}
+		if n.Name == "" {
+			v.errf(n, "node %d has no name", i)
+			continue
+		}
+		if _, dup := v.byName[n.Name]; dup {
+			v.errf(n, "node %q: the name is used by another node", n.Name)
+			continue
+		}
+		v.byName[n.Name] = n
+	}
+	for name := range arrays {
+		n, ok := v.byName[name]
+		if !ok || n.Kind != Data {
+			v.errs = append(v.errs, fmt.Errorf("array %q is supplied but the model has no data node of that name", name))
+		}
+	}
+	if len(v.errs) > 0 {
+		return nil, errors.Join(v.errs...)
+	}
+	order, err := v.order()
+	if err != nil {
+		return nil, err
+	}
+	free := 0
+	for _, n := range order {
+		v.node(n, arrays)
+		if n.Kind == Free {
+			free++
+		}
+	}
+	if len(v.errs) > 0 {
+		return nil, errors.Join(v.errs...)
+	}
+	if free == 0 {
+		return nil, errors.New("model has no free random variables to sample")
+	}
+	v.g.Order = order
+	return v.g, nil
+}
+
+type validator struct {
+	m      *Model
+	byName map[string]*Node
+	g      *Graph
+	errs   []error
+	failed map[string]bool
+}
+
+func (v *validator) errf(n *Node, format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf(format, args...))
+	if n != nil {
+		v.failed[n.Name] = true
+	}
+}
+
+// deps lists the nodes that n refers to, in a stable order.
+func deps(n *Node) []string {
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	keys := make([]string, 0, len(n.Params))
+	for k := range n.Params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		n.Params[k].Refs(add)
+	}
+	n.Observed.Refs(add)
+	n.Expr.Refs(add)
+	return out
+}
+
+// order sorts the nodes so each follows its dependencies, keeping the
+// model's order where it is free to, and reports missing references and
+// cycles by name.
+func (v *validator) order() ([]*Node, error) {
+	const (
+		white = iota
+		grey
+		black
+	)
+	colour := map[string]int{}
+	var out []*Node
+	var errs []error
+	var visit func(n *Node, path []string) bool
+	visit = func(n *Node, path []string) bool {
+		switch colour[n.Name] {
+		case black:
+			return true
+		case grey:
+			i := slices.Index(path, n.Name)
+			cyc := append(append([]string{}, path[i:]...), n.Name)
+			errs = append(errs, fmt.Errorf("node %q: its definition refers back to itself: %s", n.Name, strings.Join(cyc, " -> ")))
+			return false
+		}
+		colour[n.Name] = grey
+		ok := true
+		for _, d := range deps(n) {
+			dn, found := v.byName[d]
+			if !found {
+				errs = append(errs, fmt.Errorf("node %q: refers to %q, which is not a node of the model", n.Name, d))
+				ok = false
+				continue
+			}
+			if dn.Kind == Potential {
+				errs = append(errs, fmt.Errorf("node %q: refers to %q, a potential, which has no value to refer to", n.Name, d))
+				ok = false
+				continue
+			}
+			if !visit(dn, append(path, n.Name)) {
+				ok = false
+			}
+		}
+		colour[n.Name] = black
+		out = append(out, n)
+		return ok
+	}
+	for _, n := range v.m.Nodes {
+		if colour[n.Name] == white {
+			visit(n, nil)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+func (v *validator) node(n *Node, arrays map[string][]float64) {
+	for _, d := range deps(n) {
+		if v.failed[d] {
+			v.failed[n.Name] = true
+			return // its own error is already reported
+		}
+	}
+	if len(n.Dims) > 0 && n.Kind == Potential {
+		v.errf(n, "node %q: a potential has no dims", n.Name)
+	}
+	switch n.Kind {
+	case Data:
+		v.data(n, arrays)
+	case Free, Observed:
+		v.random(n)
+	case Deterministic, Potential:
+		if n.Expr == nil {
+			v.errf(n, "node %q: a %s node needs \"expr\"", n.Name, n.Kind)
+			return
+		}
+		if n.Dist != "" || n.Params != nil || n.Observed != nil {
+			v.errf(n, "node %q: a %s node takes \"expr\", not a distribution", n.Name, n.Kind)
+			return
+		}
+		s, err := v.shapeOf(n.Expr)
+		if err != nil {
+			v.errf(n, "node %q: %v", n.Name, err)
+			return
+		}
+		if n.Shape != nil && !shape.Equal(n.Shape, s) {
+			v.errf(n, "node %q: its expression has shape %s but the node declares %s", n.Name, shape.String(s), shape.String(n.Shape))
+			return
+		}
+		v.g.Shapes[n.Name] = s
+	case "":
+		v.errf(n, "node %q: has no \"kind\"", n.Name)
+		return
+	default:
+		v.errf(n, "node %q: unknown kind %q (kinds: data, free, observed, deterministic, potential)", n.Name, n.Kind)
+		return
+	}
+	if !v.failed[n.Name] {
+		v.dims(n)
+	}
+}
+
+func (v *validator) data(n *Node, arrays map[string][]float64) {
+	if n.Dist != "" || n.Params != nil || n.Expr != nil || n.Observed != nil {
+		v.errf(n, "node %q: a data node takes \"values\", not a distribution or expression", n.Name)
+		return
+	}
+	for _, d := range n.Shape {
+		if d < 0 {
+			v.errf(n, "node %q: negative dimension in shape %v", n.Name, n.Shape)
+			return
+		}
+	}
+	switch n.DType {
+	case "", Float64, Int64:
+	default:
+		v.errf(n, "node %q: unknown dtype %q (float64 or int64)", n.Name, n.DType)
+		return
+	}
+	vals := n.Values
+	if a, ok := arrays[n.Name]; ok {
+		if n.Values != nil {
+			v.errf(n, "node %q: values are both inline and supplied as an array", n.Name)
+			return
+		}
+		vals = a
+	}
+	size := shape.Size(n.Shape)
+	if vals == nil && size > 0 {
+		v.errf(n, "node %q: no values: give them inline or supply the array", n.Name)
+		return
+	}
+	if len(vals) != size {
+		v.errf(n, "node %q: shape %s needs %d values, got %d", n.Name, shape.String(n.Shape), size, len(vals))
+		return
+	}
+	for i, x := range vals {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			v.errf(n, "node %q: data contains %v at index %d", n.Name, x, i)
+			return
+		}
+		if n.DType == Int64 && x != math.Trunc(x) {
+			v.errf(n, "node %q: int64 data has a non-integer value %v at index %d", n.Name, x, i)
+			return
+		}
+	}
+	v.g.Values[n.Name] = vals
+	v.g.Shapes[n.Name] = append([]int{}, n.Shape...)
+}
+
+func (v *validator) random(n *Node) {
+	if n.Expr != nil {
+		v.errf(n, "node %q: a %s node takes a distribution, not \"expr\"", n.Name, n.Kind)
+		return
+	}
+	if n.Dist == "" {
+		v.errf(n, "node %q: a %s node needs \"dist\"", n.Name, n.Kind)
+		return
+	}
+	d, err := dist.Lookup(n.Dist)
+	if err != nil {
+		v.errf(n, "node %q: %v", n.Name, err)
+		return
+	}
+	given := make([]string, 0, len(n.Params))
+	for k, p := range n.Params {
+		if p == nil {
+			v.errf(n, "node %q: parameter %q is null", n.Name, k)
+			return
+		}
+		given = append(given, k)
+	}
+	sort.Strings(given)
+	vr, err := d.Variant(given)
+	if err != nil {
+		v.errf(n, "node %q: %v", n.Name, err)
+		return
+	}
+	switch n.Transform {
+	case "", "auto", "none":
+	default:
+		v.errf(n, "node %q: unknown transform %q (auto or none)", n.Name, n.Transform)
+		return
+	}
+	params := make([]*Expr, len(vr.Params))
+	pshapes := make([][]int, len(vr.Params))
+	for i, name := range vr.Params {
+		e, ok := n.Params[name]
+		if !ok {
+			dv, has := vr.Defaults[name]
+			if !has {
+				v.errf(n, "node %q: %s needs parameter %q", n.Name, n.Dist, name)
+				return
+			}
+			e = Const(dv)
+		}
+		params[i] = e
+		s, err := v.shapeOf(e)
+		if err != nil {
+			v.errf(n, "node %q: parameter %q: %v", n.Name, name, err)
+			return
+		}
+		pshapes[i] = s
+		if c, cs, ok := v.constant(e); ok {
+			_ = cs
+			for _, x := range c {
+				if err := vr.CheckParam(name, x); err != nil {
+					v.errf(n, "node %q: %s: %v", n.Name, n.Dist, err)
+					return
+				}
+			}
+		}
+	}
+	var value []int
+	switch n.Kind {
+	case Free:
+		if n.Observed != nil {
+			v.errf(n, "node %q: a free node has no \"observed\"; make it kind \"observed\"", n.Name)
+			return
+		}
+		if d.Discrete {
+			v.errf(n, "node %q: %s is discrete; exmc samples continuous parameters only, so it can only be observed", n.Name, n.Dist)
+			return
+		}
+		if n.Shape != nil {
+			value = append([]int{}, n.Shape...)
+		} else if d.Vector {
+			v.errf(n, "node %q: %s needs a shape", n.Name, n.Dist)
+			return
+		} else {
+			value, err = shape.Broadcast(pshapes...)
+			if err != nil {
+				v.errf(n, "node %q: parameters: %v", n.Name, err)
+				return
+			}
+		}
+		for _, x := range value {
+			if x < 1 {
+				v.errf(n, "node %q: shape %v has an empty dimension", n.Name, n.Shape)
+				return
+			}
+		}
+		if n.NonCentered != nil && n.Dist != "Normal" && *n.NonCentered {
+			v.errf(n, "node %q: non-centring applies to Normal nodes only", n.Name)
+			return
+		}
+	case Observed:
+		if n.Observed == nil {
+			v.errf(n, "node %q: an observed node needs \"observed\"", n.Name)
+			return
+		}
+		if n.Transform != "" && n.Transform != "auto" {
+			v.errf(n, "node %q: an observed node has no transform", n.Name)
+			return
+		}
+		value, err = v.shapeOf(n.Observed)
+		if err != nil {
+			v.errf(n, "node %q: observed: %v", n.Name, err)
+			return
+		}
+		if n.Shape != nil && !shape.Equal(n.Shape, value) {
+			v.errf(n, "node %q: observed values have shape %s but the node declares %s", n.Name, shape.String(value), shape.String(n.Shape))
+			return
+		}
+	}
+	if d.Vector {
+		if len(value) == 0 {
+			v.errf(n, "node %q: %s is a distribution over a vector; give it a shape", n.Name, n.Dist)
+			return
+		}
+		for i, s := range pshapes {
+			if shape.Size(s) != 1 {
+				v.errf(n, "node %q: %s parameter %q must be a scalar, got shape %s", n.Name, n.Dist, vr.Params[i], shape.String(s))
+				return
+			}
+		}
+	} else {
+		for i, s := range pshapes {
+			if !shape.BroadcastsTo(s, value) {
+				v.errf(n, "node %q: parameter %q of shape %s does not broadcast to the node's shape %s", n.Name, vr.Params[i], shape.String(s), shape.String(value))
+				return
+			}
+		}
+	}
+	if n.Kind == Observed {
+		if err := v.support(n, vr, params, pshapes, value); err != nil {
+			v.errf(n, "node %q: %v", n.Name, err)
+			return
+		}
+	}
+	v.g.Shapes[n.Name] = value
+	v.g.Variant[n.Name] = vr
+	v.g.Params[n.Name] = params
+}
+
+// support checks constant observed values against the distribution's
+// support, using the parameters where the support depends on them and
+// they are constant too.
+func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [][]int, value []int) error {
+	obs, _, ok := v.constant(n.Observed)
+	if !ok {
+		return nil
+	}
+	p := make([]float64, len(params))
+	maps := make([]shape.Map, len(params))
+	vals := make([][]float64, len(params))
+	needs := vr.Lower >= 0 || vr.Upper >= 0
+	for i, e := range params {
+		c, _, ok := v.constant(e)
+		if !ok {
+			if needs && (i == vr.Lower || i == vr.Upper) {
+				// the bounds move with free parameters: checked while sampling
+				return nil
+			}
+			c = []float64{math.NaN()}
+			maps[i] = shape.Map{Kind: shape.Scalar}
+			vals[i] = c
+			continue
+		}
+		vals[i] = c
+		if vr.Dist.Vector {
+			maps[i] = shape.Map{Kind: shape.Scalar}
+			continue
+		}
+		m, err := shape.NewMap(pshapes[i], value)
+		if err != nil {
+			return err
+		}
+		maps[i] = m
+	}
+	for k, x := range obs {
+		for i := range p {
+			p[i] = vals[i][maps[i].At(k)]
+		}
+		if !vr.InSupport(x, p) {
+			return fmt.Errorf("observed value %v at index %d is outside the support of %s", x, k, n.Dist)
+		}
+	}
+	return nil
+}
+
+func (v *validator) dims(n *Node) {
+	if n.Dims == nil {
+		return
+	}
+	s := v.g.Shapes[n.Name]
+	if len(n.Dims) != len(s) {
+		v.errf(n, "node %q: %d dims %v for a value of shape %s", n.Name, len(n.Dims), n.Dims, shape.String(s))
+		return
+	}
+	for i, d := range n.Dims {
+		if labels, ok := v.m.Coords[d]; ok && len(labels) != s[i] {
+			v.errf(n, "node %q: dim %q has %d coordinates but the axis has length %d", n.Name, d, len(labels), s[i])
+			return
+		}
+	}
+}
+
+// shapeOf infers an expression's shape, checking ops, arity, references
+// and gather indices.
+func (v *validator) shapeOf(e *Expr) ([]int, error) {
+	switch {
+	case e == nil:
+		return nil, errors.New("missing expression")
+	case e.Ref != "":
+		n := v.byName[e.Ref]
+		s, ok := v.g.Shapes[n.Name]
+		if !ok {
+			return nil, fmt.Errorf("%q has no value", e.Ref)
+		}
+		return s, nil
+	case e.Op == "":
+		if len(e.Const) != shape.Size(e.Shape) {
+			return nil, fmt.Errorf("constant of shape %s has %d values", shape.String(e.Shape), len(e.Const))
+		}
+		for _, x := range e.Const {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("constant contains %v", x)
+			}
+		}
+		return e.Shape, nil
+	}
+	if !expr.IsOp(e.Op) {
+		return nil, fmt.Errorf("unknown op %q (ops: %s)", e.Op, strings.Join(expr.OpNames(), ", "))
+	}
+	args := make([][]int, len(e.Args))
+	for i, a := range e.Args {
+		s, err := v.shapeOf(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = s
+	}
+	if e.Op == "gather" && len(e.Args) == 2 {
+		if err := v.index(e); err != nil {
+			return nil, err
+		}
+	}
+	return expr.InferShape(e.Op, e.Attrs, args)
+}
+
+// index checks that a gather's index is a constant integer array within
+// the gathered axis.
+func (v *validator) index(e *Expr) error {
+	idx, _, ok := v.constant(e.Args[1])
+	if !ok {
+		return errors.New("gather: the index must be constant integer data")
+	}
+	src, err := v.shapeOf(e.Args[0])
+	if err != nil {
+		return err
+	}
+	if len(src) == 0 {
+		return errors.New("gather: cannot index a scalar")
+	}
+	axis := 0
+	if e.Axis != nil {
+		axis = *e.Axis
+	}
+	if axis < 0 {
+		axis += len(src)
+	}
+	if axis < 0 || axis >= len(src) {
+		return fmt.Errorf("gather: axis %d out of range for shape %s", axis, shape.String(src))
+	}
+	for k, x := range idx {
+		if x != math.Trunc(x) {
+			return fmt.Errorf("gather: index %v at position %d is not an integer", x, k)
+		}
+		if x >= float64(src[axis]) || x < -float64(src[axis]) {
+			return fmt.Errorf("gather: index %v at position %d is out of range for an axis of length %d", x, k, src[axis])
+		}
+	}
+	return nil
+}
+
+// constant evaluates an expression that depends on no random variable.
+func (v *validator) constant(e *Expr) ([]float64, []int, bool) {
+	switch {
+	case e == nil:
+		return nil, nil, false
+	case e.Ref != "":
+		n := v.byName[e.Ref]
+		switch n.Kind {
+		case Data:
+			vals, ok := v.g.Values[n.Name]
+			return vals, v.g.Shapes[n.Name], ok
+		case Deterministic:
+			return v.constant(n.Expr)
+		case Observed:
+			return v.constant(n.Observed)
+		}
+		return nil, nil, false
+	case e.Op == "":
+		return e.Const, e.Shape, true
+	}
+	args := make([][]float64, len(e.Args))
+	shapes := make([][]int, len(e.Args))
+	for i, a := range e.Args {
+		c, s, ok := v.constant(a)
+		if !ok {
+			return nil, nil, false
+		}
+		args[i], shapes[i] = c, s
+	}
+	out, s, err := expr.Eval(e.Op, e.Attrs, args, shapes)
+	if err != nil {
+		return nil, nil, false
+	}
+	return out, s, true
+}
