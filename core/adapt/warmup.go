@@ -1,0 +1,133 @@
+package adapt
+
+import (
+	"fmt"
+	"math"
+)
+
+// Options configures a Warmup. The zero value is not useful; start from
+// DefaultOptions.
+type Options struct {
+	TargetAccept float64 // dual-averaging target δ, in (0, 1)
+	Gamma        float64
+	T0           float64
+	Kappa        float64
+	InitBuffer   int
+	TermBuffer   int
+	BaseWindow   int
+}
+
+// DefaultOptions returns Stan's defaults.
+func DefaultOptions() Options {
+	return Options{TargetAccept: 0.8, Gamma: 0.05, T0: 10, Kappa: 0.75,
+		InitBuffer: 75, TermBuffer: 50, BaseWindow: 25}
+}
+
+// Validate reports the first invalid option.
+func (o Options) Validate() error {
+	switch {
+	case !(o.TargetAccept > 0 && o.TargetAccept < 1):
+		return fmt.Errorf("TargetAccept must be in (0, 1), got %v", o.TargetAccept)
+	case !(o.Gamma > 0), !(o.T0 > 0), !(o.Kappa > 0):
+		return fmt.Errorf("Gamma, T0 and Kappa must be positive, got %v, %v, %v", o.Gamma, o.T0, o.Kappa)
+	case o.InitBuffer < 0 || o.TermBuffer < 0 || o.BaseWindow < 1:
+		return fmt.Errorf("InitBuffer and TermBuffer must be ≥ 0 and BaseWindow ≥ 1, got %d, %d, %d",
+			o.InitBuffer, o.TermBuffer, o.BaseWindow)
+	}
+	return nil
+}
+
+// Warmup is Stan's windowed adaptation for one chain. Per warmup
+// iteration the caller runs a transition at StepSize, then calls Learn
+// with its outcome. When Learn reports a metric update, the caller installs
+// InvMass, re-initialises the step size (InitStepSize) and calls Restart
+// with the result. After the last warmup iteration, Final is the step size
+// to sample with.
+type Warmup struct {
+	sched   *Schedule
+	da      *DualAveraging
+	metric  MetricAdapter
+	invMass []float64
+	scratch []float64
+	updates int
+}
+
+// NewWarmup returns a warmup of tune iterations starting from the inverse
+// mass matrix invMass (copied; its layout follows metric.Dense()) and step
+// size eps.
+func NewWarmup(tune int, metric MetricAdapter, invMass []float64, eps float64, o Options) (*Warmup, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if tune < 0 {
+		return nil, fmt.Errorf("tune must be ≥ 0, got %d", tune)
+	}
+	w := &Warmup{
+		sched:   NewSchedule(tune, o.InitBuffer, o.TermBuffer, o.BaseWindow),
+		da:      NewDualAveraging(o.TargetAccept, eps),
+		metric:  metric,
+		invMass: append([]float64(nil), invMass...),
+		scratch: append([]float64(nil), invMass...),
+	}
+	w.da.Gamma, w.da.T0, w.da.Kappa = o.Gamma, o.T0, o.Kappa
+	return w, nil
+}
+
+// Learn records one warmup transition: the chain's position and gradient
+// after it and its acceptance statistic. It reports whether the inverse
+// mass matrix changed. An error means the metric estimate overflowed.
+func (w *Warmup) Learn(q, grad []float64, acceptStat float64) (metricUpdated bool, err error) {
+	w.da.Update(acceptStat)
+	collect, end := w.sched.Step()
+	if collect {
+		w.metric.Observe(q, grad)
+	}
+	if !end {
+		return false, nil
+	}
+	copy(w.scratch, w.invMass)
+	err = w.metric.Estimate(w.scratch)
+	w.metric.Reset()
+	if err != nil {
+		return false, err
+	}
+	changed := false
+	for i, v := range w.scratch {
+		if v != w.invMass[i] {
+			changed = true
+			break
+		}
+	}
+	if !changed {
+		return false, nil
+	}
+	w.invMass, w.scratch = w.scratch, w.invMass
+	w.updates++
+	return true, nil
+}
+
+// StepSize is the step size for the next warmup transition.
+func (w *Warmup) StepSize() float64 { return w.da.StepSize() }
+
+// StepSizeBar is the dual-averaging average exp(x̄) so far: the step size
+// sampling would use if warmup ended now.
+func (w *Warmup) StepSizeBar() float64 { return w.da.Final() }
+
+// Restart recentres step-size adaptation on eps, the re-initialised step
+// size for a new metric, forgetting the history gathered under the old one.
+func (w *Warmup) Restart(eps float64) { w.da.Restart(eps) }
+
+// InvMass is the current inverse mass matrix; do not modify it.
+func (w *Warmup) InvMass() []float64 { return w.invMass }
+
+// MetricUpdates counts the metric updates so far.
+func (w *Warmup) MetricUpdates() int { return w.updates }
+
+// Final is the step size to sample with once warmup is over.
+func (w *Warmup) Final() float64 {
+	eps := w.da.Final()
+	if math.IsNaN(eps) || eps <= 0 || math.IsInf(eps, 0) {
+		return w.da.StepSize()
+	}
+	return eps
+}

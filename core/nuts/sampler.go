@@ -1,0 +1,230 @@
+package nuts
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Options are the trajectory limits of a Sampler.
+type Options struct {
+	// MaxTreeDepth bounds the number of doublings, hence 2^MaxTreeDepth - 1
+	// leapfrog steps per transition.
+	MaxTreeDepth int
+	// MaxEnergyError is the energy error H - H0 above which a step is
+	// divergent.
+	MaxEnergyError float64
+}
+
+// DefaultOptions returns Stan's limits: depth 10, energy error 1000.
+func DefaultOptions() Options {
+	return Options{MaxTreeDepth: 10, MaxEnergyError: 1000}
+}
+
+// MaxTreeDepthLimit is the largest accepted MaxTreeDepth; deeper trees
+// would take more than a billion gradient evaluations per draw.
+const MaxTreeDepthLimit = 30
+
+// Validate reports the first invalid option.
+func (o Options) Validate() error {
+	if o.MaxTreeDepth < 1 || o.MaxTreeDepth > MaxTreeDepthLimit {
+		return fmt.Errorf("MaxTreeDepth must be in [1, %d], got %d", MaxTreeDepthLimit, o.MaxTreeDepth)
+	}
+	if !(o.MaxEnergyError > 0) {
+		return fmt.Errorf("MaxEnergyError must be positive, got %v", o.MaxEnergyError)
+	}
+	return nil
+}
+
+// Sampler runs NUTS transitions for one chain. It is not safe for
+// concurrent use.
+type Sampler struct {
+	dens   Density
+	metric Metric
+	dim    int
+	opt    Options
+	eps    float64
+
+	cur draw // the chain's current state
+	rng *rand.Rand
+
+	// Trajectory ends, each integrated in place.
+	fwd, bck point
+	sample   draw
+	propose  draw
+
+	// Momenta and velocities ("sharp" momenta) at the four ends of the two
+	// subtrees around the latest merge, named <subtree>_<end>.
+	pFwdFwd, vFwdFwd, pFwdBck, vFwdBck []float64
+	pBckFwd, vBckFwd, pBckBck, vBckBck []float64
+	rho, rhoFwd, rhoBck, rhoExt        []float64
+
+	levels []level // scratch for buildTree, indexed by depth
+
+	// Per-transition accumulators.
+	h0           float64
+	nLeapfrog    int
+	sumMetroProb float64
+	divergent    bool
+	maxErr       float64
+	fatal        error
+
+	gradEvals int64
+	cause     error
+	probe     point
+}
+
+// level is the scratch one recursion level of buildTree needs; only one
+// frame per depth is live at a time, so one level per depth suffices.
+type level struct {
+	proposeFinal                 draw
+	pInitEnd, vInitEnd           []float64
+	pFinalBeg, vFinalBeg         []float64
+	rhoInit, rhoFinal, rhoSubset []float64
+}
+
+// New returns a Sampler for d with metric m and step size 1. Call
+// SetPosition before the first transition.
+func New(d Density, m Metric, o Options) (*Sampler, error) {
+	if d == nil || m == nil {
+		return nil, errors.New("nuts: density and metric must not be nil")
+	}
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("nuts: %w", err)
+	}
+	dim := d.Dim()
+	if dim < 0 {
+		return nil, fmt.Errorf("nuts: density dimension is %d", dim)
+	}
+	if m.Dim() != dim {
+		return nil, fmt.Errorf("nuts: metric dimension %d does not match density dimension %d", m.Dim(), dim)
+	}
+	s := &Sampler{dens: d, metric: m, dim: dim, opt: o, eps: 1}
+	s.cur, s.sample, s.propose = newDraw(dim), newDraw(dim), newDraw(dim)
+	s.fwd, s.bck, s.probe = newPoint(dim), newPoint(dim), newPoint(dim)
+	vecs := make([]float64, 12*dim)
+	next := func() []float64 {
+		v := vecs[:dim:dim]
+		vecs = vecs[dim:]
+		return v
+	}
+	s.pFwdFwd, s.vFwdFwd, s.pFwdBck, s.vFwdBck = next(), next(), next(), next()
+	s.pBckFwd, s.vBckFwd, s.pBckBck, s.vBckBck = next(), next(), next(), next()
+	s.rho, s.rhoFwd, s.rhoBck, s.rhoExt = next(), next(), next(), next()
+	s.levels = make([]level, o.MaxTreeDepth)
+	for i := 1; i < len(s.levels); i++ {
+		buf := make([]float64, 7*dim)
+		lv := &s.levels[i]
+		lv.proposeFinal = newDraw(dim)
+		for _, p := range []*[]float64{&lv.pInitEnd, &lv.vInitEnd, &lv.pFinalBeg, &lv.vFinalBeg, &lv.rhoInit, &lv.rhoFinal, &lv.rhoSubset} {
+			*p = buf[:dim:dim]
+			buf = buf[dim:]
+		}
+	}
+	s.cur.logp = math.NaN()
+	return s, nil
+}
+
+// Dim is the dimension of the sampled space.
+func (s *Sampler) Dim() int { return s.dim }
+
+// Options returns the trajectory limits.
+func (s *Sampler) Options() Options { return s.opt }
+
+// SetPosition moves the chain to q. It fails, leaving the chain where it
+// was, when the density is not finite there or fails.
+func (s *Sampler) SetPosition(q []float64) error {
+	if len(q) != s.dim {
+		return fmt.Errorf("nuts: position has length %d, want %d", len(q), s.dim)
+	}
+	copy(s.probe.q, q)
+	lp, err := s.eval(s.probe.q, s.probe.grad)
+	if err != nil {
+		return err
+	}
+	copy(s.cur.q, s.probe.q)
+	copy(s.cur.grad, s.probe.grad)
+	s.cur.logp = lp
+	return nil
+}
+
+// Position is the current state; it is valid until the next transition and
+// must not be modified.
+func (s *Sampler) Position() []float64 { return s.cur.q }
+
+// Gradient is ∇log p at Position, under the same rules.
+func (s *Sampler) Gradient() []float64 { return s.cur.grad }
+
+// Logp is the log-density at Position.
+func (s *Sampler) Logp() float64 { return s.cur.logp }
+
+// StepSize is the step size of the next transition.
+func (s *Sampler) StepSize() float64 { return s.eps }
+
+// SetStepSize sets the step size; it must be finite and positive.
+func (s *Sampler) SetStepSize(eps float64) error {
+	if !(eps > 0) || math.IsInf(eps, 0) {
+		return fmt.Errorf("nuts: step size must be finite and positive, got %v", eps)
+	}
+	s.eps = eps
+	return nil
+}
+
+// Metric is the metric in use.
+func (s *Sampler) Metric() Metric { return s.metric }
+
+// GradEvals counts LogpGrad calls since New, including failed ones.
+func (s *Sampler) GradEvals() int64 { return s.gradEvals }
+
+// LastFailure is the most recent recoverable density failure (a panic, an
+// error or a non-finite value), or nil. It explains divergences that are
+// not plain energy blow-ups.
+func (s *Sampler) LastFailure() error { return s.cause }
+
+// eval wraps Eval with bookkeeping: a recoverable failure is remembered as
+// the cause of the divergence it produces, an unrecoverable one aborts the
+// transition through s.fatal.
+func (s *Sampler) eval(q, grad []float64) (float64, error) {
+	s.gradEvals++
+	lp, err := Eval(s.dens, q, grad)
+	if err != nil {
+		if IsRecoverable(err) {
+			s.cause = err
+		} else {
+			s.fatal = err
+		}
+		return lp, err
+	}
+	return lp, nil
+}
+
+// ProbeStep draws a momentum at the current position, takes one leapfrog
+// step of size eps and returns H0 - H, the log of the Metropolis ratio
+// (-Inf when the step fails). The chain does not move. It is the primitive
+// of step-size initialisation heuristics; its error is fatal.
+func (s *Sampler) ProbeStep(r *rand.Rand, eps float64) (float64, error) {
+	if s.dim == 0 {
+		return 0, nil
+	}
+	s.rng = r
+	defer func() { s.rng = nil }()
+	s.fatal = nil
+	z := &s.probe
+	copy(z.q, s.cur.q)
+	copy(z.grad, s.cur.grad)
+	z.logp = s.cur.logp
+	s.startMomentum(z)
+	h0 := z.energy()
+	if err := s.leapfrog(z, eps); err != nil {
+		if s.fatal != nil {
+			return math.NaN(), s.fatal
+		}
+		return math.Inf(-1), nil
+	}
+	d := h0 - z.energy()
+	if math.IsNaN(d) {
+		return math.Inf(-1), nil
+	}
+	return d, nil
+}

@@ -1,0 +1,111 @@
+package sample
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/exmc/exmc/core/nuts"
+)
+
+// Options configures a run. Start from DefaultOptions: zero values are
+// rejected rather than silently replaced.
+type Options struct {
+	Draws  int // post-warmup draws per chain, ≥ 1
+	Tune   int // warmup iterations per chain, ≥ 0
+	Chains int // ≥ 1
+	Cores  int // chains run at once; ≤ 0 means runtime.GOMAXPROCS(0)
+	Seed   uint64
+
+	TargetAccept   float64 // step-size adaptation target, in (0, 1)
+	MaxTreeDepth   int     // in [1, nuts.MaxTreeDepthLimit]
+	MaxEnergyError float64 // > 0
+	Dense          bool    // adapt a dense inverse mass matrix instead of a diagonal
+
+	// Init optionally gives each chain its unconstrained initial point
+	// (len Chains, each of the model's dimension). Otherwise each chain
+	// starts at InitCenter (zeros when nil) plus independent
+	// Uniform(-InitJitter, InitJitter) noise per coordinate, redrawn up to
+	// InitRetries times until the log-density and gradient are finite.
+	Init        [][]float64
+	InitCenter  []float64
+	InitJitter  float64
+	InitRetries int
+
+	SaveWarmup bool // keep (and stream) warmup draws
+	// BatchSize is the number of draws per streamed batch per chain; a
+	// chain also flushes a partial batch when FlushInterval has passed.
+	BatchSize int
+}
+
+// FlushInterval bounds how long a drawn point waits before it is streamed.
+const FlushInterval = 100 * time.Millisecond
+
+// DefaultOptions returns Stan's and PyMC's defaults: 1000 draws after 1000
+// warmup iterations, 4 chains, target acceptance 0.8, tree depth 10,
+// initial points uniform in (-2, 2).
+func DefaultOptions() Options {
+	return Options{
+		Draws: 1000, Tune: 1000, Chains: 4,
+		TargetAccept: 0.8, MaxTreeDepth: 10, MaxEnergyError: 1000,
+		InitJitter: 2, InitRetries: 100,
+		BatchSize: 50,
+	}
+}
+
+// Validate reports the first invalid option by name. Checks that need the
+// model's dimension happen in Start.
+func (o Options) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("sample: invalid options: "+format, args...)
+	}
+	switch {
+	case o.Draws < 1:
+		return bad("Draws must be ≥ 1, got %d", o.Draws)
+	case o.Tune < 0:
+		return bad("Tune must be ≥ 0, got %d", o.Tune)
+	case o.Chains < 1:
+		return bad("Chains must be ≥ 1, got %d", o.Chains)
+	case !(o.TargetAccept > 0 && o.TargetAccept < 1):
+		return bad("TargetAccept must be in (0, 1), got %v", o.TargetAccept)
+	case o.MaxTreeDepth < 1 || o.MaxTreeDepth > nuts.MaxTreeDepthLimit:
+		return bad("MaxTreeDepth must be in [1, %d], got %d", nuts.MaxTreeDepthLimit, o.MaxTreeDepth)
+	case !(o.MaxEnergyError > 0):
+		return bad("MaxEnergyError must be positive, got %v", o.MaxEnergyError)
+	case !(o.InitJitter >= 0) || math.IsInf(o.InitJitter, 0):
+		return bad("InitJitter must be finite and ≥ 0, got %v", o.InitJitter)
+	case o.InitRetries < 1:
+		return bad("InitRetries must be ≥ 1, got %d", o.InitRetries)
+	case o.BatchSize < 1:
+		return bad("BatchSize must be ≥ 1, got %d", o.BatchSize)
+	case o.Init != nil && len(o.Init) != o.Chains:
+		return bad("Init has %d points, want one per chain (Chains = %d)", len(o.Init), o.Chains)
+	}
+	for c, x := range o.Init {
+		if len(x) != len(o.Init[0]) {
+			return bad("Init[%d] has length %d but Init[0] has length %d", c, len(x), len(o.Init[0]))
+		}
+		for i, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return bad("Init[%d][%d] is %v", c, i, v)
+			}
+		}
+	}
+	for i, v := range o.InitCenter {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return bad("InitCenter[%d] is %v", i, v)
+		}
+	}
+	return nil
+}
+
+// validateDim checks the options that depend on the model's dimension.
+func (o Options) validateDim(dim int) error {
+	if len(o.Init) > 0 && len(o.Init[0]) != dim {
+		return fmt.Errorf("sample: invalid options: Init points have length %d, the model's dimension is %d", len(o.Init[0]), dim)
+	}
+	if o.InitCenter != nil && len(o.InitCenter) != dim {
+		return fmt.Errorf("sample: invalid options: InitCenter has length %d, the model's dimension is %d", len(o.InitCenter), dim)
+	}
+	return nil
+}
