@@ -1,0 +1,62 @@
+# exmc: `make demo` sets everything up and samples a model; `make test` runs
+# every test. Both work on a fresh machine with Go, gcc and Python >= 3.12.
+SHELL := /bin/bash
+GO ?= go
+VENV := .venv
+PY := $(VENV)/bin/python
+OUT := build/out
+LIB := $(OUT)/libexmc.so
+CHECKED_LIB := $(OUT)/cgocheck2/libexmc.so
+GO_SOURCES := $(shell find core capi -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum include/exmc.h
+
+.PHONY: all lib install demo test test-go test-c test-python lint bench bench-quick bench-go clean
+
+all: install
+
+# The shared library for C and C++ users.
+lib: $(LIB)
+$(LIB): $(GO_SOURCES)
+	$(GO) build -buildmode=c-shared -o $@ ./capi
+	rm -f $(OUT)/libexmc.h
+
+# The same library with cgo's strict pointer checks, for the tests of the
+# boundary: a pointer mistake crashes a test, not a user.
+$(CHECKED_LIB): $(GO_SOURCES)
+	GOEXPERIMENT=cgocheck2 $(GO) build -buildmode=c-shared -o $@ ./capi
+	rm -f $(OUT)/cgocheck2/libexmc.h
+
+$(VENV)/.created:
+	py=$$(build/find-python) && "$$py" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip hatchling
+	touch $@
+
+# Installs the package (its build hook compiles the Go core into it).
+install: $(VENV)/.installed
+$(VENV)/.installed: $(VENV)/.created $(GO_SOURCES) pyproject.toml build/hatch_build.py $(shell find python/exmc -name '*.py')
+	$(PY) -m pip install -q --no-build-isolation ".[test]"
+	touch $@
+
+demo: install
+	$(PY) examples/demo.py
+
+test: test-go test-c test-python
+
+lint:
+	@out=$$(gofmt -l core capi bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+test-go: lint
+	$(GO) test -race ./...
+
+test-c: $(CHECKED_LIB)
+	tests/c/run.sh $(CHECKED_LIB)
+
+test-python: install $(CHECKED_LIB)
+	EXMC_LIBRARY=$(abspath $(CHECKED_LIB)) $(PY) -m pytest -q
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./bench/models ./core/compile
+
+clean:
+	rm -rf $(OUT) $(VENV) python/exmc/_lib dist *.egg-info
+	$(GO) clean -testcache

@@ -1,0 +1,116 @@
+"""Hatch build hook: puts the Go core into the wheel.
+
+For a wheel it runs, from the repository root,
+
+    go build -buildmode=c-shared -o python/exmc/_lib/libexmc.so ./capi
+
+copies include/exmc.h next to the library (cffi reads its declarations at
+run time, so the header in include/ stays the one source of truth), and tags
+the wheel for this platform: the library is native code, but it does not
+link against libpython, so one wheel serves every Python 3 (py3-none-<plat>).
+
+Environment:
+
+EXMC_SKIP_GO_BUILD=1
+    FOR DEVELOPMENT ONLY: skip the Go build, so that the pure-Python parts
+    can be installed and tested before (or without) the Go side. A package
+    installed this way cannot sample.
+GO
+    the go binary to use (default: `go` on PATH, then /usr/local/go/bin/go).
+EXMC_GO_BUILD_FLAGS
+    extra flags for `go build`, split on whitespace (for example -race).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+SKIP_ENV = "EXMC_SKIP_GO_BUILD"
+LIB_NAME = {"darwin": "libexmc.dylib", "win32": "exmc.dll"}.get(sys.platform, "libexmc.so")
+
+
+def _platform_tag() -> str:
+    return sysconfig.get_platform().replace("-", "_").replace(".", "_")
+
+
+# where the official Go installer puts the toolchain, for builds whose PATH
+# does not include it
+GO_FALLBACKS = ("/usr/local/go/bin/go",)
+
+
+def _find_go() -> str:
+    candidates = [os.environ.get("GO"), shutil.which("go"), *GO_FALLBACKS]
+    for c in candidates:
+        if c and Path(c).is_file() and os.access(c, os.X_OK):
+            return c
+    raise RuntimeError(
+        "exmc-sampler: the Go toolchain was not found, and it is needed to build the native "
+        "core (libexmc). Install Go (https://go.dev/dl/, the version go.mod asks for) and put "
+        "`go` on PATH, or point the GO environment variable at the go binary. "
+        f"({SKIP_ENV}=1 skips the build for development of the Python code only; "
+        "such an install cannot sample.)"
+    )
+
+
+class ExmcBuildHook(BuildHookInterface):
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict) -> None:
+        if self.target_name != "wheel":
+            return
+        root = Path(self.root)
+        lib_dir = root / "python" / "exmc" / "_lib"
+        lib_dir.mkdir(parents=True, exist_ok=True)
+        lib_path = lib_dir / LIB_NAME
+        header_src = root / "include" / "exmc.h"
+        header_dst = lib_dir / "exmc.h"
+
+        build_data["pure_python"] = False
+        build_data["tag"] = f"py3-none-{_platform_tag()}"
+
+        skip = os.environ.get(SKIP_ENV, "") == "1"
+        if skip:
+            self.app.display_warning(
+                f"{SKIP_ENV}=1: not building the Go core (development only; this install cannot sample)"
+            )
+        else:
+            self._go_build(root, lib_path)
+
+        if header_src.is_file():
+            shutil.copyfile(header_src, header_dst)
+        elif not skip:
+            raise RuntimeError(f"exmc-sampler: {header_src} is missing; it declares the C API cffi loads")
+
+        # an editable install imports the package from python/exmc, where the
+        # files already are; a regular wheel needs them listed, because the
+        # _lib folder is excluded from the package's own files
+        if version != "editable":
+            for path in (lib_path, header_dst):
+                if path.is_file():
+                    build_data["force_include"][str(path)] = f"exmc/_lib/{path.name}"
+
+    def _go_build(self, root: Path, lib_path: Path) -> None:
+        go = _find_go()
+        cmd = [go, "build", "-buildmode=c-shared", *os.environ.get("EXMC_GO_BUILD_FLAGS", "").split(),
+               "-o", str(lib_path), "./capi"]
+        env = dict(os.environ)
+        env["CGO_ENABLED"] = "1"
+        self.app.display_info(f"building the Go core: {' '.join(cmd)}")
+        proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"exmc-sampler: `{' '.join(cmd)}` failed in {root} (exit {proc.returncode}):\n"
+                f"{proc.stdout}{proc.stderr}"
+            )
+        # cgo writes its own header beside the library; the package reads
+        # include/exmc.h only, so drop the generated one to avoid confusion
+        generated = lib_path.with_suffix(".h")
+        if generated.exists():
+            generated.unlink()

@@ -1,0 +1,38 @@
+package main
+
+/*
+#include "capi.h"
+*/
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+//export exmc_version
+func exmc_version() *C.exmc_cchar {
+	return C.exmc_capi_version_string()
+}
+
+//export exmc_free_error
+func exmc_free_error(err *C.char) {
+	guard(func() { C.free(unsafe.Pointer(err)) })
+}
+
+//export exmc_free_string
+func exmc_free_string(s *C.char) {
+	guard(func() { C.free(unsafe.Pointer(s)) })
+}
+
+//export exmc_set_threads
+func exmc_set_threads(threads C.int, err **C.char) C.int {
+	return call("exmc_set_threads", err, func() (int, error) {
+		if threads < 1 {
+			return 0, errorf(codeInvalid, "threads must be at least 1, got %d", int(threads))
+		}
+		// Runs with cores == 0 run as many chains at once as GOMAXPROCS.
+		runtime.GOMAXPROCS(int(threads))
+		return codeOK, nil
+	})
+}

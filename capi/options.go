@@ -1,0 +1,234 @@
+package main
+
+/*
+#include "capi.h"
+*/
+import "C"
+
+import (
+	"math"
+	"math/bits"
+	"unsafe"
+
+	"github.com/exmc/exmc/core/nuts"
+	"github.com/exmc/exmc/core/sample"
+)
+
+// cOptions is exmc_options in Go types, so that conversion and validation
+// can be tested without C.
+type cOptions struct {
+	Draws          int64
+	Tune           int64
+	Chains         int64
+	Cores          int64
+	Seed           uint64
+	TargetAccept   float64
+	MaxTreeDepth   int64
+	MaxEnergyError float64
+	DenseMass      int32
+	SaveWarmup     int32
+	LogLikelihood  int32
+	InitJitter     float64
+	Init           uintptr // C address of Chains x dim doubles, or 0
+	BatchSize      int64
+}
+
+func defaultCOptions() cOptions {
+	d := sample.DefaultOptions()
+	return cOptions{
+		Draws: int64(d.Draws), Tune: int64(d.Tune), Chains: int64(d.Chains), Cores: 0,
+		TargetAccept: d.TargetAccept, MaxTreeDepth: int64(d.MaxTreeDepth), MaxEnergyError: d.MaxEnergyError,
+		InitJitter: d.InitJitter, BatchSize: int64(d.BatchSize),
+	}
+}
+
+// maxValues bounds chains x iterations x dimension: far beyond any real
+// run, and low enough that no size computed from it overflows. Go cannot
+// recover from running out of memory, so absurd sizes are refused first.
+const maxValues = 1 << 40
+
+// minAddress is the lowest address a C pointer can hold: the first page
+// is never mapped, and the Go runtime refuses pointers into it.
+const minAddress = 4096
+
+// toSample validates the options, naming the C field at fault, and
+// converts them. init returns the caller's initial points, chains x dim
+// values, when Init is set.
+func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options, error) {
+	bad := func(format string, args ...any) (sample.Options, error) {
+		return sample.Options{}, errorf(codeInvalid, "invalid options: "+format, args...)
+	}
+	flag := func(name string, v int32) error {
+		if v != 0 && v != 1 {
+			return errorf(codeInvalid, "invalid options: %s must be 0 or 1, got %d", name, v)
+		}
+		return nil
+	}
+	switch {
+	case c.Draws < 1:
+		return bad("draws must be at least 1, got %d", c.Draws)
+	case c.Tune < 0:
+		return bad("tune must be at least 0, got %d", c.Tune)
+	case c.Chains < 1:
+		return bad("chains must be at least 1, got %d", c.Chains)
+	case c.Cores < 0:
+		return bad("cores must be at least 0 (0: the library's threads), got %d", c.Cores)
+	case !(c.TargetAccept > 0 && c.TargetAccept < 1):
+		return bad("target_accept must be in (0, 1), got %v", c.TargetAccept)
+	case c.MaxTreeDepth < 1 || c.MaxTreeDepth > nuts.MaxTreeDepthLimit:
+		return bad("max_treedepth must be in [1, %d], got %d", nuts.MaxTreeDepthLimit, c.MaxTreeDepth)
+	case !(c.MaxEnergyError > 0):
+		return bad("max_energy_error must be positive, got %v", c.MaxEnergyError)
+	case !(c.InitJitter >= 0) || math.IsInf(c.InitJitter, 0):
+		return bad("init_jitter must be finite and at least 0, got %v", c.InitJitter)
+	case c.BatchSize < 1:
+		return bad("batch_size must be at least 1, got %d", c.BatchSize)
+	case c.Init != 0 && c.Init < minAddress:
+		return bad("init (%#x) is not a valid pointer", c.Init)
+	}
+	for _, f := range []struct {
+		name string
+		v    int32
+	}{{"dense_mass", c.DenseMass}, {"save_warmup", c.SaveWarmup}, {"log_likelihood", c.LogLikelihood}} {
+		if err := flag(f.name, f.v); err != nil {
+			return sample.Options{}, err
+		}
+	}
+	iters := uint64(c.Draws)
+	if c.SaveWarmup == 1 {
+		iters += uint64(c.Tune)
+	}
+	hi, total := bits.Mul64(uint64(c.Chains), iters)
+	hi2, total := bits.Mul64(total, uint64(max(dim, 1)))
+	if hi != 0 || hi2 != 0 || total > maxValues {
+		return bad("chains x draws x dimension is too large to hold in memory (chains %d, draws %d, dimension %d)", c.Chains, iters, dim)
+	}
+	if c.Tune > maxValues {
+		return bad("tune is too large, got %d", c.Tune)
+	}
+
+	o := sample.DefaultOptions()
+	o.Draws, o.Tune, o.Chains, o.Cores = int(c.Draws), int(c.Tune), int(c.Chains), int(c.Cores)
+	o.Seed = c.Seed
+	o.TargetAccept = c.TargetAccept
+	o.MaxTreeDepth = int(c.MaxTreeDepth)
+	o.MaxEnergyError = c.MaxEnergyError
+	o.Dense = c.DenseMass == 1
+	o.SaveWarmup = c.SaveWarmup == 1
+	o.InitJitter = c.InitJitter
+	o.BatchSize = int(c.BatchSize)
+	if c.Init != 0 {
+		flat := init(int(c.Chains) * dim)
+		o.Init = make([][]float64, c.Chains)
+		for k := range o.Init {
+			o.Init[k] = append([]float64(nil), flat[k*dim:(k+1)*dim]...)
+			for i, v := range o.Init[k] {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return bad("init[%d] (chain %d, coordinate %d) is %v", k*dim+i, k, i, v)
+				}
+			}
+		}
+	}
+	if err := o.Validate(); err != nil {
+		return sample.Options{}, wrap(codeInvalid, err)
+	}
+	return o, nil
+}
+
+// readOptions reads the caller's exmc_options. Fields past the caller's
+// size (an older header) keep their defaults; fields past ours (a newer
+// header) are not read.
+func readOptions(p *C.exmc_coptions) (cOptions, error) {
+	if p == nil {
+		return cOptions{}, errorf(codeInvalid, "options is NULL")
+	}
+	size := uintptr(p.size)
+	if size < unsafe.Offsetof(p.draws)+unsafe.Sizeof(p.draws) {
+		return cOptions{}, errorf(codeInvalid, "options.size is %d: initialise the options with exmc_options_default", size)
+	}
+	o := defaultCOptions()
+	has := func(off, n uintptr) bool { return off+n <= size }
+	if has(unsafe.Offsetof(p.draws), 8) {
+		o.Draws = int64(p.draws)
+	}
+	if has(unsafe.Offsetof(p.tune), 8) {
+		o.Tune = int64(p.tune)
+	}
+	if has(unsafe.Offsetof(p.chains), 8) {
+		o.Chains = int64(p.chains)
+	}
+	if has(unsafe.Offsetof(p.cores), 8) {
+		o.Cores = int64(p.cores)
+	}
+	if has(unsafe.Offsetof(p.seed), 8) {
+		o.Seed = uint64(p.seed)
+	}
+	if has(unsafe.Offsetof(p.target_accept), 8) {
+		o.TargetAccept = float64(p.target_accept)
+	}
+	if has(unsafe.Offsetof(p.max_treedepth), 8) {
+		o.MaxTreeDepth = int64(p.max_treedepth)
+	}
+	if has(unsafe.Offsetof(p.max_energy_error), 8) {
+		o.MaxEnergyError = float64(p.max_energy_error)
+	}
+	if has(unsafe.Offsetof(p.dense_mass), 4) {
+		o.DenseMass = int32(p.dense_mass)
+	}
+	if has(unsafe.Offsetof(p.save_warmup), 4) {
+		o.SaveWarmup = int32(p.save_warmup)
+	}
+	if has(unsafe.Offsetof(p.log_likelihood), 4) {
+		o.LogLikelihood = int32(p.log_likelihood)
+	}
+	if has(unsafe.Offsetof(p.init_jitter), 8) {
+		o.InitJitter = float64(p.init_jitter)
+	}
+	if has(unsafe.Offsetof(p.init), unsafe.Sizeof(p.init)) {
+		// Read as an integer: the field may hold anything, and Go must not
+		// hold a value it cannot account for in a pointer variable.
+		o.Init = *(*uintptr)(unsafe.Add(unsafe.Pointer(p), unsafe.Offsetof(p.init)))
+	}
+	if has(unsafe.Offsetof(p.batch_size), 8) {
+		o.BatchSize = int64(p.batch_size)
+	}
+	return o, nil
+}
+
+// sampleOptions reads and converts the caller's options for a model of
+// dimension dim.
+func sampleOptions(p *C.exmc_coptions, dim int) (sample.Options, cOptions, error) {
+	c, err := readOptions(p)
+	if err != nil {
+		return sample.Options{}, c, err
+	}
+	o, err := c.toSample(dim, func(n int) []float64 {
+		return unsafe.Slice((*float64)(unsafe.Add(unsafe.Pointer(nil), c.Init)), n)
+	})
+	return o, c, err
+}
+
+//export exmc_options_default
+func exmc_options_default(o *C.exmc_options) {
+	guard(func() {
+		if o == nil {
+			return
+		}
+		C.memset(unsafe.Pointer(o), 0, C.sizeof_exmc_options)
+		d := defaultCOptions()
+		o.size = C.uint32_t(C.sizeof_exmc_options)
+		o.draws = C.int64_t(d.Draws)
+		o.tune = C.int64_t(d.Tune)
+		o.chains = C.int64_t(d.Chains)
+		o.cores = C.int64_t(d.Cores)
+		o.seed = C.uint64_t(d.Seed)
+		o.target_accept = C.double(d.TargetAccept)
+		o.max_treedepth = C.int64_t(d.MaxTreeDepth)
+		o.max_energy_error = C.double(d.MaxEnergyError)
+		o.dense_mass = C.int32_t(d.DenseMass)
+		o.save_warmup = C.int32_t(d.SaveWarmup)
+		o.log_likelihood = C.int32_t(d.LogLikelihood)
+		o.init_jitter = C.double(d.InitJitter)
+		o.batch_size = C.int64_t(d.BatchSize)
+	})
+}

@@ -1,0 +1,333 @@
+/*
+ * exmc.h: the C interface of libexmc, exmc's Bayesian sampler.
+ *
+ * A model is compiled once into a log-density with its gradient; NUTS chains
+ * run in parallel threads inside the library; draws come out as Arrow record
+ * batches (the Arrow C data interface).
+ *
+ * Conventions
+ * - Every fallible function returns EXMC_OK (0) or a negative error code and,
+ *   on error, stores a message in *err (when err is not NULL). The message is
+ *   allocated by the library; free it with exmc_free_error. On success *err
+ *   is set to NULL.
+ * - A few functions also return positive status codes (EXMC_TIMEOUT,
+ *   EXMC_DONE); these are not errors and set *err to NULL.
+ * - On error, outputs are left empty: handles and strings NULL, Arrow
+ *   structures zeroed (their release is NULL, so there is nothing to
+ *   release). The exceptions, EXMC_ERR_CHAINS and EXMC_ERR_CANCELLED from
+ *   the sampling functions, are stated where they apply.
+ * - A NULL pointer where a value is required, or a length that does not
+ *   match, is EXMC_ERR_INVALID with a message naming the argument.
+ * - Handles (exmc_model*, exmc_run*) are opaque tokens, not pointers into the
+ *   library's memory. A NULL, freed or forged handle is reported as
+ *   EXMC_ERR_HANDLE, never a crash.
+ * - Memory the library hands out (error messages, strings, Arrow buffers) is
+ *   C memory. Arrow structures are released by their consumer through their
+ *   release callbacks, as the Arrow C data interface specifies.
+ * - Load the library once per process and do not fork() after loading it: it
+ *   runs its own threads (the Go runtime).
+ *
+ * Thread safety is stated for each function.
+ */
+#ifndef EXMC_H
+#define EXMC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EXMC_VERSION_MAJOR 0
+#define EXMC_VERSION_MINOR 1
+#define EXMC_VERSION_PATCH 0
+
+/* Return codes. */
+#define EXMC_OK 0
+#define EXMC_TIMEOUT 1          /* nothing happened before the timeout */
+#define EXMC_DONE 2             /* a run has finished and every batch was taken */
+#define EXMC_ERR_INVALID -1     /* a bad argument: NULL pointer, wrong length, bad option */
+#define EXMC_ERR_MODEL -2       /* the model is invalid or failed to compile */
+#define EXMC_ERR_HANDLE -3      /* a NULL, freed or unknown handle */
+#define EXMC_ERR_NUMERIC -4     /* the log-density could not be evaluated */
+#define EXMC_ERR_CHAINS -5      /* one or more chains failed (see exmc_run_chain_error) */
+#define EXMC_ERR_CANCELLED -6   /* the run was cancelled before it finished */
+#define EXMC_ERR_INTERNAL -7    /* a bug in exmc; the message says where */
+
+/* ---- Arrow C data interface (as published by Apache Arrow) ------------- */
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  const char* format;
+  const char* name;
+  const char* metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema** children;
+  struct ArrowSchema* dictionary;
+  void (*release)(struct ArrowSchema*);
+  void* private_data;
+};
+
+struct ArrowArray {
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void** buffers;
+  struct ArrowArray** children;
+  struct ArrowArray* dictionary;
+  void (*release)(struct ArrowArray*);
+  void* private_data;
+};
+
+#endif /* ARROW_C_DATA_INTERFACE */
+
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+  int (*get_schema)(struct ArrowArrayStream*, struct ArrowSchema* out);
+  int (*get_next)(struct ArrowArrayStream*, struct ArrowArray* out);
+  const char* (*get_last_error)(struct ArrowArrayStream*);
+  void (*release)(struct ArrowArrayStream*);
+  void* private_data;
+};
+
+#endif /* ARROW_C_STREAM_INTERFACE */
+
+/* ---- Library ----------------------------------------------------------- */
+
+/* The library's version, "MAJOR.MINOR.PATCH". A static string: do not free.
+   Thread-safe. */
+const char* exmc_version(void);
+
+/* Frees an error message returned through char** err. NULL is allowed.
+   Thread-safe. */
+void exmc_free_error(char* err);
+
+/* Frees a string returned by the library (exmc_model_info). NULL is allowed.
+   Thread-safe. */
+void exmc_free_string(char* s);
+
+/* Sets the number of threads that run chains and other work (at least 1):
+   the Go runtime's GOMAXPROCS. The default is the number of cores.
+   Thread-safe; runs started afterwards size their pool of chains running
+   at once (exmc_options.cores == 0) by it. */
+int exmc_set_threads(int threads, char** err);
+
+/* ---- Models ------------------------------------------------------------ */
+
+typedef struct exmc_model exmc_model;
+
+/* Compiles a model from its JSON form (docs/model-format.md), with any data
+   inline. json need not be NUL-terminated; len is its length in bytes.
+   On success *out holds a new model; free it with exmc_model_free.
+   A document that cannot be read, or a model that is invalid, is
+   EXMC_ERR_MODEL; errors name the offending node. A variable may not be
+   named like a column of the draws (see exmc_sample): "chain", "lp", ...
+   Thread-safe. */
+int exmc_model_from_json(const char* json, size_t len, exmc_model** out, char** err);
+
+/* As exmc_model_from_json, with the values of data nodes left out of the
+   JSON supplied as Arrow arrays. Arrays of different sizes cannot be columns
+   of one record batch, so data is a struct array of length 1 whose fields
+   are named for the data nodes; each field is a fixed_size_list (or list,
+   or large_list) of float64 or int64 whose single element holds the node's
+   values, flattened row-major. When every node has the same number of
+   values, plain float64 or int64 fields of that length are accepted too.
+   No nulls. The library takes ownership of *data (moves it, leaving
+   data->release NULL) and of *schema's contents (releasing them), whether
+   or not the call succeeds. float64 values are read in place, not copied:
+   the data is released once the model and every run that uses it are
+   freed. int64 values are converted. Either pointer may be NULL when there
+   is no data, but not only one of them. Thread-safe. */
+int exmc_model_from_json_arrow(const char* json, size_t len, struct ArrowSchema* schema,
+                               struct ArrowArray* data, exmc_model** out, char** err);
+
+/* A log-density written by the user: writes log p(x) into *logp and, when
+   grad is not NULL, its gradient (dim values) into grad. Returns 0 on
+   success; a positive value when the point is invalid (the sampler treats it
+   as a divergence and moves on); a negative value to stop the chain with an
+   error. It is called from several threads at once when the model is
+   sampled with more than one thread: it must be thread-safe, or sample with
+   one thread (exmc_set_threads(1)). */
+typedef int (*exmc_logp_fn)(size_t dim, const double* x, double* logp, double* grad, void* ctx);
+
+/* Wraps a user's log-density as a model of dimension dim (at least 1),
+   sampled by the same NUTS. names is NULL or a comma-separated list of dim
+   distinct parameter names (default "x[0],x[1],..."). The draws report the
+   coordinates as they are (exmc_constrain is the identity), one column per
+   name, except that a run of names "b[0]", "b[1]", ... forms one array
+   column "b": the default names give one column "x". ctx is passed to fn
+   unchanged and must stay valid until the model and its runs are freed.
+   exmc_log_density_gradient returns EXMC_ERR_NUMERIC when fn returns
+   non-zero. Thread-safe. */
+int exmc_model_from_function(size_t dim, exmc_logp_fn fn, void* ctx, const char* names,
+                             exmc_model** out, char** err);
+
+/* Frees a model. Runs that use it keep it alive until they are freed.
+   NULL, or a handle already freed, is ignored. Thread-safe. */
+void exmc_model_free(exmc_model* model);
+
+/* The number of unconstrained parameters. Thread-safe. */
+int exmc_model_dim(const exmc_model* model, size_t* dim, char** err);
+
+/* The number of values exmc_constrain writes (free variables on their
+   constrained scale and deterministics, flattened). Thread-safe. */
+int exmc_model_constrained_size(const exmc_model* model, size_t* size, char** err);
+
+/* Comma-separated names of the unconstrained parameters ("mu,tau_log__,
+   theta__z[0],...") or, with constrained != 0, of the values exmc_constrain
+   writes ("mu,tau,theta[0],..."); elements of a matrix are named
+   "beta[0,1]". The string is owned by the model and valid until the model
+   is freed. Thread-safe. */
+int exmc_model_param_names(const exmc_model* model, int constrained, const char** names, char** err);
+
+/* A JSON description of the model, an object with the keys "dim",
+   "params", "vars", "observed", "coords" and "noncentered": the dimension,
+   the unconstrained blocks (name, value_name, offset, size, shape,
+   transform, and "aux", the variable a non-centring block stands for, when
+   it is one), the reported variables (name, kind, shape, dims, offset,
+   size, located in what exmc_constrain writes), the observed variables
+   (likewise, located in the log-likelihood columns), the coords (dimension
+   name -> labels) and the nodes the non-centring rewrote. Lists are never
+   null. Free the string with exmc_free_string. Thread-safe. */
+int exmc_model_info(const exmc_model* model, char** json, char** err);
+
+/* The log-density at the unconstrained point x (n == dim values) into
+   *logp and, when grad is not NULL, its gradient into grad (dim values).
+   A non-finite log-density is returned as it is, not as an error; a
+   function model whose fn returns non-zero gives EXMC_ERR_NUMERIC.
+   Thread-safe: any number of threads may call it at once. */
+int exmc_log_density_gradient(const exmc_model* model, const double* x, size_t n, double* logp,
+                              double* grad, char** err);
+
+/* Maps the unconstrained point x (n == dim values) to the reported values
+   (out_len == exmc_model_constrained_size values). Thread-safe. */
+int exmc_constrain(const exmc_model* model, const double* x, size_t n, double* out, size_t out_len,
+                   char** err);
+
+/* ---- Sampling ---------------------------------------------------------- */
+
+/* NUTS options. Always initialise with exmc_options_default, then change
+   fields; size lets later versions add fields compatibly. */
+typedef struct exmc_options {
+  uint32_t size;            /* sizeof(exmc_options), set by exmc_options_default */
+  int64_t draws;            /* kept draws per chain (1000) */
+  int64_t tune;             /* warmup iterations per chain (1000) */
+  int64_t chains;           /* number of chains (4) */
+  int64_t cores;            /* chains run at once; 0: the library's threads */
+  uint64_t seed;            /* random seed (0 is a valid seed) */
+  double target_accept;     /* dual-averaging target, in (0, 1) (0.8) */
+  int64_t max_treedepth;    /* maximum tree depth (10) */
+  double max_energy_error;  /* energy error counted as divergent (1000) */
+  int32_t dense_mass;       /* 1: adapt a dense mass matrix (0) */
+  int32_t save_warmup;      /* 1: keep the warmup draws in the results (0) */
+  int32_t log_likelihood;   /* 1: add pointwise log-likelihood columns (0) */
+  double init_jitter;       /* initial points: uniform(-j, j) in unconstrained space (2) */
+  const double* init;       /* NULL, or chains x dim unconstrained initial points (copied) */
+  int64_t batch_size;       /* draws per streamed batch (50) */
+} exmc_options;
+
+/* Fills o with the defaults above. NULL is ignored. Thread-safe. */
+void exmc_options_default(exmc_options* o);
+
+/* Samples and blocks until every chain has finished. On success *out is a
+   stream of one record batch holding every chain's draws, chain-major (all
+   of chain 0, then chain 1, ...), each chain's warmup draws (with
+   save_warmup) before its posterior draws. Columns, none nullable:
+     chain (int64), draw (int64: the draw's index within its phase, warmup
+       and posterior each counted from 0), warmup (bool),
+     the statistics lp, acceptance_rate, step_size, step_size_nom,
+       energy, energy_error, max_energy_error (float64),
+       tree_depth, n_steps (int64), diverging, reached_max_treedepth (bool),
+     one column per reported variable, named for it: float64 for a scalar,
+       fixed_size_list<float64>[size] for an array (row-major), with the
+       variable's shape in the field metadata as JSON ("exmc:shape" = "[8]";
+       "[]" for a scalar) and, when it has dims, their names ("exmc:dims" =
+       "[\"school\"]"),
+     with log_likelihood, one column "log_likelihood::<name>" per observed
+       variable, as above (warmup rows included).
+   Invalid options are EXMC_ERR_INVALID, naming the field. When some chains
+   fail, the others' draws are still returned in *out (release it), with
+   EXMC_ERR_CHAINS and a message naming each failed chain and its cause.
+   Thread-safe; runs on the library's threads. */
+int exmc_sample(const exmc_model* model, const exmc_options* options, struct ArrowArrayStream* out,
+                char** err);
+
+/* ---- Runs: non-blocking sampling ---------------------------------------- */
+
+typedef struct exmc_run exmc_run;
+
+/* One chain's progress. */
+typedef struct exmc_progress {
+  int64_t chain;
+  int64_t draws_done;   /* iterations done, warmup included */
+  int64_t total;        /* tune + draws */
+  int64_t divergences;  /* divergent transitions after warmup */
+  int32_t tuning;       /* 1 while in warmup */
+  int32_t finished;     /* 1 when the chain has ended (done, failed or cancelled) */
+  int32_t failed;       /* 1 when the chain failed; see exmc_run_chain_error */
+  int32_t reserved;
+} exmc_progress;
+
+/* Starts sampling in the background and returns at once. Free the run with
+   exmc_run_free. The options are read, and init copied, before it returns.
+   Thread-safe. */
+int exmc_run_start(const exmc_model* model, const exmc_options* options, exmc_run** out, char** err);
+
+/* Takes the next batch of draws: one chain's consecutive draws of one
+   phase (warmup batches only with save_warmup), at most batch_size rows,
+   with the columns of exmc_sample. Waits up to timeout_ms milliseconds (0:
+   do not wait; negative: wait until a batch or the end); a short timeout
+   keeps a caller responsive, to Ctrl-C for one. Returns EXMC_OK with
+   *schema and *batch filled (release both), EXMC_TIMEOUT when nothing came
+   in time, or EXMC_DONE when every chain has ended and every batch has been
+   taken; otherwise both are zeroed. Call it from one thread at a time per
+   run. */
+int exmc_run_next(exmc_run* run, int64_t timeout_ms, struct ArrowSchema* schema, struct ArrowArray* batch,
+                  char** err);
+
+/* Writes the progress of min(n, chains) chains into progress[] and the
+   number of chains into *chains (either may be NULL to ask for the count
+   only). Thread-safe. */
+int exmc_run_progress(exmc_run* run, exmc_progress* progress, size_t n, size_t* chains, char** err);
+
+/* Asks every chain to stop; they stop within one transition. Returns at
+   once. Thread-safe. */
+int exmc_run_cancel(exmc_run* run, char** err);
+
+/* Waits up to timeout_ms (negative: without limit) for every chain to end:
+   EXMC_OK when they have, EXMC_TIMEOUT otherwise. Thread-safe. */
+int exmc_run_wait(exmc_run* run, int64_t timeout_ms, char** err);
+
+/* After the run has ended, every draw as exmc_sample returns them (draws
+   taken with exmc_run_next included); before that, EXMC_ERR_INVALID (wait
+   for the end with exmc_run_wait). A cancelled run returns the draws made
+   before it stopped in *out (release it), with EXMC_ERR_CANCELLED; failed
+   chains give EXMC_ERR_CHAINS in the same way. Thread-safe. */
+int exmc_run_result(exmc_run* run, struct ArrowArrayStream* out, char** err);
+
+/* The error of a failed chain as a new string in *message (free it with
+   exmc_free_string), or NULL when the chain has not failed. A chain index
+   out of range is EXMC_ERR_INVALID. Thread-safe. */
+int exmc_run_chain_error(exmc_run* run, size_t chain, char** message, char** err);
+
+/* Cancels the run if it is still going, waits for its threads, and frees
+   it. NULL, or a handle already freed, is ignored. Thread-safe, but no
+   other call may use the run afterwards. */
+void exmc_run_free(exmc_run* run);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EXMC_H */

@@ -1,0 +1,91 @@
+"""exmc: Bayesian NUTS sampling with a Go core.
+
+Build a model PyMC-style::
+
+    import exmc
+    with exmc.Model(coords={"school": names}) as m:
+        mu = exmc.Normal("mu", mu=0, sigma=5)
+        tau = exmc.HalfCauchy("tau", beta=5)
+        theta = exmc.Normal("theta", mu=mu, sigma=tau, dims="school")
+        exmc.Normal("y", mu=theta, sigma=sigma, observed=y, dims="school")
+
+Importing exmc never loads the native library (see ``exmc._ffi``).
+"""
+
+from . import math
+from ._version import __version__
+from .distributions import (
+    DISTRIBUTIONS,
+    Bernoulli,
+    Beta,
+    Binomial,
+    Cauchy,
+    Distribution,
+    Exponential,
+    Flat,
+    Gamma,
+    GaussianRandomWalk,
+    HalfCauchy,
+    HalfFlat,
+    HalfNormal,
+    HalfStudentT,
+    InverseGamma,
+    Laplace,
+    LogNormal,
+    NegativeBinomial,
+    Normal,
+    Poisson,
+    StudentT,
+    Uniform,
+)
+from .expr import Expr, ShapeError
+from .model import FORMAT, Data, Deterministic, Model, Potential, Variable, modelcontext
+from .progress import ChainProgress, ProgressBar
+from .trace import SAMPLE_STATS, to_datatree
+from .compiled import CompiledModel
+from .sampling import sample
+from ._errors import ChainError, ExmcError
+
+__all__ = [
+    "__version__",
+    "sample",
+    "CompiledModel",
+    "ChainError",
+    "ExmcError",
+    "math",
+    "FORMAT",
+    "Model",
+    "Data",
+    "Deterministic",
+    "Potential",
+    "Variable",
+    "Expr",
+    "ShapeError",
+    "modelcontext",
+    "Distribution",
+    "DISTRIBUTIONS",
+    "Normal",
+    "HalfNormal",
+    "Exponential",
+    "Gamma",
+    "InverseGamma",
+    "Beta",
+    "Uniform",
+    "StudentT",
+    "HalfStudentT",
+    "Cauchy",
+    "HalfCauchy",
+    "LogNormal",
+    "Laplace",
+    "Flat",
+    "HalfFlat",
+    "GaussianRandomWalk",
+    "Bernoulli",
+    "Binomial",
+    "Poisson",
+    "NegativeBinomial",
+    "ChainProgress",
+    "ProgressBar",
+    "SAMPLE_STATS",
+    "to_datatree",
+]

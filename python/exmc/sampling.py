@@ -1,0 +1,279 @@
+"""``exmc.sample``: NUTS on the Go core, returning ArviZ's DataTree."""
+
+from __future__ import annotations
+
+import numbers
+import os
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+
+from . import _ffi
+from ._errors import check, error_out
+from .compiled import CompiledModel
+from .progress import track
+
+
+
+def _int_option(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def _seed(random_seed: Any) -> int:
+    if random_seed is None:
+        return int(np.random.SeedSequence().generate_state(1, np.uint64)[0])
+    if isinstance(random_seed, np.random.Generator):
+        return int(random_seed.integers(0, 2**63))
+    if isinstance(random_seed, bool) or not isinstance(random_seed, numbers.Integral):
+        raise TypeError(f"random_seed must be None or a non-negative integer, got {random_seed!r}")
+    if random_seed < 0 or random_seed >= 2**64:
+        raise ValueError(f"random_seed must be in [0, 2**64), got {random_seed}")
+    return int(random_seed)
+
+
+def _compile(model: Any) -> CompiledModel:
+    from .model import Model, modelcontext
+
+    if isinstance(model, CompiledModel):
+        return model
+    if model is None:
+        model = modelcontext(None)
+    if isinstance(model, Model):
+        return CompiledModel.from_model(model)
+    raise TypeError(f"model must be an exmc.Model or a pymc.Model, got {type(model).__name__}")
+
+
+def _pymc_model(model: Any) -> Any:
+    """The pymc.Model to sample, if that is what was given (or, with no
+    model given and no exmc model open, the PyMC model of the enclosing
+    ``with`` block); None otherwise. PyMC is never imported here."""
+    import sys
+
+    pm = sys.modules.get("pymc")
+    if pm is None:
+        return None
+    if model is None:
+        from ._context import current
+
+        if current() is not None:
+            return None
+        return pm.Model.get_context(error_if_none=False)
+    return model if isinstance(model, pm.Model) else None
+
+
+class _Run:
+    """A started run, freed (and its chains stopped) however we leave."""
+
+    def __init__(self, compiled: CompiledModel, opts: Any):
+        self.ffi, self.lib, _ = _ffi.load()
+        out = self.ffi.new("exmc_run**")
+        err = error_out(self.ffi)
+        check(self.lib.exmc_run_start(compiled.handle, opts, out, err), err, self.ffi, self.lib, "sample")
+        self.handle = out[0]
+        self.chains = int(opts.chains)
+
+    def progress(self):
+        ffi, lib = self.ffi, self.lib
+        buf = ffi.new("exmc_progress[]", self.chains)
+        err = error_out(ffi)
+        check(lib.exmc_run_progress(self.handle, buf, self.chains, ffi.NULL, err), err, ffi, lib, "progress")
+        return [buf[i] for i in range(self.chains)]
+
+    def wait(self, timeout_ms: int) -> bool:
+        err = error_out(self.ffi)
+        code = check(self.lib.exmc_run_wait(self.handle, timeout_ms, err), err, self.ffi, self.lib, "sample")
+        return code == self.lib.EXMC_OK
+
+    def cancel(self) -> None:
+        err = error_out(self.ffi)
+        check(self.lib.exmc_run_cancel(self.handle, err), err, self.ffi, self.lib, "cancel")
+
+    def chain_errors(self) -> dict[int, str]:
+        ffi, lib = self.ffi, self.lib
+        failed = {}
+        for c in range(self.chains):
+            msg = ffi.new("char**")
+            err = error_out(ffi)
+            check(lib.exmc_run_chain_error(self.handle, c, msg, err), err, ffi, lib, "chain error")
+            if msg[0] != ffi.NULL:
+                failed[c] = ffi.string(msg[0]).decode("utf-8", "replace")
+                lib.exmc_free_string(msg[0])
+        return failed
+
+    def result(self):
+        """The draws as a pyarrow RecordBatchReader."""
+        import pyarrow as pa
+
+        ffi, lib = self.ffi, self.lib
+        stream = ffi.new("struct ArrowArrayStream*")
+        err = error_out(ffi)
+        code = lib.exmc_run_result(self.handle, stream, err)
+        if code not in (lib.EXMC_OK, lib.EXMC_ERR_CHAINS):
+            check(code, err, ffi, lib, "sample")
+        check(max(code, 0), err, ffi, lib, "sample")
+        return pa.RecordBatchReader._import_from_c(int(ffi.cast("uintptr_t", stream)))
+
+    def free(self) -> None:
+        if self.handle is not None:
+            self.lib.exmc_run_free(self.handle)
+            self.handle = None
+
+
+def sample(
+    model: Any = None,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    cores: int | None = None,
+    random_seed: Any = None,
+    target_accept: float = 0.8,
+    max_treedepth: int = 10,
+    init: str | None = None,
+    save_warmup: bool = False,
+    log_likelihood: bool = False,
+    progressbar: Any = True,
+    dense_mass: bool = False,
+    strict: bool = False,
+    **kwargs: Any,
+):
+    """Draw samples from a model's posterior with NUTS.
+
+    ``model`` is an :class:`exmc.Model` (or the model of the enclosing
+    ``with`` block). The chains run in parallel threads of the Go core,
+    without the GIL; the result is ArviZ's ``xarray.DataTree`` with the
+    groups ``posterior``, ``sample_stats``, ``observed_data``,
+    ``constant_data``, and ``log_likelihood`` and ``warmup_*`` when asked.
+
+    ``init`` is ``"jitter"`` (uniform(-2, 2) around zero in unconstrained
+    space, Stan's default, and the default for exmc models) or ``"zero"``. A
+    chain that fails for good is reported in a warning and left out of the
+    result, unless ``strict``, which raises instead. Ctrl-C stops every chain
+    and raises ``KeyboardInterrupt``.
+
+    ``model`` may also be a ``pymc.Model``: see :func:`exmc.pymc.sample_pymc`
+    for the options PyMC users know (``initvals``, ``var_names``,
+    ``idata_kwargs``, ``backend``, ...).
+    """
+    pymc_model = _pymc_model(model)
+    if pymc_model is not None:
+        from .pymc import sample_pymc
+
+        return sample_pymc(
+            pymc_model, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
+            target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
+            log_likelihood=log_likelihood, progressbar=progressbar, dense_mass=dense_mass, strict=strict,
+            **kwargs,
+        )
+    if kwargs:
+        raise TypeError(f"sample() got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
+    if init is None:
+        init = "jitter"
+    draws = _int_option("draws", draws, 1)
+    tune = _int_option("tune", tune, 0)
+    chains = _int_option("chains", chains, 1)
+    if cores is not None:
+        cores = _int_option("cores", cores, 1)
+    max_treedepth = _int_option("max_treedepth", max_treedepth, 1)
+    if isinstance(target_accept, bool) or not isinstance(target_accept, numbers.Real):
+        raise TypeError(f"target_accept must be a number, got {target_accept!r}")
+    if not 0 < target_accept < 1:
+        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+    jitter = {"jitter": 2.0, "zero": 0.0}.get(init)
+    if jitter is None:
+        raise ValueError(f"init must be 'jitter' or 'zero', got {init!r}")
+    seed = _seed(random_seed)
+
+    compiled = _compile(model)
+    table, elapsed = _run_nuts(
+        compiled, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
+        max_treedepth=max_treedepth, dense_mass=dense_mass, save_warmup=save_warmup,
+        log_likelihood=log_likelihood, jitter=jitter, progressbar=progressbar, strict=strict,
+    )
+    from .trace import from_arrow
+
+    return from_arrow(
+        table,
+        model=compiled.model,
+        sampling_time=elapsed,
+        tuning_steps=tune,
+        attrs={"random_seed": seed, "noncentered": ",".join(compiled.noncentered)},
+    )
+
+
+def _run_nuts(
+    compiled: CompiledModel,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    cores: int | None,
+    seed: int,
+    target_accept: float,
+    max_treedepth: int,
+    dense_mass: bool,
+    save_warmup: bool,
+    log_likelihood: bool,
+    jitter: float,
+    progressbar: Any,
+    strict: bool,
+    init_points: np.ndarray | None = None,
+):
+    """Run NUTS on a compiled model with checked options; returns the draws
+    (a pyarrow Table, failed chains left out) and the seconds it took.
+    ``init_points`` (chains x dim, unconstrained) replaces the jitter."""
+    ffi, lib, _ = _ffi.load()
+    opts = ffi.new("exmc_options*")
+    lib.exmc_options_default(opts)
+    opts.draws, opts.tune, opts.chains = draws, tune, chains
+    opts.cores = cores if cores is not None else min(chains, os.cpu_count() or 1)
+    opts.seed = seed
+    opts.target_accept = float(target_accept)
+    opts.max_treedepth = max_treedepth
+    opts.dense_mass = int(bool(dense_mass))
+    opts.save_warmup = int(bool(save_warmup))
+    opts.log_likelihood = int(bool(log_likelihood))
+    opts.init_jitter = jitter
+    if init_points is not None:
+        init_points = np.ascontiguousarray(init_points, dtype=np.float64)
+        if init_points.shape != (chains, compiled.dim):
+            raise ValueError(f"initial points must have shape ({chains}, {compiled.dim}), got {init_points.shape}")
+        opts.init = ffi.cast("const double*", ffi.from_buffer("double[]", init_points))
+
+    started = time.perf_counter()
+    run = _Run(compiled, opts)
+    try:
+        try:
+            track(run.progress, progressbar=progressbar, done=lambda: run.wait(0))
+        except KeyboardInterrupt:
+            run.cancel()
+            run.wait(-1)
+            raise
+        elapsed = time.perf_counter() - started
+        failed = run.chain_errors()
+        if failed and (strict or len(failed) == chains):
+            from ._errors import ChainError
+
+            lines = "; ".join(f"chain {c}: {m}" for c, m in sorted(failed.items()))
+            raise ChainError(f"{len(failed)} of {chains} chains failed: {lines}", failed)
+        reader = run.result()
+    finally:
+        run.free()
+    table = reader.read_all()
+    if failed:
+        import pyarrow.compute as pc
+
+        warnings.warn(
+            f"{len(failed)} of {chains} chains failed and are left out: "
+            + "; ".join(f"chain {c}: {m}" for c, m in sorted(failed.items())),
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        keep = pc.is_in(table.column("chain"), value_set=np.array(sorted(set(range(chains)) - set(failed))))
+        table = table.filter(keep)
+    return table, elapsed

@@ -1,0 +1,238 @@
+"""Expression shapes: every op's shape rule agrees with numpy on the same
+values, and mismatches raise ValueError."""
+
+import numpy as np
+import pytest
+
+import exmc
+from exmc import math as pm
+from exmc.expr import evaluate
+
+rng = np.random.default_rng(1)
+
+
+@pytest.fixture
+def env():
+    """A model with named inputs, and their values."""
+    values = {
+        "s": np.array(0.7),
+        "v": rng.uniform(0.1, 0.9, size=4),
+        "w": rng.uniform(0.1, 0.9, size=4),
+        "M": rng.normal(size=(3, 4)),
+        "N": rng.normal(size=(4, 2)),
+        "T": rng.normal(size=(2, 3, 4)),
+    }
+    with exmc.Model() as m:
+        nodes = {k: exmc.Normal(k, shape=v.shape) for k, v in values.items()}
+    return m, nodes, values
+
+
+CASES = [
+    ("s + v", lambda n: n["s"] + n["v"]),
+    ("M * v", lambda n: n["M"] * n["v"]),
+    ("v - M", lambda n: n["v"] - n["M"]),
+    ("M / 2", lambda n: n["M"] / 2),
+    ("2 ** v", lambda n: 2 ** n["v"]),
+    ("v ** 2", lambda n: n["v"] ** 2),
+    ("-T", lambda n: -n["T"]),
+    ("abs(M)", lambda n: abs(n["M"])),
+    ("M @ v", lambda n: n["M"] @ n["v"]),
+    ("v @ N", lambda n: n["v"] @ n["N"]),
+    ("M @ N", lambda n: n["M"] @ n["N"]),
+    ("v @ w", lambda n: n["v"] @ n["w"]),
+    ("dot(s, v)", lambda n: pm.dot(n["s"], n["v"])),
+    ("exp", lambda n: pm.exp(n["M"])),
+    ("log", lambda n: pm.log(n["v"])),
+    ("log1p", lambda n: pm.log1p(n["v"])),
+    ("expm1", lambda n: pm.expm1(n["v"])),
+    ("sqrt", lambda n: pm.sqrt(n["v"])),
+    ("square", lambda n: pm.square(n["M"])),
+    ("sigmoid", lambda n: pm.sigmoid(n["M"])),
+    ("invlogit", lambda n: pm.invlogit(n["M"])),
+    ("softplus", lambda n: pm.softplus(n["M"])),
+    ("logit", lambda n: pm.logit(n["v"])),
+    ("tanh", lambda n: pm.tanh(n["M"])),
+    ("erf", lambda n: pm.erf(n["M"])),
+    ("maximum", lambda n: pm.maximum(n["M"], n["v"])),
+    ("minimum", lambda n: pm.minimum(n["s"], n["T"])),
+    ("sum all", lambda n: pm.sum(n["T"])),
+    ("sum axis", lambda n: pm.sum(n["T"], axis=1)),
+    ("sum axes", lambda n: n["T"].sum(axis=(0, 2))),
+    ("mean neg axis", lambda n: pm.mean(n["T"], axis=-1)),
+    ("cumsum", lambda n: pm.cumsum(n["M"], axis=1)),
+    ("cumsum flat", lambda n: pm.cumsum(n["M"])),
+    ("stack", lambda n: pm.stack([n["v"], n["w"]], axis=1)),
+    ("stack -1", lambda n: pm.stack([n["M"], n["M"]], axis=-1)),
+    ("concatenate", lambda n: pm.concatenate([n["M"], n["M"][:1]], axis=0)),
+    ("reshape", lambda n: pm.reshape(n["T"], (6, -1))),
+    ("reshape method", lambda n: n["M"].reshape(4, 3)),
+    ("transpose", lambda n: pm.transpose(n["T"])),
+    ("transpose perm", lambda n: pm.transpose(n["T"], (1, 0, 2))),
+    (".T", lambda n: n["M"].T),
+    ("slice", lambda n: n["v"][1:3]),
+    ("slice step", lambda n: n["v"][::-2]),
+    ("slice 2d", lambda n: n["M"][:, 1:]),
+    ("int index", lambda n: n["M"][1]),
+    ("neg int index", lambda n: n["T"][:, -1]),
+    ("ellipsis", lambda n: n["T"][..., 2]),
+    ("newaxis", lambda n: n["v"][:, None]),
+    ("gather", lambda n: n["v"][np.array([3, 0, 0])]),
+    ("gather 2d index", lambda n: n["v"][np.array([[0, 1], [2, 3]])]),
+    ("gather axis 1", lambda n: n["M"][:, np.array([1, 1, 2])]),
+    ("gather negative", lambda n: n["v"][np.array([-1])]),
+    ("mask", lambda n: n["v"][np.array([True, False, True, False])]),
+    ("gather then index", lambda n: n["T"][np.array([1, 0]), 2]),
+    ("math.gather", lambda n: pm.gather(n["M"], np.array([2, 0]), axis=0)),
+    ("mixed", lambda n: pm.exp(n["s"] * (n["M"] @ n["v"]).sum()) - 1),
+]
+
+
+@pytest.mark.parametrize("label,build", CASES, ids=[c[0] for c in CASES])
+def test_shape_matches_numpy(env, label, build):
+    m, nodes, values = env
+    with m:
+        e = build(nodes)
+    got = evaluate(e, values)
+    expected = np.asarray(build({k: v for k, v in values.items()}) if label not in NUMPY_SPECIAL else NUMPY_SPECIAL[label](values))
+    assert e.shape == got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _erf(x):
+    import math
+
+    return np.vectorize(math.erf)(x)
+
+
+# where exmc.math has no numpy function of the same name
+NUMPY_SPECIAL = {
+    "dot(s, v)": lambda v: v["s"] * v["v"],
+    "exp": lambda v: np.exp(v["M"]),
+    "log": lambda v: np.log(v["v"]),
+    "log1p": lambda v: np.log1p(v["v"]),
+    "expm1": lambda v: np.expm1(v["v"]),
+    "sqrt": lambda v: np.sqrt(v["v"]),
+    "square": lambda v: v["M"] ** 2,
+    "sigmoid": lambda v: _sigmoid(v["M"]),
+    "invlogit": lambda v: _sigmoid(v["M"]),
+    "softplus": lambda v: np.log1p(np.exp(v["M"])),
+    "logit": lambda v: np.log(v["v"] / (1 - v["v"])),
+    "tanh": lambda v: np.tanh(v["M"]),
+    "erf": lambda v: _erf(v["M"]),
+    "maximum": lambda v: np.maximum(v["M"], v["v"]),
+    "minimum": lambda v: np.minimum(v["s"], v["T"]),
+    "sum all": lambda v: np.sum(v["T"]),
+    "sum axis": lambda v: np.sum(v["T"], axis=1),
+    "mean neg axis": lambda v: np.mean(v["T"], axis=-1),
+    "cumsum": lambda v: np.cumsum(v["M"], axis=1),
+    "cumsum flat": lambda v: np.cumsum(v["M"]),
+    "stack": lambda v: np.stack([v["v"], v["w"]], axis=1),
+    "stack -1": lambda v: np.stack([v["M"], v["M"]], axis=-1),
+    "concatenate": lambda v: np.concatenate([v["M"], v["M"][:1]], axis=0),
+    "reshape": lambda v: np.reshape(v["T"], (6, -1)),
+    "transpose": lambda v: np.transpose(v["T"]),
+    "transpose perm": lambda v: np.transpose(v["T"], (1, 0, 2)),
+    "math.gather": lambda v: np.take(v["M"], [2, 0], axis=0),
+    "mixed": lambda v: np.exp(v["s"] * (v["M"] @ v["v"]).sum()) - 1,
+}
+
+
+def test_numpy_ufuncs_on_expressions(env):
+    m, n, values = env
+    with m:
+        e = np.exp(n["v"]) + np.sqrt(n["w"]) * np.ones(4)
+    assert e.shape == (4,)
+    np.testing.assert_allclose(evaluate(e, values), np.exp(values["v"]) + np.sqrt(values["w"]))
+    with m:
+        assert np.sum(n["M"]).shape == ()
+
+
+def test_expressions_have_no_numeric_value(env):
+    _, n, _ = env
+    with pytest.raises(TypeError, match="symbolic"):
+        np.asarray(n["v"], dtype=float)
+
+
+def test_len_and_iteration(env):
+    _, n, _ = env
+    assert len(n["M"]) == 3
+    rows = list(n["M"])
+    assert len(rows) == 3 and rows[0].shape == (4,)
+    with pytest.raises(TypeError):
+        len(n["s"])
+
+
+@pytest.mark.parametrize(
+    "build,match",
+    [
+        (lambda n: n["M"] + n["N"], "do not broadcast"),
+        (lambda n: n["M"] @ n["M"], "inner dimensions"),
+        (lambda n: n["T"] @ n["v"], "1-D or 2-D"),
+        (lambda n: pm.stack([n["v"], n["M"]]), "equal shapes"),
+        (lambda n: pm.concatenate([n["M"], n["N"]], axis=0), "do not fit"),
+        (lambda n: pm.concatenate([n["s"], n["s"]]), "scalar"),
+        (lambda n: pm.reshape(n["M"], (5, 2)), "cannot reshape"),
+        (lambda n: pm.transpose(n["M"], (0, 0)), "permutation"),
+        (lambda n: pm.sum(n["M"], axis=2), "out of range"),
+        (lambda n: pm.cumsum(n["s"]), "scalar"),
+        (lambda n: n["v"][7], "out of range"),
+        (lambda n: n["v"][np.array([4])], "out of range"),
+        (lambda n: n["v"][1, 2], "too many indices"),
+        (lambda n: n["v"][np.array([True, False])], "mask"),
+    ],
+)
+def test_shape_errors(env, build, match):
+    m, n, _ = env
+    with m, pytest.raises(ValueError, match=match):
+        build(n)
+
+
+def test_out_of_range_int_index_is_also_an_index_error(env):
+    m, n, _ = env
+    with m, pytest.raises(IndexError):
+        n["v"][10]
+
+
+def test_error_names_the_operands(env):
+    m, n, _ = env
+    with m, pytest.raises(ValueError, match=r"add\(M, N\)"):
+        n["M"] + n["N"]
+
+
+def test_index_must_be_integer(env):
+    m, n, _ = env
+    with m:
+        f = exmc.Data("f", np.array([0.0, 1.0]))
+        with pytest.raises(TypeError, match="integer"):
+            n["v"][f]
+        with pytest.raises(TypeError, match="only one integer-array"):
+            n["M"][np.array([0]), np.array([1])]
+
+
+def test_data_index_out_of_range_names_the_index(env):
+    m, n, _ = env
+    with m:
+        idx = exmc.Data("idx", np.array([0, 5]))
+        with pytest.raises(ValueError, match="'idx'"):
+            n["v"][idx]
+
+
+def test_int_data_stays_int_through_reshape_and_slice(env):
+    m, n, values = env
+    with m:
+        idx = exmc.Data("idx2", np.array([[0, 1], [3, 2]]))
+        e = n["v"][idx[1]]
+        assert e.shape == (2,)
+        np.testing.assert_allclose(evaluate(e, values), values["v"][[3, 2]])
+
+
+def test_operators_reject_unknown_types(env):
+    _, n, _ = env
+    with pytest.raises(TypeError):
+        n["v"] + "a"
+    with pytest.raises(TypeError):
+        n["v"] * {"a": 1}
