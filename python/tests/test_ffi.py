@@ -84,7 +84,8 @@ def test_parse_header_strips_preprocessor():
 
 
 def test_cffi_accepts_the_cdef():
-    cffi = pytest.importorskip("cffi")
+    import cffi
+
     ffi = cffi.FFI()
     ffi.cdef(_ffi.header_to_cdef(SAMPLE_HEADER))
     assert ffi.sizeof("exmc_progress") == 32
@@ -134,9 +135,8 @@ def test_the_project_header_gives_a_valid_cdef():
     from pathlib import Path
 
     header = Path(__file__).resolve().parents[2] / "include" / "exmc.h"
-    if not header.exists():
-        pytest.skip("include/exmc.h is not there")
-    cffi = pytest.importorskip("cffi")
+    import cffi
+
     h = _ffi.parse_header(header.read_text())
     ffi = cffi.FFI()
     ffi.cdef(h.cdef)

@@ -347,7 +347,8 @@ def test_inline_and_separate_data_round_trip(eight_schools):
 
 
 def test_data_arrays_are_zero_copy_into_arrow(eight_schools):
-    pa = pytest.importorskip("pyarrow")
+    import pyarrow as pa
+
     for arr in eight_schools.data_arrays().values():
         col = pa.array(arr.reshape(-1))
         view = col.to_numpy(zero_copy_only=True)

@@ -87,9 +87,8 @@ def test_simple_progress_on_a_terminal():
 
 
 def test_tqdm_progress(capsys):
-    pytest.importorskip("tqdm")
     run = FakeRun(chains=3)
-    track(run.poll, progressbar=True, interval=0.001)
+    track(run.poll, progressbar="tqdm", interval=0.001)
     err = capsys.readouterr().err
     for i in range(3):
         assert f"Chain {i}" in err
@@ -126,3 +125,12 @@ def test_progressbar_context_manager(capsys):
     assert capsys.readouterr().err.count("\n") >= 1
     with pytest.raises(ValueError):
         ProgressBar(run.poll, mode="fancy")
+
+
+def test_auto_mode_writes_plain_lines_to_a_log(capsys):
+    # stderr captured by pytest is not a terminal: no tqdm escape sequences
+    run = FakeRun(chains=2)
+    track(run.poll, progressbar=True, interval=0.001)
+    err = capsys.readouterr().err
+    assert "\x1b[" not in err
+    assert "Sampling 2 chains" in err
