@@ -111,8 +111,11 @@ func Compile(m *model.Model, arrays map[string][]float64) (*Model, error) {
 }
 
 func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {
-	if n.Transform == "none" {
+	switch n.Transform {
+	case "none":
 		return transform.Identity, nil
+	case "ordered":
+		return transform.Ordered, nil
 	}
 	switch vr.Transform {
 	case dist.NoTransform:

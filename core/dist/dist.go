@@ -68,6 +68,9 @@ type Dist struct {
 	Variants []*Variant // alternative parameter sets, e.g. Bernoulli {p} and {logit_p}
 	Discrete bool       // likelihood only
 	Vector   bool       // density couples elements along the last axis (GaussianRandomWalk)
+	// Components: every parameter carries a trailing axis of mixture
+	// components beyond the value's shape (NormalMixture).
+	Components bool
 }
 
 // Variant is one parameter set of a distribution.

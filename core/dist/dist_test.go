@@ -16,7 +16,7 @@ func TestLookup(t *testing.T) {
 			if v.Dist != d {
 				t.Errorf("%s: variant %v does not point back to its distribution", n, v.Params)
 			}
-			if (v.Logp == nil) != d.Vector {
+			if (v.Logp == nil) != (d.Vector || d.Components) {
 				t.Errorf("%s: Logp set %v for a Vector=%v distribution", n, v.Logp != nil, d.Vector)
 			}
 		}
@@ -25,7 +25,7 @@ func TestLookup(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `unknown distribution "Foo"`) || !strings.Contains(err.Error(), "Normal") {
 		t.Errorf("Lookup(Foo): %v", err)
 	}
-	if len(Names()) != 20 {
+	if len(Names()) != 21 {
 		t.Errorf("%d distributions: %v", len(Names()), Names())
 	}
 }

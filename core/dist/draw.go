@@ -20,12 +20,17 @@ func (v *Variant) Draw(params [][]float64, paramShapes [][]int, value []int, r *
 	if len(out) != n {
 		return fmt.Errorf("%s: output has %d elements, shape %s needs %d", name, len(out), shape.String(value), n)
 	}
-	maps := make([]shape.Map, len(params))
 	for i, ps := range paramShapes {
 		if len(params[i]) != shape.Size(ps) {
 			return fmt.Errorf("%s: parameter %q has %d values for shape %s",
 				name, v.Params[i], len(params[i]), shape.String(ps))
 		}
+	}
+	if v.form == fNormalMix {
+		return drawMixture(v, params, paramShapes, value, r, out)
+	}
+	maps := make([]shape.Map, len(params))
+	for i, ps := range paramShapes {
 		m, err := shape.NewMap(ps, value)
 		if err != nil {
 			return fmt.Errorf("%s: parameter %q of shape %s does not broadcast to %s",

@@ -32,6 +32,7 @@ const (
 	fPoisson
 	fNegBinomial   // mu, alpha
 	fNegBinomialNP // n, p
+	fNormalMix     // w, mu, sigma with a trailing component axis
 )
 
 // maxParams bounds the parameter count of any element-wise form.

@@ -199,7 +199,7 @@ func step(v float64, unit bool) float64 {
 func TestGradientCoverage(t *testing.T) {
 	for _, name := range Names() {
 		d, _ := Lookup(name)
-		if d.Vector {
+		if d.Vector || d.Components {
 			continue
 		}
 		for _, v := range d.Variants {

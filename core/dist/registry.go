@@ -57,6 +57,9 @@ func register(name string, discrete bool, vs ...*Variant) {
 		case fWalk:
 			d.Vector = true
 			continue
+		case fNormalMix:
+			d.Components = true
+			continue
 		case fFlat, fHalfFlat:
 		default:
 			v.Random = func(p []float64, r *rand.Rand) float64 { return f.random(p, r) }
@@ -106,6 +109,9 @@ func init() {
 	register("GaussianRandomWalk", false,
 		mk(fWalk, Real, NoTransform, opt("mu", anyReal, 0), opt("sigma", positive, 1),
 			opt("init_mu", anyReal, 0), opt("init_sigma", positive, 100)))
+
+	register("NormalMixture", false,
+		mk(fNormalMix, Real, NoTransform, req("w", probability), req("mu", anyReal), req("sigma", positive)))
 
 	register("Bernoulli", true,
 		mk(fBernoulli, Binary, NoTransform, req("p", probability)),

@@ -22,6 +22,7 @@ type Term struct {
 	scalars []int       // parameters read once per call
 	varying []int       // parameters read per element
 	steps   int         // random walk: length of the last axis
+	comps   int         // mixture: number of components (maps then index value+[comps])
 }
 
 // NewTerm builds the Term of variant v for a value of shape value and
@@ -33,6 +34,12 @@ func NewTerm(v *Variant, value []int, params [][]int) (*Term, error) {
 		return nil, fmt.Errorf("%s: %d parameter shapes given, want %d", name, len(params), len(v.Params))
 	}
 	t := &Term{v: v, f: v.form, value: append([]int{}, value...), n: shape.Size(value)}
+	if v.Dist.Components {
+		if err := t.initMixture(params); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
 	if v.Dist.Vector {
 		if len(value) == 0 {
 			return nil, fmt.Errorf("%s: the value must have at least one axis, got shape ()", name)
@@ -76,6 +83,9 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 	case fNormal:
 		out[0] = t.normalForward(in)
 		return
+	case fNormalMix:
+		out[0] = t.mixForward(in, nil)
+		return
 	}
 	var pb [maxParams]float64
 	p := pb[:len(t.maps)]
@@ -96,8 +106,12 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 // Pointwise writes the log-density of each element: out[k] for element k
 // (the per-observation log-likelihood).
 func (t *Term) Pointwise(in [][]float64, out []float64) {
-	if t.f == fWalk {
+	switch t.f {
+	case fWalk:
 		walkLogp(in, t.steps, out[:t.n])
+		return
+	case fNormalMix:
+		t.mixForward(in, out[:t.n])
 		return
 	}
 	var pb [maxParams]float64
@@ -123,6 +137,9 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 		return
 	case fNormal:
 		t.normalBackward(in, g, gin)
+		return
+	case fNormalMix:
+		t.mixBackward(in, g, gin)
 		return
 	}
 	var need uint8

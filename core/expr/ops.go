@@ -95,6 +95,16 @@ var catalogue = map[string]opDef{
 	"logit":    unaryOp(unLogit),
 	"tanh":     unaryOp(unTanh),
 	"erf":      unaryOp(unErf),
+	"gammaln":  gammalnOp(),
+
+	"gt":  compareOp(cmpGt),
+	"ge":  compareOp(cmpGe),
+	"lt":  compareOp(cmpLt),
+	"le":  compareOp(cmpLe),
+	"eq":  compareOp(cmpEq),
+	"neq": compareOp(cmpNeq),
+
+	"switch": {minArgs: 3, maxArgs: 3, infer: switchShape, build: buildSwitch},
 
 	"matmul": {minArgs: 2, maxArgs: 2, infer: matmulShape, build: buildMatmul},
 	"gather": {minArgs: 2, maxArgs: 2, attrs: attrAxis, infer: gatherShape, build: buildGather},
@@ -102,6 +112,7 @@ var catalogue = map[string]opDef{
 		infer: sliceShape, build: buildSlice},
 	"sum":         {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape, build: buildReduce(false)},
 	"mean":        {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape, build: buildReduce(true)},
+	"logsumexp":   {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape, build: buildLogsumexp},
 	"cumsum":      {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: cumsumShape, build: buildCumsum},
 	"stack":       {minArgs: 1, maxArgs: -1, attrs: attrAxis, infer: stackShape, build: buildStack},
 	"concatenate": {minArgs: 1, maxArgs: -1, attrs: attrAxis, infer: concatShape, build: buildConcat},

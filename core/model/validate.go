@@ -308,8 +308,13 @@ func (v *validator) random(n *Node) {
 	}
 	switch n.Transform {
 	case "", "auto", "none":
+	case "ordered":
+		if vr.Transform != dist.NoTransform {
+			v.errf(n, "node %q: the ordered transform needs a distribution over the real line; %s is not", n.Name, n.Dist)
+			return
+		}
 	default:
-		v.errf(n, "node %q: unknown transform %q (auto or none)", n.Name, n.Transform)
+		v.errf(n, "node %q: unknown transform %q (auto, none or ordered)", n.Name, n.Transform)
 		return
 	}
 	params := make([]*Expr, len(vr.Params))
@@ -357,6 +362,14 @@ func (v *validator) random(n *Node) {
 		} else if d.Vector {
 			v.errf(n, "node %q: %s needs a shape", n.Name, n.Dist)
 			return
+		} else if d.Components {
+			full, err := shape.Broadcast(pshapes...)
+			if err != nil || len(full) == 0 {
+				v.errf(n, "node %q: %s needs parameters that broadcast together with a last axis of components, got shapes %v",
+					n.Name, n.Dist, pshapes)
+				return
+			}
+			value = full[:len(full)-1]
 		} else {
 			value, err = shape.Broadcast(pshapes...)
 			if err != nil {
@@ -369,6 +382,10 @@ func (v *validator) random(n *Node) {
 				v.errf(n, "node %q: shape %v has an empty dimension", n.Name, n.Shape)
 				return
 			}
+		}
+		if n.Transform == "ordered" && len(value) == 0 {
+			v.errf(n, "node %q: the ordered transform needs a vector (it orders the last axis), got a scalar", n.Name)
+			return
 		}
 		if n.NonCentered != nil && n.Dist != "Normal" && *n.NonCentered {
 			v.errf(n, "node %q: non-centring applies to Normal nodes only", n.Name)
@@ -393,7 +410,12 @@ func (v *validator) random(n *Node) {
 			return
 		}
 	}
-	if d.Vector {
+	if d.Components {
+		if _, err := dist.ComponentShape(n.Dist, value, pshapes); err != nil {
+			v.errf(n, "node %q: %v", n.Name, err)
+			return
+		}
+	} else if d.Vector {
 		if len(value) == 0 {
 			v.errf(n, "node %q: %s is a distribution over a vector; give it a shape", n.Name, n.Dist)
 			return
@@ -429,6 +451,15 @@ func (v *validator) random(n *Node) {
 func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [][]int, value []int) error {
 	obs, _, ok := v.constant(n.Observed)
 	if !ok {
+		return nil
+	}
+	if vr.Dist.Components {
+		// a mixture's support is the real line
+		for k, x := range obs {
+			if !vr.InSupport(x, nil) {
+				return fmt.Errorf("observed value %v at index %d is outside the support of %s", x, k, n.Dist)
+			}
+		}
 		return nil
 	}
 	p := make([]float64, len(params))

@@ -43,8 +43,10 @@ func NonCenter(m *model.Model, g *model.Graph) *Result {
 		if n.NonCentered != nil && !*n.NonCentered {
 			continue
 		}
-		if n.Transform == "none" {
-			// Normal has no transform anyway; "none" keeps the node as written.
+		if n.Transform != "" && n.Transform != "auto" {
+			// Normal has no default transform: "none" keeps the node as
+			// written, and an ordered vector cannot be shifted and scaled
+			// element by element.
 			continue
 		}
 		sigma := n.Params["sigma"]
