@@ -31,6 +31,7 @@ type cOptions struct {
 	InitJitter     float64
 	Init           uintptr // C address of Chains x dim doubles, or 0
 	BatchSize      int64
+	FirstChain     int64
 }
 
 func defaultCOptions() cOptions {
@@ -83,6 +84,8 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 		return bad("init_jitter must be finite and at least 0, got %v", c.InitJitter)
 	case c.BatchSize < 1:
 		return bad("batch_size must be at least 1, got %d", c.BatchSize)
+	case c.FirstChain < 0 || c.FirstChain > maxValues:
+		return bad("first_chain must be in [0, %d], got %d", int64(maxValues), c.FirstChain)
 	case c.Init != 0 && c.Init < minAddress:
 		return bad("init (%#x) is not a valid pointer", c.Init)
 	}
@@ -117,6 +120,7 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 	o.SaveWarmup = c.SaveWarmup == 1
 	o.InitJitter = c.InitJitter
 	o.BatchSize = int(c.BatchSize)
+	o.FirstChain = int(c.FirstChain)
 	if c.Init != 0 {
 		flat := init(int(c.Chains) * dim)
 		o.Init = make([][]float64, c.Chains)
@@ -192,6 +196,9 @@ func readOptions(p *C.exmc_coptions) (cOptions, error) {
 	if has(unsafe.Offsetof(p.batch_size), 8) {
 		o.BatchSize = int64(p.batch_size)
 	}
+	if has(unsafe.Offsetof(p.first_chain), 8) {
+		o.FirstChain = int64(p.first_chain)
+	}
 	return o, nil
 }
 
@@ -230,5 +237,6 @@ func exmc_options_default(o *C.exmc_options) {
 		o.log_likelihood = C.int32_t(d.LogLikelihood)
 		o.init_jitter = C.double(d.InitJitter)
 		o.batch_size = C.int64_t(d.BatchSize)
+		o.first_chain = C.int64_t(d.FirstChain)
 	})
 }

@@ -23,6 +23,7 @@ func TestOptionsConversion(t *testing.T) {
 	c.Draws, c.Tune, c.Chains, c.Cores, c.Seed = 10, 5, 2, 1, 99
 	c.TargetAccept, c.MaxTreeDepth, c.MaxEnergyError = 0.9, 7, 50
 	c.DenseMass, c.SaveWarmup, c.InitJitter, c.BatchSize = 1, 1, 0.5, 3
+	c.FirstChain = 6
 	init := []float64{1, 2, 3, 4}
 	c.Init = 0x10000 // any valid address: the closure below supplies the values
 	o, err := c.toSample(2, func(n int) []float64 {
@@ -35,7 +36,8 @@ func TestOptionsConversion(t *testing.T) {
 		t.Fatal(err)
 	}
 	if o.Draws != 10 || o.Tune != 5 || o.Chains != 2 || o.Cores != 1 || o.Seed != 99 || o.TargetAccept != 0.9 ||
-		o.MaxTreeDepth != 7 || o.MaxEnergyError != 50 || !o.Dense || !o.SaveWarmup || o.InitJitter != 0.5 || o.BatchSize != 3 {
+		o.MaxTreeDepth != 7 || o.MaxEnergyError != 50 || !o.Dense || !o.SaveWarmup || o.InitJitter != 0.5 || o.BatchSize != 3 ||
+		o.FirstChain != 6 {
 		t.Errorf("converted %+v", o)
 	}
 	if !reflect.DeepEqual(o.Init, [][]float64{{1, 2}, {3, 4}}) {
@@ -63,6 +65,8 @@ func TestInvalidOptions(t *testing.T) {
 		{func(c *cOptions) { c.MaxEnergyError = 0 }, "max_energy_error"},
 		{func(c *cOptions) { c.InitJitter = -1 }, "init_jitter"},
 		{func(c *cOptions) { c.BatchSize = 0 }, "batch_size"},
+		{func(c *cOptions) { c.FirstChain = -1 }, "first_chain must be in [0, "},
+		{func(c *cOptions) { c.FirstChain = 1 << 62 }, "first_chain"},
 		{func(c *cOptions) { c.DenseMass = 2 }, "dense_mass must be 0 or 1"},
 		{func(c *cOptions) { c.SaveWarmup = -1 }, "save_warmup"},
 		{func(c *cOptions) { c.LogLikelihood = 7 }, "log_likelihood"},

@@ -235,7 +235,17 @@ typedef struct exmc_options {
   double init_jitter;       /* initial points: uniform(-j, j) in unconstrained space (2) */
   const double* init;       /* NULL, or chains x dim unconstrained initial points (copied) */
   int64_t batch_size;       /* draws per streamed batch (50) */
+  int64_t first_chain;      /* number of the first chain (0); see below */
 } exmc_options;
+
+/* Chains are numbered first_chain, ..., first_chain + chains - 1; the
+   numbers appear in the chain column of the draws, in exmc_progress.chain
+   and in error messages. A chain's random stream depends on the seed and
+   its number only, so a run with first_chain = k and chains = 1 makes
+   exactly the draws of chain k of a run of more chains with the same seed
+   and other options: chains can be spread over processes or machines and
+   put together afterwards. init, when given, holds one point per chain of
+   this run, the first for chain first_chain. */
 
 /* Fills o with the defaults above. NULL is ignored. Thread-safe. */
 void exmc_options_default(exmc_options* o);
@@ -269,7 +279,7 @@ typedef struct exmc_run exmc_run;
 
 /* One chain's progress. */
 typedef struct exmc_progress {
-  int64_t chain;
+  int64_t chain;        /* the chain's number (first_chain + its index) */
   int64_t draws_done;   /* iterations done, warmup included */
   int64_t total;        /* tune + draws */
   int64_t divergences;  /* divergent transitions after warmup */
@@ -317,8 +327,10 @@ int exmc_run_wait(exmc_run* run, int64_t timeout_ms, char** err);
 int exmc_run_result(exmc_run* run, struct ArrowArrayStream* out, char** err);
 
 /* The error of a failed chain as a new string in *message (free it with
-   exmc_free_string), or NULL when the chain has not failed. A chain index
-   out of range is EXMC_ERR_INVALID. Thread-safe. */
+   exmc_free_string), or NULL when the chain has not failed. chain is the
+   chain's index in the run, 0 <= chain < chains (the chain numbered
+   first_chain + chain); an index out of range is EXMC_ERR_INVALID.
+   Thread-safe. */
 int exmc_run_chain_error(exmc_run* run, size_t chain, char** message, char** err);
 
 /* Cancels the run if it is still going, waits for its threads, and frees

@@ -27,7 +27,8 @@ func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 // and err, which Progress reads while it runs.
 type chain struct {
 	run  *Run
-	idx  int
+	pos  int // index in the run
+	idx  int // the chain's number, FirstChain + pos: seeds its stream and names it
 	dens nuts.Density
 	// setupErr is a failure of the model's NewDensity for this chain.
 	setupErr error
@@ -49,8 +50,8 @@ type chain struct {
 	gradEvals        int64
 }
 
-func newChain(r *Run, idx int) *chain {
-	c := &chain{run: r, idx: idx}
+func newChain(r *Run, pos int) *chain {
+	c := &chain{run: r, pos: pos, idx: r.opts.FirstChain + pos}
 	c.stats = make([]nuts.Stats, r.opts.Draws)
 	c.draws = make([]float64, r.opts.Draws*r.dim)
 	if r.opts.SaveWarmup {
@@ -123,7 +124,7 @@ func (c *chain) main(ctx context.Context) {
 		}
 	}()
 
-	if err := initialise(s, rng, o, c.idx); err != nil {
+	if err := initialise(s, rng, o, c.pos); err != nil {
 		c.setErr(err)
 		return
 	}

@@ -16,6 +16,12 @@ type Options struct {
 	Chains int // ≥ 1
 	Cores  int // chains run at once; ≤ 0 means runtime.GOMAXPROCS(0)
 	Seed   uint64
+	// FirstChain is the number of the run's first chain: the run samples
+	// chains FirstChain, …, FirstChain+Chains-1. A chain's draws depend on
+	// (Seed, its number) and the other options only, so a run of chain k
+	// alone reproduces chain k of a larger run; that is how chains are
+	// spread over processes or machines. Init is indexed from 0 all the same.
+	FirstChain int
 
 	TargetAccept   float64 // step-size adaptation target, in (0, 1)
 	MaxTreeDepth   int     // in [1, nuts.MaxTreeDepthLimit]
@@ -66,6 +72,10 @@ func (o Options) Validate() error {
 		return bad("Tune must be ≥ 0, got %d", o.Tune)
 	case o.Chains < 1:
 		return bad("Chains must be ≥ 1, got %d", o.Chains)
+	case o.FirstChain < 0:
+		return bad("FirstChain must be ≥ 0, got %d", o.FirstChain)
+	case o.FirstChain > math.MaxInt-o.Chains:
+		return bad("FirstChain + Chains overflows (FirstChain %d, Chains %d)", o.FirstChain, o.Chains)
 	case !(o.TargetAccept > 0 && o.TargetAccept < 1):
 		return bad("TargetAccept must be in (0, 1), got %v", o.TargetAccept)
 	case o.MaxTreeDepth < 1 || o.MaxTreeDepth > nuts.MaxTreeDepthLimit:

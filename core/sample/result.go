@@ -15,7 +15,7 @@ type Result struct {
 // ChainResult is one chain's output. When the run was cancelled or the
 // chain failed, the arrays hold what was drawn until then.
 type ChainResult struct {
-	Chain int
+	Chain int // the chain's number (Options.FirstChain + its index)
 	// Draws holds the post-warmup unconstrained positions, n × Dim
 	// row-major; Stats the matching transition statistics.
 	Draws []float64

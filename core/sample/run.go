@@ -43,7 +43,7 @@ type Progress struct {
 
 // ChainProgress is a snapshot of one chain.
 type ChainProgress struct {
-	Chain int
+	Chain int // the chain's number (Options.FirstChain + its index)
 	// Done counts transitions, warmup included, out of Total.
 	Done, Total       int
 	Tuning            bool
@@ -172,7 +172,7 @@ func (r *Run) Progress() Progress {
 	total := r.opts.Tune + r.opts.Draws
 	for i, c := range r.chains {
 		p.Chains[i] = ChainProgress{
-			Chain:             i,
+			Chain:             c.idx,
 			Done:              int(c.done.Load()),
 			Total:             total,
 			Tuning:            c.tuning.Load(),

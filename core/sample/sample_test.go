@@ -253,6 +253,66 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
+// TestFirstChain checks that chains can be sampled apart: a run of chain
+// k alone, or of a block of chains starting at k, makes exactly the draws
+// of the same chains in one run of them all, and numbers them alike.
+func TestFirstChain(t *testing.T) {
+	m := diagModel(logspace(4, 0.5, 3)...)
+	o := opts(4, 150, 100, 11)
+	o.SaveWarmup = true
+	full, err := sample.Sample(context.Background(), m, o)
+	if err != nil || full.Err() != nil {
+		t.Fatal(err, full.Err())
+	}
+	for _, part := range []struct{ first, chains int }{{2, 1}, {0, 1}, {1, 3}} {
+		p := o
+		p.FirstChain, p.Chains = part.first, part.chains
+		r, err := sample.Start(context.Background(), m, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[int]int{}
+		for {
+			b, ok := r.Next(context.Background())
+			if !ok {
+				break
+			}
+			if !b.Tuning {
+				seen[b.Chain] += b.Len()
+			}
+		}
+		res, err := r.Wait()
+		if err != nil || res.Err() != nil {
+			t.Fatal(err, res.Err())
+		}
+		for i, c := range res.Chains {
+			k := part.first + i
+			if c.Chain != k || seen[k] != o.Draws {
+				t.Errorf("first %d: chain at %d is numbered %d, streamed %d draws", part.first, i, c.Chain, seen[k])
+			}
+			if pr := r.Progress().Chains[i]; pr.Chain != k {
+				t.Errorf("first %d: progress of chain at %d is numbered %d", part.first, i, pr.Chain)
+			}
+			want := full.Chains[k]
+			if !reflect.DeepEqual(c.Draws, want.Draws) || !reflect.DeepEqual(c.Stats, want.Stats) ||
+				!reflect.DeepEqual(c.WarmupDraws, want.WarmupDraws) || c.StepSize != want.StepSize {
+				t.Errorf("chain %d sampled from FirstChain %d differs from the full run", k, part.first)
+			}
+		}
+	}
+	// Errors name the chain by its number.
+	fm := &failingModel{gaussModel: *diagModel(1, 2), bad: 0, mk: func() nuts.Density { return &brokenDensity{} }}
+	p := opts(1, 10, 10, 1)
+	p.FirstChain = 5
+	res, err := sample.Sample(context.Background(), fm, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := res.Chains[0].Err; e == nil || !strings.HasPrefix(e.Error(), "chain 5: ") {
+		t.Errorf("error of chain 5 is %v", e)
+	}
+}
+
 // slowModel sleeps in every evaluation so that a run lasts long enough
 // to be interrupted.
 func slowModel() *gaussModel {
@@ -496,6 +556,8 @@ func TestValidate(t *testing.T) {
 		{"draws", func(o *sample.Options) { o.Draws = 0 }, "Draws"},
 		{"tune", func(o *sample.Options) { o.Tune = -1 }, "Tune"},
 		{"chains", func(o *sample.Options) { o.Chains = 0 }, "Chains"},
+		{"first chain", func(o *sample.Options) { o.FirstChain = -1 }, "FirstChain"},
+		{"first chain overflow", func(o *sample.Options) { o.FirstChain = math.MaxInt - 1 }, "FirstChain"},
 		{"target 0", func(o *sample.Options) { o.TargetAccept = 0 }, "TargetAccept"},
 		{"target 1", func(o *sample.Options) { o.TargetAccept = 1 }, "TargetAccept"},
 		{"target NaN", func(o *sample.Options) { o.TargetAccept = math.NaN() }, "TargetAccept"},

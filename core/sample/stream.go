@@ -11,7 +11,7 @@ import (
 // slices are views of the chain's result arrays: read them, do not modify
 // them.
 type Batch struct {
-	Chain int
+	Chain int // the chain's number (Options.FirstChain + its index)
 	// Start is the index of the first draw within its phase: within the
 	// warmup draws when Tuning, within the post-warmup draws otherwise.
 	Start  int

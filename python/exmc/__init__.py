@@ -44,11 +44,20 @@ from .progress import ChainProgress, ProgressBar
 from .trace import SAMPLE_STATS, to_datatree
 from .compiled import CompiledModel
 from .sampling import sample
+from .runs import Run
+from .streaming import Batch, Stream, sample_stream
 from ._errors import ChainError, ExmcError
+from .pymc import UnsupportedModelError, from_pymc
 
 __all__ = [
     "__version__",
     "sample",
+    "sample_stream",
+    "Batch",
+    "Stream",
+    "Run",
+    "from_pymc",
+    "UnsupportedModelError",
     "CompiledModel",
     "ChainError",
     "ExmcError",

@@ -29,6 +29,10 @@ class CompiledModel:
     layout. Shared by every chain; calls are thread-safe and release the
     GIL."""
 
+    # (JSON document, data arrays) the model was compiled from: what another
+    # process needs to compile it again (see source()).
+    _source: tuple[str, dict[str, np.ndarray]] | None = None
+
     def __init__(self, handle: Any, info: dict, model: Any = None):
         self._handle = handle
         self.info = info
@@ -36,9 +40,20 @@ class CompiledModel:
 
     @classmethod
     def from_model(cls, model: Any) -> "CompiledModel":
+        return cls.from_source(model.to_json(inline_data=False), model.data_arrays(), model)
+
+    @classmethod
+    def from_source(
+        cls, doc: str | bytes, arrays: dict[str, np.ndarray] | None = None, model: Any = None
+    ) -> "CompiledModel":
+        """Compile a model from its JSON form with the values of its data
+        nodes left out, given apart as arrays (name -> array), as
+        ``exmc.Model.to_json(inline_data=False)`` and ``data_arrays()``
+        give them."""
         ffi, lib, _ = _ffi.load()
-        doc = model.to_json(inline_data=False).encode()
-        arrays = model.data_arrays()
+        text = doc.decode() if isinstance(doc, bytes) else doc
+        doc = text.encode()
+        arrays = dict(arrays or {})
         out = ffi.new("exmc_model**")
         err = error_out(ffi)
         if arrays:
@@ -57,7 +72,9 @@ class CompiledModel:
         else:
             code = lib.exmc_model_from_json(doc, len(doc), out, err)
         check(code, err, ffi, lib, "compiling the model")
-        return cls._wrap(out[0], model)
+        compiled = cls._wrap(out[0], model)
+        compiled._source = (text, arrays)
+        return compiled
 
     @classmethod
     def from_json(cls, doc: str | bytes | dict) -> "CompiledModel":
@@ -71,7 +88,20 @@ class CompiledModel:
         out = ffi.new("exmc_model**")
         err = error_out(ffi)
         check(lib.exmc_model_from_json(doc, len(doc), out, err), err, ffi, lib, "compiling the model")
-        return cls._wrap(out[0], None)
+        compiled = cls._wrap(out[0], None)
+        compiled._source = (doc.decode(), {})
+        return compiled
+
+    def source(self) -> tuple[str, dict[str, np.ndarray]]:
+        """The JSON document and data arrays this model was compiled from,
+        for :meth:`from_source` in another process. A model wrapping a
+        function (a C or numba log-density) has none: ValueError."""
+        if self._source is None:
+            raise ValueError(
+                f"this {type(self).__name__} was not compiled from a model document, so it cannot "
+                "be compiled again in another process"
+            )
+        return self._source
 
     @classmethod
     def _wrap(cls, handle: Any, model: Any) -> "CompiledModel":

@@ -218,12 +218,16 @@ def track(
     done: Callable[[], bool] | None = None,
     on_interrupt: Callable[[], None] | None = None,
     file: Any = None,
+    wait: Callable[[float], Any] | None = None,
 ) -> list[ChainProgress]:
     """Poll ``poll`` every ``interval`` seconds, drawing progress, until every
     chain reports ``finished`` (or ``done()`` returns True).
 
-    ``progressbar`` is True/False or a mode ("tqdm", "simple"). On Ctrl-C
-    ``on_interrupt`` is called (to cancel the run; a Go call is not
+    Between polls, ``wait(interval)`` is called instead of sleeping when it
+    is given: it should block until the run ends or the interval passes,
+    whichever comes first, so that a short run is not rounded up to a whole
+    interval. ``progressbar`` is True/False or a mode ("tqdm", "simple"). On
+    Ctrl-C ``on_interrupt`` is called (to cancel the run; a Go call is not
     interrupted by a signal) and KeyboardInterrupt is raised again.
     Returns the last records.
     """
@@ -236,7 +240,10 @@ def track(
                 if done is not None and not bar.all_finished:
                     records = bar.update()
                 return records
-            time.sleep(interval)
+            if wait is not None:
+                wait(interval)
+            else:
+                time.sleep(interval)
     except KeyboardInterrupt:
         if on_interrupt is not None:
             on_interrupt()

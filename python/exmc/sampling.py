@@ -14,6 +14,7 @@ from . import _ffi
 from ._errors import check, error_out
 from .compiled import CompiledModel
 from .progress import track
+from .runs import NativeRun
 
 
 
@@ -67,62 +68,8 @@ def _pymc_model(model: Any) -> Any:
     return model if isinstance(model, pm.Model) else None
 
 
-class _Run:
-    """A started run, freed (and its chains stopped) however we leave."""
-
-    def __init__(self, compiled: CompiledModel, opts: Any):
-        self.ffi, self.lib, _ = _ffi.load()
-        out = self.ffi.new("exmc_run**")
-        err = error_out(self.ffi)
-        check(self.lib.exmc_run_start(compiled.handle, opts, out, err), err, self.ffi, self.lib, "sample")
-        self.handle = out[0]
-        self.chains = int(opts.chains)
-
-    def progress(self):
-        ffi, lib = self.ffi, self.lib
-        buf = ffi.new("exmc_progress[]", self.chains)
-        err = error_out(ffi)
-        check(lib.exmc_run_progress(self.handle, buf, self.chains, ffi.NULL, err), err, ffi, lib, "progress")
-        return [buf[i] for i in range(self.chains)]
-
-    def wait(self, timeout_ms: int) -> bool:
-        err = error_out(self.ffi)
-        code = check(self.lib.exmc_run_wait(self.handle, timeout_ms, err), err, self.ffi, self.lib, "sample")
-        return code == self.lib.EXMC_OK
-
-    def cancel(self) -> None:
-        err = error_out(self.ffi)
-        check(self.lib.exmc_run_cancel(self.handle, err), err, self.ffi, self.lib, "cancel")
-
-    def chain_errors(self) -> dict[int, str]:
-        ffi, lib = self.ffi, self.lib
-        failed = {}
-        for c in range(self.chains):
-            msg = ffi.new("char**")
-            err = error_out(ffi)
-            check(lib.exmc_run_chain_error(self.handle, c, msg, err), err, ffi, lib, "chain error")
-            if msg[0] != ffi.NULL:
-                failed[c] = ffi.string(msg[0]).decode("utf-8", "replace")
-                lib.exmc_free_string(msg[0])
-        return failed
-
-    def result(self):
-        """The draws as a pyarrow RecordBatchReader."""
-        import pyarrow as pa
-
-        ffi, lib = self.ffi, self.lib
-        stream = ffi.new("struct ArrowArrayStream*")
-        err = error_out(ffi)
-        code = lib.exmc_run_result(self.handle, stream, err)
-        if code not in (lib.EXMC_OK, lib.EXMC_ERR_CHAINS):
-            check(code, err, ffi, lib, "sample")
-        check(max(code, 0), err, ffi, lib, "sample")
-        return pa.RecordBatchReader._import_from_c(int(ffi.cast("uintptr_t", stream)))
-
-    def free(self) -> None:
-        if self.handle is not None:
-            self.lib.exmc_run_free(self.handle)
-            self.handle = None
+# the run handle's owner, shared with exmc.runs and exmc.streaming
+_Run = NativeRun
 
 
 def sample(
@@ -140,6 +87,8 @@ def sample(
     progressbar: Any = True,
     dense_mass: bool = False,
     strict: bool = False,
+    blocking: bool = True,
+    client: Any = None,
     **kwargs: Any,
 ):
     """Draw samples from a model's posterior with NUTS.
@@ -156,11 +105,20 @@ def sample(
     result, unless ``strict``, which raises instead. Ctrl-C stops every chain
     and raises ``KeyboardInterrupt``.
 
+    ``blocking=False`` returns at once with an :class:`exmc.Run` (progress,
+    ``inspect()`` for the draws so far, ``cancel()``, ``wait()``,
+    ``result()``). ``client`` (a ``dask.distributed.Client``) runs each
+    chain as a task on the cluster's workers and returns the same DataTree,
+    with the same draws for the same seed, as a local run (see
+    :func:`exmc.dask.sample`).
+
     ``model`` may also be a ``pymc.Model``: see :func:`exmc.pymc.sample_pymc`
     for the options PyMC users know (``initvals``, ``var_names``,
     ``idata_kwargs``, ``backend``, ...).
     """
     pymc_model = _pymc_model(model)
+    if pymc_model is not None and (client is not None or not blocking):
+        raise NotImplementedError("blocking=False and client= take exmc models; a pymc.Model is sampled in place")
     if pymc_model is not None:
         from .pymc import sample_pymc
 
@@ -190,6 +148,22 @@ def sample(
     seed = _seed(random_seed)
 
     compiled = _compile(model)
+    if client is not None or not blocking:
+        from .runs import Options, Run
+
+        options = Options(
+            draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
+            max_treedepth=max_treedepth, dense_mass=bool(dense_mass), save_warmup=bool(save_warmup),
+            log_likelihood=bool(log_likelihood), jitter=jitter,
+        )
+        attrs = {"random_seed": seed, "noncentered": ",".join(compiled.noncentered)}
+        if client is None:
+            return Run(compiled, options, strict=strict, attrs=attrs)
+        if not blocking:
+            raise NotImplementedError("blocking=False with a Dask client: submit exmc.sample as a task instead")
+        from .dask import sample_on
+
+        return sample_on(client, compiled, options, progressbar=progressbar, strict=strict, attrs=attrs)
     table, elapsed = _run_nuts(
         compiled, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
         max_treedepth=max_treedepth, dense_mass=dense_mass, save_warmup=save_warmup,
@@ -249,7 +223,8 @@ def _run_nuts(
     run = _Run(compiled, opts)
     try:
         try:
-            track(run.progress, progressbar=progressbar, done=lambda: run.wait(0))
+            track(run.progress, progressbar=progressbar, done=lambda: run.wait(0),
+                  wait=lambda seconds: run.wait(int(seconds * 1000)))
         except KeyboardInterrupt:
             run.cancel()
             run.wait(-1)
@@ -266,6 +241,7 @@ def _run_nuts(
         run.free()
     table = reader.read_all()
     if failed:
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         warnings.warn(
@@ -274,6 +250,7 @@ def _run_nuts(
             RuntimeWarning,
             stacklevel=3,
         )
-        keep = pc.is_in(table.column("chain"), value_set=np.array(sorted(set(range(chains)) - set(failed))))
+        good = pa.array(sorted(set(range(chains)) - set(failed)), pa.int64())  # pyarrow wants an Arrow value set
+        keep = pc.is_in(table.column("chain"), value_set=good)
         table = table.filter(keep)
     return table, elapsed

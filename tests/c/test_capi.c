@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -635,6 +636,89 @@ static void test_run_cancel(void) {
   exmc_model_free(m);
 }
 
+/* Chain k sampled alone (first_chain = k) makes the draws of chain k of a
+   run of all the chains, and is numbered k wherever chains are named. */
+static void test_first_chain(void) {
+  exmc_model* m = eight_schools();
+  if (m == NULL) return;
+  exmc_options o;
+  exmc_options_default(&o);
+  CHECK(o.first_chain == 0);
+  o.chains = 3;
+  o.tune = 150;
+  o.draws = 60;
+  o.seed = 17;
+  o.save_warmup = 1;
+  struct ArrowArrayStream stream;
+  struct ArrowSchema full_schema, schema;
+  struct ArrowArray full, batch;
+  CHECK_OK(exmc_sample(m, &o, &stream, &err_));
+  if (!read_single_batch(&stream, &full_schema, &full)) {
+    exmc_model_free(m);
+    return;
+  }
+  int64_t itheta = child_index(&full_schema, "theta"), ichain = child_index(&full_schema, "chain");
+  const double* want = list_values(full.children[itheta], 8);
+  const int64_t rows = 150 + 60;
+
+  /* chains 1 and 2 as a block, then chain 2 alone, through a run handle */
+  for (int64_t first = 1; first <= 2; first++) {
+    exmc_options_default(&o);
+    o.chains = 3 - first;
+    o.tune = 150;
+    o.draws = 60;
+    o.seed = 17;
+    o.save_warmup = 1;
+    o.first_chain = first;
+    exmc_run* run = NULL;
+    CHECK_OK(exmc_run_start(m, &o, &run, &err_));
+    if (run == NULL) continue;
+    int numbered = 1;
+    while (exmc_run_next(run, -1, &schema, &batch, NULL) == EXMC_OK) {
+      int64_t c = i64_column(batch.children[child_index(&schema, "chain")])[0];
+      numbered &= c >= first && c < 3;
+      release_batch(&schema, &batch);
+    }
+    CHECK(numbered);
+    exmc_progress p[2];
+    CHECK_OK(exmc_run_progress(run, p, 2, NULL, &err_));
+    CHECKF(p[0].chain == first, "progress names chain %lld", (long long)p[0].chain);
+    CHECK_OK(exmc_run_result(run, &stream, &err_));
+    if (read_single_batch(&stream, &schema, &batch)) {
+      CHECK(batch.length == (3 - first) * rows);
+      const int64_t* chain = i64_column(batch.children[child_index(&schema, "chain")]);
+      const double* got = list_values(batch.children[child_index(&schema, "theta")], 8);
+      int same = batch.length == (3 - first) * rows;
+      for (int64_t r = 0; same && r < batch.length; r++) {
+        int64_t fr = first * rows + r;
+        same &= chain[r] == i64_column(full.children[ichain])[fr];
+        same &= memcmp(got + r * 8, want + fr * 8, 8 * sizeof(double)) == 0;
+      }
+      CHECKF(same, "first_chain %lld: draws differ from the full run", (long long)first);
+      release_batch(&schema, &batch);
+    }
+    exmc_run_free(run);
+  }
+  release_batch(&full_schema, &full);
+
+  /* A caller built against a header without first_chain gets chain 0. */
+  exmc_options_default(&o);
+  o.chains = 1;
+  o.draws = 5;
+  o.tune = 5;
+  o.first_chain = 4;
+  o.size = (uint32_t)offsetof(exmc_options, first_chain);
+  CHECK_OK(exmc_sample(m, &o, &stream, &err_));
+  if (read_single_batch(&stream, &schema, &batch)) {
+    CHECK(i64_column(batch.children[child_index(&schema, "chain")])[0] == 0);
+    release_batch(&schema, &batch);
+  }
+  exmc_options_default(&o);
+  o.first_chain = -1;
+  CHECK_ERR(EXMC_ERR_INVALID, "first_chain", exmc_sample(m, &o, &stream, &err_));
+  exmc_model_free(m);
+}
+
 /* ---- a model from a C function ---------------------------------------- */
 
 static atomic_long normal_calls;
@@ -1048,6 +1132,7 @@ int main(void) {
   test_sample();
   test_run();
   test_run_cancel();
+  test_first_chain();
   test_function_model();
   test_errors();
   test_arrow_data();

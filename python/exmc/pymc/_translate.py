@@ -1,0 +1,1287 @@
+"""Translating a PyMC model into an ``exmc.model/v1`` document.
+
+Each random variable of the model becomes a node whose distribution is the
+exmc distribution of its PyTensor op, with PyMC's parameters; the PyTensor
+graphs between the variables (the parameters' expressions, deterministics,
+potentials) become exmc expressions. Parts of a graph that depend on no free
+random variable are evaluated here with numpy (the ops' own ``perform``) and
+travel as constants or data arrays; an observed variable used in an
+expression stands for its observed values, as in PyMC's log-density.
+
+Whatever cannot be translated is collected, with the variable it belongs to,
+into one :class:`UnsupportedModelError`, never approximated.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..model import FORMAT
+from ._graph import describe_op, elemwise_input, is_none_const, op_name, perform
+
+#: numpy arrays with more elements than this travel as data arrays (Arrow),
+#: smaller ones inline in the JSON
+CONST_INLINE_LIMIT = 64
+
+FALLBACK_HINT = (
+    "Sample it through PyMC's own log-density instead (compiled with PyTensor's numba backend): "
+    "exmc.sample(model, backend='pymc'), or exmc.from_pymc(model, backend='pymc')."
+)
+
+
+class UnsupportedModelError(ValueError):
+    """A PyMC model, or part of it, that exmc's core cannot express.
+    ``problems`` lists ``(variable, what)`` pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {name!r}: {what}" for name, what in self.problems)
+        super().__init__(f"exmc cannot translate this PyMC model into its own core:\n{lines}\n{FALLBACK_HINT}")
+
+
+class _Problem(Exception):
+    """Something one variable needs that cannot be translated."""
+
+
+class _Failed(Exception):
+    """A reference to a variable whose own translation failed (already
+    reported under that variable's name)."""
+
+
+# ---------------------------------------------------------------------------
+# translated values
+
+
+class _E:
+    """An exmc expression that depends on free variables: its JSON and shape."""
+
+    __slots__ = ("json", "shape", "base")
+
+    def __init__(self, json: Any, shape, base: "_E | None" = None):
+        self.json = json
+        self.shape = tuple(int(d) for d in shape)
+        # for a reshape: the expression reshaped, so that reshapes fold
+        self.base = base
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+
+class _C:
+    """A value that depends on no free variable. ``name`` is the data node
+    it is, when it is a named ``pm.Data`` variable."""
+
+    __slots__ = ("value", "name", "_json")
+
+    def __init__(self, value: Any, name: str | None = None):
+        self.value = value
+        self.name = name
+        self._json = None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(np.shape(self.value))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+
+# ---------------------------------------------------------------------------
+# the result
+
+
+@dataclass
+class FreeBlock:
+    """One free variable as PyMC lays it out in the unconstrained vector."""
+
+    name: str  # the random variable
+    value_name: str  # PyMC's value variable (``sigma_log__``)
+    shape: tuple[int, ...]
+    size: int
+    transform: str  # "identity", "log", "interval", "ordered"
+
+
+@dataclass
+class Translation:
+    """A PyMC model as an exmc document, with what the bridge needs to map
+    between the two."""
+
+    doc: dict
+    arrays: dict[str, np.ndarray]
+    free: list[FreeBlock]
+    observed: list[str]
+    deterministics: list[str]  # translated, reported by the core
+    pending: dict[str, str] = field(default_factory=dict)  # deterministics left to PyMC: name -> why
+
+    def to_json(self, inline_data: bool = False) -> str:
+        import json
+
+        if not inline_data:
+            return json.dumps(self.doc)
+        doc = dict(self.doc)
+        doc["nodes"] = [
+            {**n, "values": self.arrays[n["name"]].ravel().tolist()} if n["kind"] == "data" else n
+            for n in self.doc["nodes"]
+        ]
+        return json.dumps(doc)
+
+    def data_arrays(self) -> dict[str, np.ndarray]:
+        return dict(self.arrays)
+
+
+# exmc's default transform of each distribution (docs/model-format.md)
+_DEFAULT_TRANSFORM = {
+    "Normal": "identity",
+    "HalfNormal": "log",
+    "Exponential": "log",
+    "Gamma": "log",
+    "InverseGamma": "log",
+    "Beta": "interval",
+    "Uniform": "interval",
+    "StudentT": "identity",
+    "HalfStudentT": "log",
+    "Cauchy": "identity",
+    "HalfCauchy": "log",
+    "LogNormal": "log",
+    "Laplace": "identity",
+    "Flat": "identity",
+    "HalfFlat": "log",
+    "GaussianRandomWalk": "identity",
+    "NormalMixture": "identity",
+}
+
+# Elemwise scalar ops that map one to one onto exmc ops
+_UNARY = {
+    "Neg": "neg",
+    "Exp": "exp",
+    "Log": "log",
+    "Log1p": "log1p",
+    "Expm1": "expm1",
+    "Sqrt": "sqrt",
+    "Sqr": "square",
+    "Abs": "abs",
+    "Sigmoid": "sigmoid",
+    "Softplus": "softplus",
+    "Tanh": "tanh",
+    "Erf": "erf",
+    "GammaLn": "gammaln",
+}
+_BINARY = {
+    "Sub": "sub",
+    "TrueDiv": "div",
+    "Pow": "pow",
+    "Maximum": "maximum",
+    "Minimum": "minimum",
+    "GT": "gt",
+    "GE": "ge",
+    "LT": "lt",
+    "LE": "le",
+    "EQ": "eq",
+    "NEQ": "neq",
+    "XOR": "neq",
+}
+_NARY = {"Add": "add", "Mul": "mul", "AND": "mul", "OR": "maximum"}
+# ops that pass their first input through unchanged
+_PASS_THROUGH = {
+    "Identity",
+    "ViewOp",
+    "OutputGuard",
+    "DeepCopyOp",
+    "SpecifyShape",
+    "CheckAndRaise",
+    "Assert",
+    "TensorFromScalar",
+    "ScalarFromTensor",
+}
+
+
+def _is_float_dtype(dtype: str) -> bool:
+    return str(dtype).startswith("float")
+
+
+class Translator:
+    def __init__(self, model: Any, noncentered: bool = True):
+        self.m = model
+        self.noncentered = noncentered
+        self.free_rvs = list(model.free_RVs)
+        self.observed_rvs = list(model.observed_RVs)
+        self._free = set(self.free_rvs)
+        self._observed = set(self.observed_rvs)
+        self._dets = {d: d.name for d in model.deterministics}
+        self._data = {v: v.name for v in getattr(model, "data_vars", [])}
+        self.taken = set(model.named_vars)
+        self.nodes: list[dict] = []
+        self.arrays: dict[str, np.ndarray] = {}
+        self.problems: list[tuple[str, str]] = []
+        self.det_problems: dict[str, str] = {}
+        self._random: dict[Any, bool] = {}
+        self._memo: dict[Any, Any] = {}
+        self._free_done: dict[Any, _E | None] = {}
+        self._data_nodes: dict[str, str] = {}
+        self._index_nodes: dict[int, tuple[str, Any]] = {}
+        self._norm_cache: dict[tuple[int, int], tuple[Any, np.ndarray]] = {}
+        self._auto = 0
+
+    # -- names and nodes -----------------------------------------------------
+    def _fresh(self, base: str) -> str:
+        while True:
+            name = f"__{base}{self._auto}"
+            self._auto += 1
+            if name not in self.taken:
+                self.taken.add(name)
+                return name
+
+    def _data_node(self, value: np.ndarray, name: str | None = None, integer: bool = False) -> str:
+        arr = np.asarray(value)
+        if integer:
+            arr = np.ascontiguousarray(arr, dtype=np.int64)
+        else:
+            if arr.dtype.kind not in "biuf":
+                raise _Problem(f"data of dtype {arr.dtype} is not numeric")
+            arr = np.ascontiguousarray(arr, dtype=np.float64)
+            if not np.all(np.isfinite(arr)):
+                raise _Problem("data contain NaN or infinite values (missing values are not supported)")
+        if name is None:
+            name = self._fresh("data")
+        node = {"name": name, "kind": "data", "shape": list(arr.shape)}
+        if integer:
+            node["dtype"] = "int64"
+        self.nodes.append(node)
+        self.arrays[name] = arr
+        return name
+
+    # -- dependence on free variables ----------------------------------------
+    def is_random(self, var: Any) -> bool:
+        """Whether var depends on a free random variable (or on any random
+        draw that is not a variable of the model)."""
+        hit = self._random.get(var)
+        if hit is not None:
+            return hit
+        stack = [var]
+        while stack:
+            v = stack[-1]
+            if v in self._random:
+                stack.pop()
+                continue
+            if v in self._free:
+                self._random[v] = True
+                stack.pop()
+                continue
+            if v in self._observed or v.owner is None or op_name(v.owner.op) in ("Shape", "Shape_i"):
+                # shapes are known here even where the values are random
+                self._random[v] = False
+                stack.pop()
+                continue
+            if _is_rv_op(v.owner.op):
+                # a random draw that is not one of the model's variables
+                self._random[v] = True
+                stack.pop()
+                continue
+            todo = [i for i in v.owner.inputs if i not in self._random]
+            if todo:
+                stack.extend(todo)
+                continue
+            self._random[v] = any(self._random[i] for i in v.owner.inputs)
+            stack.pop()
+        return self._random[var]
+
+    # -- constants -------------------------------------------------------------
+    def const(self, var: Any) -> Any:
+        """The numeric value of a variable that depends on no free variable."""
+        if var in self._memo:
+            c = self._memo[var]
+            if isinstance(c, _C):
+                return c.value
+        from pytensor.graph.basic import Constant
+
+        if var is None:
+            return None
+        if isinstance(var, Constant):
+            return var.data
+        if hasattr(var, "get_value"):
+            return var.get_value(borrow=True)
+        if var in self._observed:
+            return self.const(self.m.rvs_to_values[var])
+        node = var.owner
+        if node is None:
+            raise _Problem(f"{var} has no value (an input of the graph that is not data)")
+        if op_name(node.op) in ("Shape", "Shape_i"):
+            inner = node.inputs[0]
+            if self.is_random(inner):
+                shp = self.value(inner).shape
+                if op_name(node.op) == "Shape_i":
+                    return np.asarray(shp[node.op.i], dtype=var.dtype)
+                return np.asarray(shp, dtype=var.dtype)
+        if _is_rv_op(node.op):
+            raise _Problem(f"{var} is a random draw that is not a variable of the model")
+        inputs = [self.const(i) for i in node.inputs]
+        try:
+            outs = perform(node, inputs)
+        except _Problem:
+            raise
+        except Exception as err:  # noqa: BLE001
+            raise _Problem(f"could not evaluate the constant {describe_op(node.op)}: {err}") from None
+        for o, v in zip(node.outputs, outs):
+            self._memo[o] = _C(v)
+        return self._memo[var].value
+
+    def const_ints(self, var: Any) -> tuple[int, ...]:
+        return tuple(int(v) for v in np.atleast_1d(np.asarray(self.const(var))))
+
+    def const_int(self, var: Any) -> int:
+        v = np.asarray(self.const(var))
+        if v.ndim != 0 or v.dtype.kind not in "iub":
+            raise _Problem(f"expected a constant integer, got {v!r}")
+        return int(v)
+
+    # -- translating values ----------------------------------------------------
+    def value(self, var: Any):
+        """A _C for a constant, an _E for an expression of free variables."""
+        hit = self._memo.get(var)
+        if hit is not None:
+            if hit is _FAILED:
+                raise _Failed()
+            return hit
+        try:
+            if not self.is_random(var):
+                name = self._data.get(var)
+                out = _C(self.const(var), name=name)
+            elif var in self._free:
+                out = self.free_ref(var)
+            elif var in self._dets:
+                inner = self.value(var.owner.inputs[0])
+                out = _E({"ref": self._dets[var]}, inner.shape) if isinstance(inner, _E) else inner
+            else:
+                out = self._apply(var)
+        except (_Problem, _Failed):
+            # reported once, under the first variable that met it
+            self._memo[var] = _FAILED
+            raise
+        self._memo[var] = out
+        return out
+
+    def operand(self, x: Any, *, index: bool = False) -> _E:
+        """An exmc expression for a translated value."""
+        if isinstance(x, _E):
+            return x
+        if not isinstance(x, _C):
+            if hasattr(x, "owner") and hasattr(x, "type"):
+                return self.operand(self.value(x), index=index)
+            x = _C(x)
+        arr = np.asarray(x.value)
+        if index:
+            if arr.dtype.kind not in "iu":
+                raise _Problem(f"an index must hold integers, got dtype {arr.dtype}")
+            key = id(x.value)
+            if key not in self._index_nodes:
+                # the value is kept alive with the node, so its id stays its own
+                self._index_nodes[key] = (self._data_node(arr, integer=True), x.value)
+            return _E({"ref": self._index_nodes[key][0]}, arr.shape)
+        if x._json is not None:
+            return _E(x._json, arr.shape)
+        if arr.dtype.kind == "b":
+            arr = arr.astype(np.float64)
+        if arr.dtype.kind not in "iuf":
+            raise _Problem(f"a constant of dtype {arr.dtype} is not numeric")
+        if not np.all(np.isfinite(arr)):
+            if arr.ndim == 0 and not np.isnan(arr):
+                # the format's constants are finite; log(0) is -Inf once folded
+                inf = {"op": "log", "args": [0]}
+                return _E(inf if arr < 0 else {"op": "neg", "args": [inf]}, ())
+            shown = arr if arr.size < 8 else "array"
+            raise _Problem(f"the constant {shown} is not finite, which exmc expressions cannot hold")
+        if x.name is not None:
+            if x.name not in self._data_nodes:
+                self._data_nodes[x.name] = self._data_node(arr, name=x.name)
+            js: Any = {"ref": self._data_nodes[x.name]}
+        elif arr.ndim == 0:
+            v = arr.item()
+            js = int(v) if isinstance(v, (int, np.integer)) and abs(int(v)) < 2**53 else float(v)
+        elif arr.size <= CONST_INLINE_LIMIT:
+            js = {"const": [float(v) for v in arr.ravel()], "shape": list(arr.shape)}
+        else:
+            js = {"ref": self._data_node(arr)}
+        x._json = js
+        return _E(js, arr.shape)
+
+    # -- building expressions ---------------------------------------------------
+    def op(self, name: str, *args: Any, shape, **attrs) -> _E:
+        js = {"op": name, "args": [self.operand(a).json for a in args]}
+        js.update(attrs)
+        return _E(js, shape)
+
+    def unary(self, name: str, a: Any) -> _E:
+        a = self.operand(a)
+        return self.op(name, a, shape=a.shape)
+
+    def binary(self, name: str, a: Any, b: Any) -> _E:
+        a, b = self.operand(a), self.operand(b)
+        try:
+            shape = np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            raise _Problem(f"shapes {a.shape} and {b.shape} do not broadcast in {name}") from None
+        return self.op(name, a, b, shape=shape)
+
+    def reshape(self, a: Any, shape) -> _E:
+        a = self.operand(a)
+        shape = tuple(int(d) for d in shape)
+        if a.shape == shape:
+            return a
+        if int(np.prod(shape, dtype=np.int64)) != a.size:
+            raise _Problem(f"cannot reshape an array of shape {a.shape} into {shape}")
+        if a.base is not None:
+            a = a.base  # a reshape of a reshape is one reshape
+            if a.shape == shape:
+                return a
+        return _E({"op": "reshape", "args": [a.json], "shape": list(shape)}, shape, base=a)
+
+    def broadcast_to(self, a: Any, shape) -> _E:
+        a = self.operand(a)
+        shape = tuple(int(d) for d in shape)
+        if a.shape == shape:
+            return a
+        out = np.broadcast_shapes(a.shape, shape)
+        if out != shape:
+            raise _Problem(f"cannot broadcast shape {a.shape} to {shape}")
+        return self.binary("add", a, _C(np.zeros(shape)))
+
+    def sum(self, a: _E, axes) -> _E:
+        if axes is None or len(set(axes)) == a.ndim:
+            return self.op("sum", a, shape=())
+        out = a
+        for ax in sorted({ax % a.ndim for ax in axes}, reverse=True):
+            shape = out.shape[:ax] + out.shape[ax + 1 :]
+            out = self.op("sum", out, shape=shape, axis=ax)
+        return out
+
+    # -- ops ---------------------------------------------------------------------
+    def _apply(self, var: Any) -> _E:
+        node = var.owner
+        op = node.op
+        name = op_name(op)
+        cls = type(op).__name__
+        if _is_rv_op(op):
+            raise _Problem(
+                f"the random draw {describe_op(op)} is not a variable of the model "
+                "(a distribution created with .dist() inside an expression)"
+            )
+        if len(node.outputs) != 1 and cls not in ("Elemwise",):
+            raise _Problem(f"the op {describe_op(op)} is not supported")
+        ins = node.inputs
+        if cls == "Elemwise":
+            return self._elemwise(name, op, ins, var)
+        if name in _PASS_THROUGH:
+            return self.operand(self.value(ins[0]))
+        if cls == "CheckParameterValue":
+            return self._check_parameter(ins)
+        handler = _OPS.get(cls)
+        if handler is None and cls == "Blockwise" and type(op.core_op).__name__ == "Dot":
+            handler = Translator._dot
+        if handler is None:
+            raise _Problem(f"the op {describe_op(op)} is not supported")
+        return handler(self, op, ins, var)
+
+    def unpadded(self, var: Any):
+        """The value of var without the leading length-1 axes that PyTensor
+        adds for broadcasting (ExpandDims on the left), which numpy's
+        broadcasting makes unnecessary; and how many were dropped."""
+        pad = 0
+        while var.owner is not None and type(var.owner.op).__name__ == "DimShuffle":
+            op = var.owner.op
+            k = len(op.new_order) - op.input_ndim
+            if k <= 0 or tuple(op.new_order) != ("x",) * k + tuple(range(op.input_ndim)):
+                break
+            pad += k
+            var = var.owner.inputs[0]
+        v = self.value(var)
+        if isinstance(v, _C):
+            arr = np.asarray(v.value)
+            lead = 0
+            while lead < arr.ndim and arr.shape[lead] == 1 and v.name is None:
+                lead += 1
+            if lead:
+                v = _C(arr.reshape(arr.shape[lead:]))
+                pad += lead
+        return v, pad
+
+    def _elemwise(self, name: str, op: Any, ins: list, var: Any) -> _E:
+        stripped = [self.unpadded(i) for i in ins]
+        vals = [v for v, _ in stripped]
+        want = tuple(var.type.shape)
+        out = self._elemwise_values(name, op, ins, var, vals)
+        ndim = len(want)
+        if out.ndim < ndim:
+            out = self.reshape(out, (1,) * (ndim - out.ndim) + out.shape)
+        return out
+
+    def _elemwise_values(self, name: str, op: Any, ins: list, var: Any, vals: list) -> _E:
+        if name in _UNARY:
+            return self.unary(_UNARY[name], vals[0])
+        if name in _BINARY:
+            return self.binary(_BINARY[name], vals[0], vals[1])
+        if name in _NARY:
+            out = vals[0]
+            for v in vals[1:]:
+                out = self.binary(_NARY[name], out, v)
+            return self.operand(out)
+        if name == "Reciprocal":
+            return self.binary("div", _C(1.0), vals[0])
+        if name == "Switch":
+            c, a, b = (self.operand(v) for v in vals)
+            try:
+                shape = np.broadcast_shapes(c.shape, a.shape, b.shape)
+            except ValueError:
+                raise _Problem(f"shapes {c.shape}, {a.shape} and {b.shape} do not broadcast in switch") from None
+            return self.op("switch", c, a, b, shape=shape)
+        if name == "Clip":
+            return self.binary("minimum", self.binary("maximum", vals[0], vals[1]), vals[2])
+        if name == "Second":
+            shape = np.broadcast_shapes(np.shape(vals[0]) if isinstance(vals[0], _C) else vals[0].shape,
+                                        np.shape(vals[1]) if isinstance(vals[1], _C) else vals[1].shape)
+            return self.broadcast_to(vals[1], shape)
+        if name == "Cast":
+            if not _is_float_dtype(var.dtype):
+                raise _Problem(f"a cast of a random value to {var.dtype} is not supported")
+            return self.operand(vals[0])
+        if name == "Invert":
+            if ins[0].dtype != "bool":
+                raise _Problem("bitwise not of integers is not supported")
+            return self.binary("sub", _C(1.0), vals[0])
+        if name == "Sign":
+            return self.binary("sub", self.binary("gt", vals[0], _C(0.0)), self.binary("lt", vals[0], _C(0.0)))
+        if name == "Log2":
+            return self.binary("div", self.unary("log", vals[0]), _C(math.log(2)))
+        if name == "Log10":
+            return self.binary("div", self.unary("log", vals[0]), _C(math.log(10)))
+        if name == "Exp2":
+            return self.unary("exp", self.binary("mul", vals[0], _C(math.log(2))))
+        if name == "Erfc":
+            return self.binary("sub", _C(1.0), self.unary("erf", vals[0]))
+        if name == "Log1mexp":
+            # log(1 - exp(x)) for x < 0, in its two stable forms
+            x = self.operand(vals[0])
+            near = self.unary("log", self.unary("neg", self.unary("expm1", x)))
+            far = self.unary("log1p", self.unary("neg", self.unary("exp", x)))
+            return self.op("switch", self.binary("lt", x, _C(-math.log(2))), far, near, shape=x.shape)
+        if name in ("Cosh", "Sinh"):
+            x = self.operand(vals[0])
+            up, down = self.unary("exp", x), self.unary("exp", self.unary("neg", x))
+            return self.binary("mul", _C(0.5), self.binary("add" if name == "Cosh" else "sub", up, down))
+        if name == "Logit":
+            x = self.operand(vals[0])
+            return self.binary("sub", self.unary("log", x), self.unary("log1p", self.unary("neg", x)))
+        raise _Problem(f"the elementwise op {describe_op(op)} is not supported")
+
+    def _check_parameter(self, ins: list) -> _E:
+        """PyMC's parameter checks: the value where every condition holds,
+        -Inf elsewhere (as PyMC's compiled log-density has it)."""
+        value = self.operand(self.value(ins[0]))
+        ok = None
+        for c in ins[1:]:
+            cv = self.value(c)
+            if isinstance(cv, _C):
+                if not np.all(np.asarray(cv.value)):
+                    ok = _C(0.0)
+                continue
+            ok = cv if ok is None else self.binary("mul", ok, cv)
+        if ok is None:
+            return value
+        ok = self.operand(ok)
+        shape = np.broadcast_shapes(ok.shape, value.shape)
+        return self.op("switch", ok, value, _C(-np.inf), shape=shape)
+
+    def _dimshuffle(self, op: Any, ins: list, var: Any) -> _E:
+        return self.dimshuffle(op, self.operand(self.value(ins[0])))
+
+    def dimshuffle(self, op: Any, x: _E) -> _E:
+        order = tuple(op.new_order)
+        if x.ndim != op.input_ndim:
+            raise _Problem(f"DimShuffle of rank {op.input_ndim} applied to shape {x.shape}")
+        kept = [i for i in order if i != "x"]
+        dropped = [i for i in range(x.ndim) if i not in kept]
+        for i in dropped:
+            if x.shape[i] != 1:
+                raise _Problem(f"DimShuffle drops axis {i} of length {x.shape[i]}")
+        out_shape = tuple(1 if i == "x" else x.shape[i] for i in order)
+        if dropped:
+            x = self.reshape(x, tuple(d for i, d in enumerate(x.shape) if i not in dropped))
+            kept = [i - sum(1 for j in dropped if j < i) for i in kept]
+        if kept != sorted(kept):
+            x = self.op("transpose", x, shape=tuple(x.shape[i] for i in kept), perm=list(kept))
+        return self.reshape(x, out_shape)
+
+    def _dot(self, op: Any, ins: list, var: Any) -> _E:
+        a, b = (self.operand(self.value(i)) for i in ins)
+        if a.ndim == 0 or b.ndim == 0:
+            return self.binary("mul", a, b)
+        if a.ndim > 2 or b.ndim > 2:
+            raise _Problem(f"a matrix product of shapes {a.shape} and {b.shape} (batched) is not supported")
+        if a.shape[-1] != b.shape[0]:
+            raise _Problem(f"matrix product of shapes {a.shape} and {b.shape}: inner dimensions differ")
+        if b.ndim == 2 and b.shape[1] == 1 and b.base is not None and b.base.shape == (b.shape[0],):
+            # (n, k) @ (k, 1) from a matrix-vector dot: multiply by the vector
+            return self.reshape(self.op("matmul", a, b.base, shape=a.shape[:-1]), a.shape[:-1] + (1,))
+        if a.ndim == 2 and a.shape[0] == 1 and a.base is not None and a.base.shape == (a.shape[1],):
+            return self.reshape(self.op("matmul", a.base, b, shape=b.shape[1:]), (1,) + b.shape[1:])
+        return self.op("matmul", a, b, shape=a.shape[:-1] + b.shape[1:])
+
+    def _reduce(self, op: Any, ins: list, var: Any) -> _E:
+        kind = type(op.scalar_op).__name__
+        x = self.operand(self.value(ins[0]))
+        axes = None if op.axis is None else tuple(op.axis)
+        if kind == "Add":
+            return self.sum(x, axes)
+        if kind in ("AND", "OR"):
+            # of 0/1 values: all is "the sum is the count", any "the sum is positive"
+            total = self.sum(x, axes)
+            count = x.size // max(total.size, 1)
+            if kind == "AND":
+                return self.binary("eq", total, _C(float(count)))
+            return self.binary("gt", total, _C(0.0))
+        raise _Problem(f"the reduction {describe_op(op)} is not supported (sums, means, all and any are)")
+
+    def _logsumexp(self, op: Any, ins: list, var: Any) -> _E:
+        x = self.operand(self.value(ins[0]))
+        axes = op.axis
+        if axes is None or len(set(a % max(x.ndim, 1) for a in axes)) == x.ndim:
+            return self.op("logsumexp", x, shape=())
+        if len(axes) != 1:
+            raise _Problem(f"logsumexp over several (but not all) axes {axes} is not supported")
+        ax = axes[0] % x.ndim
+        return self.op("logsumexp", x, shape=x.shape[:ax] + x.shape[ax + 1 :], axis=ax)
+
+    def _log_softmax(self, x: _E, axes) -> _E:
+        if axes is None or len(set(a % max(x.ndim, 1) for a in axes)) == x.ndim:
+            lse = self.op("logsumexp", x, shape=())
+        else:
+            if len(axes) != 1:
+                raise _Problem(f"softmax over several axes {axes} is not supported")
+            ax = axes[0] % x.ndim
+            lse = self.op("logsumexp", x, shape=x.shape[:ax] + x.shape[ax + 1 :], axis=ax)
+            lse = self.reshape(lse, x.shape[:ax] + (1,) + x.shape[ax + 1 :])
+        return self.binary("sub", x, lse)
+
+    def _logsoftmax_op(self, op: Any, ins: list, var: Any) -> _E:
+        return self._log_softmax(self.operand(self.value(ins[0])), op.axis)
+
+    def _softmax_op(self, op: Any, ins: list, var: Any) -> _E:
+        return self.unary("exp", self._log_softmax(self.operand(self.value(ins[0])), op.axis))
+
+    def _cumop(self, op: Any, ins: list, var: Any) -> _E:
+        if op.mode != "add":
+            raise _Problem(f"{describe_op(op)} is not supported (only cumulative sums)")
+        x = self.operand(self.value(ins[0]))
+        if op.axis is None:
+            x = self.reshape(x, (x.size,))
+            return self.op("cumsum", x, shape=x.shape, axis=0)
+        return self.op("cumsum", x, shape=x.shape, axis=op.axis % x.ndim)
+
+    def _join(self, op: Any, ins: list, var: Any) -> _E:
+        axis = getattr(op, "axis", None)
+        parts = ins
+        if axis is None:
+            axis, parts = self.const_int(ins[0]), ins[1:]
+        vals = [self.operand(self.value(p)) for p in parts]
+        vals = [v for v in vals if v.size or v.ndim != vals[0].ndim]  # numpy drops empty parts too
+        if len(vals) == 1:
+            return vals[0]
+        nd = vals[0].ndim
+        ax = axis % nd
+        for v in vals:
+            if v.ndim != nd or v.shape[:ax] != vals[0].shape[:ax] or v.shape[ax + 1 :] != vals[0].shape[ax + 1 :]:
+                raise _Problem(f"join along axis {ax} of shapes {[v.shape for v in vals]}")
+        shape = vals[0].shape[:ax] + (sum(v.shape[ax] for v in vals),) + vals[0].shape[ax + 1 :]
+        return self.op("concatenate", *vals, shape=shape, axis=ax)
+
+    def _make_vector(self, op: Any, ins: list, var: Any) -> _E:
+        vals = [self.operand(self.value(i)) for i in ins]
+        return self.op("stack", *vals, shape=(len(vals),), axis=0)
+
+    def _reshape(self, op: Any, ins: list, var: Any) -> _E:
+        x = self.operand(self.value(ins[0]))
+        shape = list(self.const_ints(ins[1]))
+        if -1 in shape:
+            known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
+            shape[shape.index(-1)] = x.size // known if known else 0
+        return self.reshape(x, shape)
+
+    def _alloc(self, op: Any, ins: list, var: Any) -> _E:
+        shape = tuple(self.const_int(i) for i in ins[1:])
+        return self.broadcast_to(self.value(ins[0]), shape)
+
+    def _subtensor(self, op: Any, ins: list, var: Any) -> _E:
+        from pytensor.tensor.subtensor import indices_from_subtensor
+
+        x = self.operand(self.value(ins[0]))
+        idx = indices_from_subtensor(ins[1:], op.idx_list)
+        return self.basic_index(x, [self._resolve_index(i) for i in idx])
+
+    def _resolve_index(self, entry: Any):
+        if isinstance(entry, slice):
+            parts = []
+            for p in (entry.start, entry.stop, entry.step):
+                parts.append(None if is_none_const(p) else (p if isinstance(p, int) else self._index_scalar(p)))
+            return slice(*parts)
+        if is_none_const(entry):
+            return None
+        if self.is_random(entry):
+            raise _Problem("an index that depends on a random variable is not supported")
+        v = np.asarray(self.const(entry))
+        if v.ndim == 0 and v.dtype.kind in "iu":
+            return int(v)
+        if v.dtype.kind not in "iub":
+            raise _Problem(f"an index of dtype {v.dtype} is not supported")
+        return v
+
+    def _index_scalar(self, p: Any) -> int:
+        if self.is_random(p):
+            raise _Problem("a slice bound that depends on a random variable is not supported")
+        return self.const_int(p)
+
+    def basic_index(self, x: _E, key: list) -> _E:
+        if any(isinstance(k, np.ndarray) for k in key):
+            return self.advanced_index(x, key)
+        out = x
+        axis = 0
+        for k in key:
+            if k is None:
+                out = self.reshape(out, out.shape[:axis] + (1,) + out.shape[axis:])
+                axis += 1
+            elif isinstance(k, slice):
+                if k != slice(None):
+                    out = self.slice(out, k, axis)
+                axis += 1
+            else:
+                n = out.shape[axis]
+                if not -n <= k < n:
+                    raise _Problem(f"index {k} is out of range for an axis of length {n}")
+                k %= n
+                out = self.slice(out, slice(k, k + 1), axis)
+                out = self.reshape(out, out.shape[:axis] + out.shape[axis + 1 :])
+        return out
+
+    def slice(self, x: _E, s: slice, axis: int) -> _E:
+        n = len(range(x.shape[axis])[s])
+        shape = x.shape[:axis] + (n,) + x.shape[axis + 1 :]
+        return self.op("slice", x, shape=shape, axis=axis, start=s.start, stop=s.stop, step=s.step)
+
+    def advanced_index(self, x: _E, key: list) -> _E:
+        # integers count as 0-d arrays once any array is present, as in numpy
+        expanded = []
+        for k in key:
+            if isinstance(k, np.ndarray) and k.dtype.kind == "b":
+                expanded.extend(np.nonzero(k))
+            elif isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+                expanded.append(np.asarray(k))
+            else:
+                expanded.append(k)
+        if any(k is None for k in expanded):
+            raise _Problem("new axes mixed with integer-array indexing are not supported")
+        arrays = [i for i, k in enumerate(expanded) if isinstance(k, np.ndarray)]
+        rest = [k for i, k in enumerate(expanded) if i not in arrays]
+        if any(k != slice(None) for k in rest):
+            raise _Problem("integer-array indexing combined with slices other than ':' is not supported")
+        if len(expanded) > x.ndim:
+            raise _Problem(f"too many indices for an array of shape {x.shape}")
+        if len(arrays) == 1:
+            ax = arrays[0]
+            idx = self._normalise(expanded[ax], x.shape[ax])
+            shape = x.shape[:ax] + idx.shape + x.shape[ax + 1 :]
+            return self.op("gather", x, self.operand(_C(idx), index=True), shape=shape, axis=ax)
+        if arrays != list(range(len(arrays))):
+            raise _Problem("integer arrays on axes that are not the leading ones are not supported")
+        k = len(arrays)
+        lead = x.shape[:k]
+        try:
+            parts = np.broadcast_arrays(*[self._normalise(expanded[i], lead[i]) for i in arrays])
+        except ValueError:
+            raise _Problem("index arrays do not broadcast together") from None
+        flat = np.ravel_multi_index(tuple(parts), lead) if parts[0].size else np.zeros(parts[0].shape, np.int64)
+        flat_x = self.reshape(x, (int(np.prod(lead, dtype=np.int64)),) + x.shape[k:])
+        shape = flat.shape + x.shape[k:]
+        return self.op("gather", flat_x, self.operand(_C(np.asarray(flat, np.int64)), index=True), shape=shape, axis=0)
+
+    def _normalise(self, idx: np.ndarray, n: int) -> np.ndarray:
+        key = (id(idx), n)
+        hit = self._norm_cache.get(key)
+        if hit is not None and hit[0] is idx:
+            return hit[1]  # the same array each time it is used: one data node
+        out = self._normalise_new(idx, n)
+        self._norm_cache[key] = (idx, out)
+        return out
+
+    @staticmethod
+    def _normalise_new(idx: np.ndarray, n: int) -> np.ndarray:
+        idx = np.asarray(idx, dtype=np.int64)
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise _Problem(f"index out of range for an axis of length {n}")
+        return np.where(idx < 0, idx + n, idx)
+
+    def _adv1(self, op: Any, ins: list, var: Any) -> _E:
+        x = self.operand(self.value(ins[0]))
+        return self.advanced_index(x, [self._resolve_index(ins[1])])
+
+    def _adv(self, op: Any, ins: list, var: Any) -> _E:
+        from pytensor.tensor.subtensor import indices_from_subtensor
+
+        x = self.operand(self.value(ins[0]))
+        idx = indices_from_subtensor(ins[1:], op.idx_list)
+        return self.basic_index(x, [self._resolve_index(i) for i in idx])
+
+    # -- random variables -------------------------------------------------------
+    def free_ref(self, rv: Any) -> _E:
+        if rv not in self._free_done:
+            self._free_node(rv)
+        e = self._free_done[rv]
+        if e is None:
+            raise _Failed()
+        return e
+
+    def _free_node(self, rv: Any) -> None:
+        self._free_done[rv] = None
+        try:
+            node = self._rv_node(rv, "free")
+        except _Failed:
+            return
+        except _Problem as p:
+            self.problems.append((rv.name, str(p)))
+            return
+        self.nodes.append(node)
+        self._free_done[rv] = _E({"ref": rv.name}, node["shape"])
+
+    def _observed_node(self, rv: Any) -> None:
+        try:
+            node = self._rv_node(rv, "observed")
+        except _Failed:
+            return
+        except _Problem as p:
+            self.problems.append((rv.name, str(p)))
+            return
+        self.nodes.append(node)
+
+    def _rv_node(self, rv: Any, kind: str) -> dict:
+        dist, params, shape = self._distribution(rv)
+        node: dict = {"name": rv.name, "kind": kind, "dist": dist}
+        pj = {}
+        pshapes = []
+        for pname, p in params.items():
+            if hasattr(p, "owner") and hasattr(p, "type"):
+                p, _ = self.unpadded(p)
+            e = self.operand(p)
+            pj[pname] = e.json
+            pshapes.append(e.shape)
+        node["params"] = pj
+        if kind == "free":
+            if shape is None:
+                shape = self._rv_shape(rv, pshapes, dist)
+            node["shape"] = list(shape)
+            tr = self._transform(rv, dist, params)
+            if tr is not None:
+                node["transform"] = tr
+        else:
+            obs = self.m.rvs_to_values[rv]
+            if self.is_random(obs):
+                raise _Problem("observed values that depend on free variables are not supported")
+            value = np.asarray(self.const(obs))
+            if np.ma.isMaskedArray(value) or (value.dtype.kind == "f" and not np.all(np.isfinite(value))):
+                raise _Problem("observed values with missing (NaN or masked) entries are not supported")
+            name = self._data.get(obs)
+            if name is not None:
+                if name not in self._data_nodes:
+                    self._data_nodes[name] = self._data_node(value, name=name)
+                data_name = self._data_nodes[name]
+            else:
+                data_name = self._data_node(value, name=self._fresh(f"{rv.name}_observed"))
+            node["observed"] = {"ref": data_name}
+        return node
+
+    def _rv_shape(self, rv: Any, pshapes: list, dist: str) -> tuple[int, ...]:
+        static = rv.type.shape
+        if all(d is not None for d in static):
+            return tuple(int(d) for d in static)
+        op = rv.owner.op
+        size = op.size_param(rv.owner) if hasattr(op, "size_param") else None
+        if not is_none_const(size):
+            return self.const_ints(size) if np.ndim(self.const(size)) else ()
+        try:
+            full = np.broadcast_shapes(*pshapes) if pshapes else ()
+        except ValueError:
+            raise _Problem(f"parameter shapes {pshapes} do not broadcast") from None
+        if dist == "NormalMixture":
+            full = full[:-1]
+        # the parameters lost their leading length-1 axes (unpadded)
+        return (1,) * max(rv.type.ndim - len(full), 0) + tuple(full)
+
+    def _transform(self, rv: Any, dist: str, params: dict) -> str | None:
+        tr = self.m.rvs_to_transforms.get(rv)
+        default = _DEFAULT_TRANSFORM[dist]
+        if tr is None:
+            return None if default == "identity" else "none"
+        name = type(tr).__name__
+        if name == "LogTransform" and default == "log":
+            return None
+        if name == "LogOddsTransform" and dist == "Beta":
+            return None
+        if name == "Interval" and dist == "Uniform":
+            lo, hi = tr.args_fn(*rv.owner.inputs)
+            if self._same(lo, params["lower"]) and self._same(hi, params["upper"]):
+                return None
+            raise _Problem("an interval transform whose bounds differ from the Uniform's is not supported")
+        if name == "Ordered" and default == "identity":
+            if getattr(tr, "positive", False) or not getattr(tr, "ascending", True):
+                raise _Problem("only the plain ascending ordered transform is supported")
+            return "ordered"
+        raise _Problem(f"the transform {name} on a {dist} is not supported")
+
+    def _same(self, a: Any, b: Any) -> bool:
+        if a is b or a is None and b is None:
+            return True
+        if a is None or b is None:
+            return False
+        if isinstance(b, (_C, _E)):
+            bv = b
+        else:
+            bv = self.value(b)
+        av = self.value(a)
+        if isinstance(av, _C) and isinstance(bv, _C):
+            return np.array_equal(np.asarray(av.value, float), np.asarray(bv.value, float))
+        if isinstance(av, _E) and isinstance(bv, _E):
+            return av.json == bv.json
+        return False
+
+    def _distribution(self, rv: Any):
+        op = rv.owner.op
+        cls = type(op).__name__
+        handler = _DISTS.get(cls)
+        if handler is None:
+            raise _Problem(f"the distribution {describe_op(op)} is not supported")
+        return handler(self, rv, list(op.dist_params(rv.owner)))
+
+    # parameter helpers
+    def reciprocal(self, var: Any):
+        """1/var, reading through PyMC's own ``scale = 1 / rate``."""
+        # constants keep PyTensor's own arithmetic (a float32 1/3 stays
+        # float32), so that the model is the one PyMC evaluates
+        if self.is_random(var):
+            inner = elemwise_input(var, "Reciprocal")
+            if inner is not None:
+                return self.value(inner)
+            node = var.owner
+            if node is not None and type(node.op).__name__ == "DimShuffle":
+                inner = elemwise_input(node.inputs[0], "Reciprocal")
+                if inner is not None:
+                    return self.dimshuffle(node.op, self.operand(self.value(inner)))
+        v = self.value(var)
+        if isinstance(v, _C):
+            return _C(1.0 / np.asarray(v.value, dtype=np.float64))
+        return self.binary("div", _C(1.0), v)
+
+    def logit_of(self, var: Any):
+        """z when var is sigmoid(z) (possibly broadcast), else None."""
+        if not self.is_random(var):
+            return None
+        inner = elemwise_input(var, "Sigmoid")
+        if inner is not None:
+            return self.value(inner)
+        node = var.owner
+        if node is not None and type(node.op).__name__ == "DimShuffle":
+            inner = elemwise_input(node.inputs[0], "Sigmoid")
+            if inner is not None:
+                v = self.value(inner)
+                return self.dimshuffle(node.op, self.operand(v))
+        return None
+
+    def scalar(self, var: Any, what: str):
+        v = self.value(var)
+        shape = v.shape
+        if int(np.prod(shape, dtype=np.int64)) != 1:
+            raise _Problem(f"{what} must be a scalar, got shape {shape}")
+        if isinstance(v, _C):
+            return _C(np.asarray(v.value).reshape(()))
+        return self.reshape(v, ())
+
+    # -- the whole model ----------------------------------------------------------
+    def run(self) -> Translation:
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, 20000))
+        try:
+            for rv in self.free_rvs:
+                if rv not in self._free_done:
+                    self._free_node(rv)
+            for rv in self.observed_rvs:
+                self._observed_node(rv)
+            for pot in self.m.potentials:
+                try:
+                    e = self.operand(self.value(pot))
+                except _Failed:
+                    continue
+                except _Problem as p:
+                    self.problems.append((pot.name or "potential", str(p)))
+                    continue
+                self.nodes.append({"name": pot.name or self._fresh("potential"), "kind": "potential", "expr": e.json})
+            translated = []
+            for det in self.m.deterministics:
+                try:
+                    e = self.operand(self.value(det.owner.inputs[0]))
+                except _Failed:
+                    self.det_problems[det.name] = "it depends on a variable that could not be translated"
+                    continue
+                except _Problem as p:
+                    self.det_problems[det.name] = str(p)
+                    continue
+                self.nodes.append({"name": det.name, "kind": "deterministic", "expr": e.json})
+                translated.append(det.name)
+        finally:
+            sys.setrecursionlimit(old)
+        if self.problems:
+            raise UnsupportedModelError(self.problems)
+        free = []
+        for rv in self.free_rvs:
+            value = self.m.rvs_to_values[rv]
+            shape = tuple(self._free_done[rv].shape)
+            tr = self.m.rvs_to_transforms.get(rv)
+            kind = {"LogTransform": "log", "LogOddsTransform": "interval", "Interval": "interval", "Ordered": "ordered"}
+            free.append(
+                FreeBlock(
+                    name=rv.name,
+                    value_name=value.name,
+                    shape=shape,
+                    size=int(np.prod(shape, dtype=np.int64)),
+                    transform="identity" if tr is None else kind.get(type(tr).__name__, type(tr).__name__),
+                )
+            )
+        doc = {"format": FORMAT, "noncentered": bool(self.noncentered), "nodes": self.nodes}
+        return Translation(
+            doc=doc,
+            arrays=self.arrays,
+            free=free,
+            observed=[rv.name for rv in self.observed_rvs],
+            deterministics=translated,
+            pending=dict(self.det_problems),
+        )
+
+
+_FAILED = object()
+
+
+def _is_rv_op(op: Any) -> bool:
+    from pytensor.tensor.random.op import RandomVariable
+
+    if isinstance(op, RandomVariable):
+        return True
+    try:
+        from pymc.distributions.distribution import SymbolicRandomVariable
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(op, SymbolicRandomVariable)
+
+
+# ---------------------------------------------------------------------------
+# distributions: PyTensor RV op class -> (exmc name, params, shape or None)
+
+
+def _zero(t: Translator, var: Any, what: str) -> None:
+    v = t.value(var)
+    if not isinstance(v, _C) or np.any(np.asarray(v.value) != 0):
+        raise _Problem(f"{what} must be 0")
+
+
+def _normal(t, rv, p):
+    return "Normal", {"mu": p[0], "sigma": p[1]}, None
+
+
+def _halfnormal(t, rv, p):
+    _zero(t, p[0], "the location of HalfNormal")
+    return "HalfNormal", {"sigma": p[1]}, None
+
+
+def _exponential(t, rv, p):
+    return "Exponential", {"lam": t.reciprocal(p[0])}, None
+
+
+def _gamma(t, rv, p):
+    return "Gamma", {"alpha": p[0], "beta": t.reciprocal(p[1])}, None
+
+
+def _invgamma(t, rv, p):
+    return "InverseGamma", {"alpha": p[0], "beta": p[1]}, None
+
+
+def _beta(t, rv, p):
+    return "Beta", {"alpha": p[0], "beta": p[1]}, None
+
+
+def _uniform(t, rv, p):
+    return "Uniform", {"lower": p[0], "upper": p[1]}, None
+
+
+def _studentt(t, rv, p):
+    return "StudentT", {"nu": p[0], "mu": p[1], "sigma": p[2]}, None
+
+
+def _halfstudentt(t, rv, p):
+    if len(p) == 3:
+        _zero(t, p[1], "the location of HalfStudentT")
+        return "HalfStudentT", {"nu": p[0], "sigma": p[2]}, None
+    return "HalfStudentT", {"nu": p[0], "sigma": p[1]}, None
+
+
+def _cauchy(t, rv, p):
+    return "Cauchy", {"alpha": p[0], "beta": p[1]}, None
+
+
+def _halfcauchy(t, rv, p):
+    if len(p) == 2:
+        _zero(t, p[0], "the location of HalfCauchy")
+        return "HalfCauchy", {"beta": p[1]}, None
+    return "HalfCauchy", {"beta": p[0]}, None
+
+
+def _lognormal(t, rv, p):
+    return "LogNormal", {"mu": p[0], "sigma": p[1]}, None
+
+
+def _laplace(t, rv, p):
+    return "Laplace", {"mu": p[0], "b": p[1]}, None
+
+
+def _flat(t, rv, p):
+    return "Flat", {}, None
+
+
+def _halfflat(t, rv, p):
+    return "HalfFlat", {}, None
+
+
+def _bernoulli(t, rv, p):
+    z = t.logit_of(p[0])
+    if z is not None:
+        return "Bernoulli", {"logit_p": z}, None
+    return "Bernoulli", {"p": p[0]}, None
+
+
+def _binomial(t, rv, p):
+    z = t.logit_of(p[1])
+    if z is not None:
+        return "Binomial", {"n": p[0], "logit_p": z}, None
+    return "Binomial", {"n": p[0], "p": p[1]}, None
+
+
+def _poisson(t, rv, p):
+    return "Poisson", {"mu": p[0]}, None
+
+
+def _negbinomial(t, rv, p):
+    return "NegativeBinomial", {"n": p[0], "p": p[1]}, None
+
+
+def _random_walk(t, rv, p):
+    init, innov = p[0], p[1]
+    for what, d in (("initial distribution", init), ("innovation distribution", innov)):
+        if d.owner is None or type(d.owner.op).__name__ != "NormalRV":
+            name = type(d.owner.op).__name__ if d.owner is not None else type(d).__name__
+            raise _Problem(f"a random walk needs a Normal {what}, got {name}")
+    im, isd = init.owner.op.dist_params(init.owner)
+    mu, sd = innov.owner.op.dist_params(innov.owner)
+    params = {
+        "mu": t.scalar(mu, "the drift of the random walk"),
+        "sigma": t.scalar(sd, "the innovation sigma of the random walk"),
+        "init_mu": t.scalar(im, "the initial mu of the random walk"),
+        "init_sigma": t.scalar(isd, "the initial sigma of the random walk"),
+    }
+    shape = None
+    if not all(d is not None for d in rv.type.shape):
+        s0 = t._rv_shape(init, [], "Normal")
+        s1 = t._rv_shape(innov, [], "Normal")
+        if not s0 or not s1:
+            raise _Problem("cannot work out the random walk's length")
+        shape = tuple(s1[:-1]) + (s0[-1] + s1[-1],)
+    return "GaussianRandomWalk", params, shape
+
+
+def _mixture(t, rv, p):
+    w, comps = p[0], p[1:]
+    for c in comps:
+        if c.owner is None or type(c.owner.op).__name__ != "NormalRV":
+            name = type(c.owner.op).__name__ if c.owner is not None else type(c).__name__
+            raise _Problem(f"mixtures of {name} components are not supported (only Normal components)")
+    if len(comps) == 1:
+        c = comps[0]
+        mu, sigma = c.owner.op.dist_params(c.owner)
+        params = {"w": w, "mu": mu, "sigma": sigma}
+    else:
+        mus, sigmas = [], []
+        for c in comps:
+            m_, s_ = c.owner.op.dist_params(c.owner)
+            mus.append(t.operand(t.value(m_)))
+            sigmas.append(t.operand(t.value(s_)))
+        try:
+            target = np.broadcast_shapes(*[e.shape for e in mus + sigmas])
+        except ValueError:
+            raise _Problem("the mixture components' parameters do not broadcast together") from None
+        n = len(comps)
+        mu = t.op("stack", *[t.broadcast_to(e, target) for e in mus], shape=target + (n,), axis=len(target))
+        sigma = t.op("stack", *[t.broadcast_to(e, target) for e in sigmas], shape=target + (n,), axis=len(target))
+        params = {"w": w, "mu": mu, "sigma": sigma}
+    return "NormalMixture", params, None
+
+
+_DISTS = {
+    "NormalRV": _normal,
+    "HalfNormalRV": _halfnormal,
+    "ExponentialRV": _exponential,
+    "GammaRV": _gamma,
+    "InvGammaRV": _invgamma,
+    "BetaRV": _beta,
+    "UniformRV": _uniform,
+    "StudentTRV": _studentt,
+    "HalfStudentTRV": _halfstudentt,
+    "CauchyRV": _cauchy,
+    "HalfCauchyRV": _halfcauchy,
+    "LogNormalRV": _lognormal,
+    "LaplaceRV": _laplace,
+    "FlatRV": _flat,
+    "HalfFlatRV": _halfflat,
+    "BernoulliRV": _bernoulli,
+    "BinomialRV": _binomial,
+    "PoissonRV": _poisson,
+    "NegBinomialRV": _negbinomial,
+    "RandomWalkRV": _random_walk,
+    "MixtureRV": _mixture,
+}
+
+_OPS = {
+    "DimShuffle": Translator._dimshuffle,
+    "Dot": Translator._dot,
+    "Sum": Translator._reduce,
+    "CAReduce": Translator._reduce,
+    "All": Translator._reduce,
+    "Any": Translator._reduce,
+    "LogSumExp": Translator._logsumexp,
+    "LogSoftmax": Translator._logsoftmax_op,
+    "Softmax": Translator._softmax_op,
+    "CumOp": Translator._cumop,
+    "Join": Translator._join,
+    "MakeVector": Translator._make_vector,
+    "Reshape": Translator._reshape,
+    "Alloc": Translator._alloc,
+    "Subtensor": Translator._subtensor,
+    "AdvancedSubtensor1": Translator._adv1,
+    "AdvancedSubtensor": Translator._adv,
+}
+
+
+def translate(model: Any, *, noncentered: bool = True) -> Translation:
+    """Translate a ``pymc.Model`` (raises :class:`UnsupportedModelError`)."""
+    return Translator(model, noncentered=noncentered).run()
