@@ -258,3 +258,35 @@ def test_eight_schools_matches_posteriordb():
             draws = post[stan_name].values
         assert abs(draws.mean() - mean) / sd < 0.1, (stan_name, draws.mean(), mean, sd)
         assert abs(draws.std(ddof=1) / sd - 1) < 0.1, (stan_name, draws.std(ddof=1), sd)
+
+
+def test_metric_option():
+    """The diagonal metric's estimator: gradient-informed by default, the
+    draw variance on request (other draws from the same seed); anything else
+    is refused before sampling."""
+    import exmc
+
+    with exmc.Model() as m:
+        exmc.Normal("x", 0, 3, shape=2)
+    kw = dict(draws=50, tune=100, chains=1, random_seed=4, progressbar=False)
+    default = exmc.sample(m, **kw).posterior["x"].values
+    grad = exmc.sample(m, metric="gradient", **kw).posterior["x"].values
+    var = exmc.sample(m, metric="variance", **kw).posterior["x"].values
+    assert np.array_equal(default, grad)
+    assert not np.array_equal(default, var)
+    with pytest.raises(ValueError, match="metric must be one of 'gradient', 'variance'"):
+        exmc.sample(m, metric="dense", **kw)
+
+
+@pytest.mark.parametrize("plot", ["plot_trace_dist", "plot_forest", "plot_energy", "plot_rank", "plot_ess"])
+def test_arviz_plots_accept_the_result(idata, plot):
+    import arviz as az
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kwargs = {} if plot == "plot_energy" else {"var_names": ["mu", "tau"]}
+    pc = getattr(az, plot)(idata, backend="matplotlib", **kwargs)
+    assert pc is not None
+    plt.close("all")
