@@ -57,6 +57,21 @@ test-python: install $(CHECKED_LIB)
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./bench/models ./core/compile
 
+# The head-to-head benchmark of bench/MODELS.md against PyMC and nutpie:
+# bench/results/{results.md,results.json,ratios.png}. bench-quick is a
+# development run of a minute or two (bench/results/quick/). The bench extra
+# of pyproject.toml (PyMC, nutpie, matplotlib) is installed into the venv,
+# read from pyproject.toml so that exmc itself is not built twice.
+$(VENV)/.bench: $(VENV)/.created pyproject.toml
+	$(PY) -c 'import subprocess, sys, tomllib; deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]; subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", *deps])'
+	touch $@
+
+bench: install $(VENV)/.bench
+	$(PY) bench/run.py
+
+bench-quick: install $(VENV)/.bench
+	$(PY) bench/run.py --quick --out bench/results/quick
+
 clean:
 	rm -rf $(OUT) $(VENV) python/exmc/_lib dist *.egg-info
 	$(GO) clean -testcache

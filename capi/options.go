@@ -32,6 +32,7 @@ type cOptions struct {
 	Init           uintptr // C address of Chains x dim doubles, or 0
 	BatchSize      int64
 	FirstChain     int64
+	Metric         int32
 }
 
 func defaultCOptions() cOptions {
@@ -42,6 +43,12 @@ func defaultCOptions() cOptions {
 		InitJitter: d.InitJitter, BatchSize: int64(d.BatchSize),
 	}
 }
+
+// The values of exmc_options.metric (EXMC_METRIC_* in exmc.h).
+const (
+	cMetricGradient = 0
+	cMetricVariance = 1
+)
 
 // maxValues bounds chains x iterations x dimension: far beyond any real
 // run, and low enough that no size computed from it overflows. Go cannot
@@ -86,6 +93,9 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 		return bad("batch_size must be at least 1, got %d", c.BatchSize)
 	case c.FirstChain < 0 || c.FirstChain > maxValues:
 		return bad("first_chain must be in [0, %d], got %d", int64(maxValues), c.FirstChain)
+	case c.Metric != cMetricGradient && c.Metric != cMetricVariance:
+		return bad("metric must be EXMC_METRIC_GRADIENT (%d) or EXMC_METRIC_VARIANCE (%d), got %d",
+			cMetricGradient, cMetricVariance, c.Metric)
 	case c.Init != 0 && c.Init < minAddress:
 		return bad("init (%#x) is not a valid pointer", c.Init)
 	}
@@ -121,6 +131,10 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 	o.InitJitter = c.InitJitter
 	o.BatchSize = int(c.BatchSize)
 	o.FirstChain = int(c.FirstChain)
+	o.Metric = sample.MetricGradient
+	if c.Metric == cMetricVariance {
+		o.Metric = sample.MetricVariance
+	}
 	if c.Init != 0 {
 		flat := init(int(c.Chains) * dim)
 		o.Init = make([][]float64, c.Chains)
@@ -198,6 +212,9 @@ func readOptions(p *C.exmc_coptions) (cOptions, error) {
 	}
 	if has(unsafe.Offsetof(p.first_chain), 8) {
 		o.FirstChain = int64(p.first_chain)
+	}
+	if has(unsafe.Offsetof(p.metric), 4) {
+		o.Metric = int32(p.metric)
 	}
 	return o, nil
 }

@@ -236,7 +236,17 @@ typedef struct exmc_options {
   const double* init;       /* NULL, or chains x dim unconstrained initial points (copied) */
   int64_t batch_size;       /* draws per streamed batch (50) */
   int64_t first_chain;      /* number of the first chain (0); see below */
+  int32_t metric;           /* diagonal mass matrix estimator, EXMC_METRIC_* (EXMC_METRIC_GRADIENT) */
 } exmc_options;
+
+/* exmc_options.metric: how warmup estimates a diagonal inverse mass matrix
+   (dense_mass = 1 estimates the covariance instead).
+   EXMC_METRIC_GRADIENT: sqrt(var(draws) / var(gradients)) per coordinate,
+     nutpie's estimator; the default, as it gives more effective draws per
+     gradient on exmc's benchmark models.
+   EXMC_METRIC_VARIANCE: the regularised variance of the draws, Stan's. */
+#define EXMC_METRIC_GRADIENT 0
+#define EXMC_METRIC_VARIANCE 1
 
 /* Chains are numbered first_chain, ..., first_chain + chains - 1; the
    numbers appear in the chain column of the draws, in exmc_progress.chain

@@ -191,12 +191,33 @@ func (g gauss) LogpGrad(x, grad []float64) (float64, error) {
 // at the final step size and returns the mean acceptance statistic.
 func warmup(t *testing.T, sd []float64, target float64, tune, n int, dense bool, seed uint64) (float64, *adapt.Warmup) {
 	t.Helper()
+	o := adapt.DefaultOptions()
+	o.TargetAccept = target
+	return warmupWith(t, sd, o, tune, n, dense, seed)
+}
+
+func warmupWith(t *testing.T, sd []float64, o adapt.Options, tune, n int, dense bool, seed uint64) (float64, *adapt.Warmup) {
+	t.Helper()
+	var ma adapt.MetricAdapter = adapt.NewDiagVariance(len(sd))
+	if dense {
+		ma = adapt.NewDenseCovariance(len(sd))
+	}
+	return warmupFull(t, sd, o, ma, tune, n, seed)
+}
+
+// warmupMetric is warmup at the default options with the given estimator.
+func warmupMetric(t *testing.T, sd []float64, ma adapt.MetricAdapter, seed uint64) (float64, *adapt.Warmup) {
+	t.Helper()
+	return warmupFull(t, sd, adapt.DefaultOptions(), ma, 1000, 1, seed)
+}
+
+func warmupFull(t *testing.T, sd []float64, o adapt.Options, ma adapt.MetricAdapter, tune, n int, seed uint64) (float64, *adapt.Warmup) {
+	t.Helper()
 	d := len(sd)
 	r := rand.New(rand.NewPCG(seed, 1))
 	var m nuts.Metric = nuts.NewDiagMetric(d)
-	var ma adapt.MetricAdapter = adapt.NewDiagVariance(d)
-	if dense {
-		m, ma = nuts.NewDenseMetric(d), adapt.NewDenseCovariance(d)
+	if ma.Dense() {
+		m = nuts.NewDenseMetric(d)
 	}
 	s, err := nuts.New(gauss{sd}, m, nuts.DefaultOptions())
 	if err != nil {
@@ -214,8 +235,6 @@ func warmup(t *testing.T, sd []float64, target float64, tune, n int, dense bool,
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := adapt.DefaultOptions()
-	o.TargetAccept = target
 	w, err := adapt.NewWarmup(tune, ma, m.InvMass(), eps, o)
 	if err != nil {
 		t.Fatal(err)
@@ -327,6 +346,33 @@ func TestWarmupAcceptance(t *testing.T) {
 	}
 }
 
+// The default terminal buffer (150) leaves the realised acceptance nearer
+// the target than Stan's 50, which stops the step size before it settles.
+func TestTerminalBuffer(t *testing.T) {
+	if o := adapt.StanOptions(); o.TermBufferFor(1000) != 50 || o.InitBuffer != 75 || o.BaseWindow != 25 {
+		t.Fatalf("Stan's options %+v", o)
+	}
+	o := adapt.DefaultOptions()
+	for tune, want := range map[int]int{1000: 150, 2000: 300, 300: 50, 100: 50} {
+		if got := o.TermBufferFor(tune); got != want {
+			t.Errorf("terminal buffer for %d warmup iterations: %d, want %d", tune, got, want)
+		}
+	}
+	gap := func(o adapt.Options) float64 {
+		s := 0.0
+		for seed := uint64(1); seed <= 6; seed++ {
+			got, _ := warmupWith(t, []float64{1, 2, 0.5, 3, 1.5}, o, 1000, 1000, false, seed)
+			s += got - o.TargetAccept
+		}
+		return s / 6
+	}
+	def, stan := gap(adapt.DefaultOptions()), gap(adapt.StanOptions())
+	t.Logf("mean acceptance above the target 0.8: %.3f with a terminal buffer of 15%%, %.3f with 50", def, stan)
+	if !(def < stan) || def > 0.08 {
+		t.Errorf("terminal buffer 150: acceptance %.3f above the target, Stan's 50: %.3f", def, stan)
+	}
+}
+
 func TestWarmupLearnsMetric(t *testing.T) {
 	sd := []float64{0.1, 1, 10}
 	for _, dense := range []bool{false, true} {
@@ -375,6 +421,8 @@ func TestOptionsValidate(t *testing.T) {
 		func(o *adapt.Options) { o.Gamma = 0 },
 		func(o *adapt.Options) { o.BaseWindow = 0 },
 		func(o *adapt.Options) { o.InitBuffer = -1 },
+		func(o *adapt.Options) { o.TermFraction = 1 },
+		func(o *adapt.Options) { o.TermFraction = -0.1 },
 	} {
 		o := adapt.DefaultOptions()
 		mut(&o)

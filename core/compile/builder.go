@@ -89,7 +89,7 @@ func (b *builder) free(n *model.Node) error {
 	if err != nil {
 		return err
 	}
-	y := b.p.Apply(segment{off: par.Offset, n: par.Size}, par.Shape, b.in)
+	y := b.p.View(b.in, par.Offset, par.Shape)
 	value := y
 	if par.Transform != transform.Identity {
 		bounds, bshapes := b.bounds(vr, ps, pshapes)
@@ -109,8 +109,21 @@ func (b *builder) free(n *model.Node) error {
 	if err != nil {
 		return fmt.Errorf("node %q: %w", n.Name, err)
 	}
+	term.SetConstants(b.constants(ps))
 	b.terms = append(b.terms, b.p.Apply(term, nil, append([]expr.Slot{value}, ps...)...))
 	return nil
+}
+
+// constants lists the values of the slots that are constants, nil for the
+// others.
+func (b *builder) constants(slots []expr.Slot) [][]float64 {
+	out := make([][]float64, len(slots))
+	for i, s := range slots {
+		if v, ok := b.p.IsConst(s); ok {
+			out[i] = v
+		}
+	}
+	return out
 }
 
 // bounds returns the slots of an interval transform's bounds: parameters
@@ -151,6 +164,7 @@ func (b *builder) observed(n *model.Node) error {
 	if err != nil {
 		return fmt.Errorf("node %q: %w", n.Name, err)
 	}
+	term.SetConstants(b.constants(ps))
 	b.terms = append(b.terms, b.p.Apply(term, nil, append([]expr.Slot{value}, ps...)...))
 	b.obs[n.Name] = obsEval{term: term, value: value, params: ps}
 	return nil

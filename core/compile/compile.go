@@ -46,6 +46,7 @@ type Model struct {
 	logp   *expr.Program
 	logpIn expr.Slot
 	terms  []expr.Slot
+	plan   *expr.GradPlan
 
 	out      *expr.Program
 	outIn    expr.Slot
@@ -172,6 +173,7 @@ func (c *Model) buildLogp() error {
 	}
 	b.p.Freeze()
 	c.logp, c.logpIn, c.terms = b.p, b.in, b.terms
+	c.plan = b.p.GradPlan(b.terms)
 	return nil
 }
 

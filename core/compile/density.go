@@ -31,18 +31,12 @@ func (d *Density) LogpGrad(x, grad []float64) (float64, error) {
 	if len(x) != d.m.dim || len(grad) != d.m.dim {
 		return math.NaN(), fmt.Errorf("log-density: point and gradient must have length %d, got %d and %d", d.m.dim, len(x), len(grad))
 	}
-	lp := d.forward(x)
+	m := d.lp
+	copy(m.Value(d.m.logpIn), x)
+	lp := m.ValueGrad(d.m.plan)
 	if math.IsNaN(lp) || math.IsInf(lp, 0) {
 		return lp, nil
 	}
-	m := d.lp
-	m.ZeroGrad()
-	for _, t := range d.m.terms {
-		if g := m.Gradient(t); g != nil {
-			g[0] = 1
-		}
-	}
-	m.Backward()
 	copy(grad, m.Gradient(d.m.logpIn))
 	return lp, nil
 }

@@ -6,33 +6,10 @@ import (
 	"github.com/exmc/exmc/core/shape"
 )
 
-// Normal is the commonest term in most models, so it gets its own loops:
-// no per-element dispatch, and log(sigma) is taken only when sigma changes
-// from one element to the next (once in all for a scalar sigma). The
-// results are those of the generic loop up to rounding.
-
-func (t *Term) normalForward(in [][]float64) float64 {
-	mu, sg := in[1], in[2]
-	mm, sm := &t.maps[0], &t.maps[1]
-	last, ls := math.NaN(), 0.0
-	s := 0.0
-	for k, x := range in[0][:t.n] {
-		sigma := sg[sm.At(k)]
-		if sigma != last {
-			if !(sigma > 0) {
-				return negInf
-			}
-			last, ls = sigma, math.Log(sigma)
-		}
-		z := (x - mu[mm.At(k)]) / sigma
-		s -= 0.5*z*z + ls
-	}
-	s -= float64(t.n) * lnSqrt2Pi
-	if !(s > negInf) {
-		return negInf
-	}
-	return s
-}
+// Normal is the commonest term in most models, so it gets its own loops
+// (the value in fused.go): no per-element dispatch, and log(sigma) is taken
+// only when sigma changes from one element to the next (once in all for a
+// scalar sigma). The results are those of the generic loop up to rounding.
 
 func (t *Term) normalBackward(in [][]float64, g float64, gin [][]float64) {
 	mu, sg := in[1], in[2]

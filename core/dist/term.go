@@ -23,6 +23,13 @@ type Term struct {
 	varying []int       // parameters read per element
 	steps   int         // random walk: length of the last axis
 	comps   int         // mixture: number of components (maps then index value+[comps])
+	// constLog[i] is log(p[i]) for a parameter that is a positive scalar
+	// constant (constLogOK bit i), so that a hot loop need not take it
+	constLog   [maxParams]float64
+	constLogOK uint8
+	// constLogs[i] is log(p[i]) element by element for a parameter that is
+	// a constant array of positive values, nil otherwise
+	constLogs [maxParams][]float64
 }
 
 // NewTerm builds the Term of variant v for a value of shape value and
@@ -76,12 +83,14 @@ func (t *Term) Shape() []int { return t.value }
 
 // Forward writes the summed log-density into out[0].
 func (t *Term) Forward(in [][]float64, out []float64) {
+	var none [1 + maxParams][]float64
+	if v, ok := t.special(in, none[:len(in)]); ok {
+		out[0] = v
+		return
+	}
 	switch t.f {
 	case fWalk:
 		out[0] = walkLogp(in, t.steps, nil)
-		return
-	case fNormal:
-		out[0] = t.normalForward(in)
 		return
 	case fNormalMix:
 		out[0] = t.mixForward(in, nil)

@@ -50,6 +50,22 @@ func (p *Program) Input(shp []int) Slot {
 	return p.add(slotInfo{shape: clone(shp), input: true, grad: true})
 }
 
+// View adds a slot that is elements off, off+1, ... of src, shaped shp:
+// it shares src's values and adjoints, so reading a block of the inputs
+// costs no instruction and no copy.
+func (p *Program) View(src Slot, off int, shp []int) Slot {
+	s := p.slots[src]
+	n := shape.Size(shp)
+	if s.constant != nil || off < 0 || off+n > s.size {
+		panic(fmt.Sprintf("expr: view [%d, %d) of a slot of size %d", off, off+n, s.size))
+	}
+	if p.frozen {
+		panic("expr: slot added to a frozen Program")
+	}
+	p.slots = append(p.slots, slotInfo{shape: clone(shp), size: n, offset: s.offset + off, grad: s.grad})
+	return Slot(len(p.slots) - 1)
+}
+
 // Const adds a constant slot holding values (copied).
 func (p *Program) Const(shp []int, values []float64) Slot {
 	if len(values) != shape.Size(shp) {

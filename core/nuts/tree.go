@@ -209,5 +209,17 @@ func logAddExp(a, b float64) float64 {
 	if a < b {
 		a, b = b, a
 	}
-	return a + math.Log1p(math.Exp(b-a))
+	return a + log1pUnit(math.Exp(b-a))
+}
+
+// log1pUnit is log(1 + t) for t in [0, 1]. math.Log1p is a slow pure-Go
+// function and this runs at every leapfrog step; log(u) for the rounded
+// u = 1 + t, corrected by the rounding error to first order, is within an
+// ulp of it.
+func log1pUnit(t float64) float64 {
+	u := 1 + t
+	if u == 1 {
+		return t
+	}
+	return math.Log(u) - ((u-1)-t)/u
 }

@@ -104,10 +104,13 @@ func (c *chain) main(ctx context.Context) {
 
 	var metric nuts.Metric
 	var learner adapt.MetricAdapter
-	if o.Dense {
+	switch {
+	case o.Dense:
 		metric, learner = nuts.NewDenseMetric(dim), adapt.NewDenseCovariance(dim)
-	} else {
+	case o.Metric == MetricVariance:
 		metric, learner = nuts.NewDiagMetric(dim), adapt.NewDiagVariance(dim)
+	default:
+		metric, learner = nuts.NewDiagMetric(dim), adapt.NewDiagGradient(dim)
 	}
 	s, err := nuts.New(c.dens, metric, nuts.Options{MaxTreeDepth: o.MaxTreeDepth, MaxEnergyError: o.MaxEnergyError})
 	if err != nil {

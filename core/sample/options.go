@@ -27,6 +27,9 @@ type Options struct {
 	MaxTreeDepth   int     // in [1, nuts.MaxTreeDepthLimit]
 	MaxEnergyError float64 // > 0
 	Dense          bool    // adapt a dense inverse mass matrix instead of a diagonal
+	// Metric is the estimator of a diagonal inverse mass matrix (Dense
+	// has its own): MetricGradient, the default, or MetricVariance.
+	Metric Metric
 
 	// Init optionally gives each chain its unconstrained initial point
 	// (len Chains, each of the model's dimension). Otherwise each chain
@@ -42,6 +45,29 @@ type Options struct {
 	// BatchSize is the number of draws per streamed batch per chain; a
 	// chain also flushes a partial batch when FlushInterval has passed.
 	BatchSize int
+}
+
+// Metric names an estimator of the diagonal inverse mass matrix.
+type Metric int
+
+const (
+	// MetricGradient is sqrt(var(draws)/var(gradients)) per coordinate,
+	// nutpie's estimator (adapt.DiagGradient): more effective draws per
+	// gradient on the benchmark models than MetricVariance.
+	MetricGradient Metric = iota
+	// MetricVariance is the regularised variance of the draws, Stan's
+	// estimator (adapt.DiagVariance).
+	MetricVariance
+)
+
+func (m Metric) String() string {
+	switch m {
+	case MetricGradient:
+		return "gradient"
+	case MetricVariance:
+		return "variance"
+	}
+	return fmt.Sprintf("Metric(%d)", int(m))
 }
 
 // FlushInterval bounds how long a drawn point waits before it is streamed.
@@ -78,6 +104,8 @@ func (o Options) Validate() error {
 		return bad("FirstChain + Chains overflows (FirstChain %d, Chains %d)", o.FirstChain, o.Chains)
 	case !(o.TargetAccept > 0 && o.TargetAccept < 1):
 		return bad("TargetAccept must be in (0, 1), got %v", o.TargetAccept)
+	case o.Metric != MetricGradient && o.Metric != MetricVariance:
+		return bad("Metric must be MetricGradient or MetricVariance, got %d", int(o.Metric))
 	case o.MaxTreeDepth < 1 || o.MaxTreeDepth > nuts.MaxTreeDepthLimit:
 		return bad("MaxTreeDepth must be in [1, %d], got %d", nuts.MaxTreeDepthLimit, o.MaxTreeDepth)
 	case !(o.MaxEnergyError > 0):

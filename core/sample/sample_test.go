@@ -569,6 +569,7 @@ func TestValidate(t *testing.T) {
 		{"init count", func(o *sample.Options) { o.Init = [][]float64{{0, 0}} }, "Init"},
 		{"init ragged", func(o *sample.Options) { o.Init = [][]float64{{0, 0}, {0}, {0, 0}, {0, 0}} }, "Init[1]"},
 		{"init NaN", func(o *sample.Options) { o.Init = [][]float64{{0, 0}, {0, math.NaN()}, {0, 0}, {0, 0}} }, "Init[1][1]"},
+		{"metric", func(o *sample.Options) { o.Metric = 7 }, "Metric"},
 	}
 	for _, tc := range tests {
 		o := sample.DefaultOptions()
@@ -673,5 +674,37 @@ func TestZeroDimensional(t *testing.T) {
 	}
 	if res.Chains[0].NumDraws() != 20 || len(res.Chains[0].Draws) != 0 {
 		t.Errorf("%d draws, %d values", res.Chains[0].NumDraws(), len(res.Chains[0].Draws))
+	}
+}
+
+// Both diagonal estimators learn a Gaussian's variances; the default is
+// the gradient-informed one, and the choice changes the draws.
+func TestMetricEstimators(t *testing.T) {
+	sd := []float64{0.05, 1, 20}
+	model := diagModel(sd...)
+	v := []float64{sd[0] * sd[0], sd[1] * sd[1], sd[2] * sd[2]}
+	if sample.DefaultOptions().Metric != sample.MetricGradient || sample.MetricGradient.String() != "gradient" ||
+		sample.MetricVariance.String() != "variance" {
+		t.Fatal("the default metric is not the gradient-informed one")
+	}
+	var first []float64
+	for _, m := range []sample.Metric{sample.MetricGradient, sample.MetricVariance} {
+		o := opts(2, 1000, 1000, 31)
+		o.Metric = m
+		res, err := sample.Sample(context.Background(), model, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkMoments(t, res, model.mu, v)
+		for i, s := range sd {
+			if r := res.Chains[0].InvMass[i] / (s * s); r < 0.6 || r > 1.6 {
+				t.Errorf("%v: inverse mass %d is %.4g, want about %.4g", m, i, res.Chains[0].InvMass[i], s*s)
+			}
+		}
+		if first == nil {
+			first = res.Chains[0].Draws
+		} else if first[len(first)-1] == res.Chains[0].Draws[len(first)-1] {
+			t.Error("the metric option did not change the draws")
+		}
 	}
 }

@@ -108,3 +108,34 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// A log-Jacobian's ForwardGrad is Forward plus Backward with adjoint 1, and
+// allocates nothing.
+func TestLogJacForwardGrad(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, b := range allKernels(t) {
+		lk, ok := b.k.(*LogJacKernel)
+		if !ok {
+			continue
+		}
+		in := b.c.inputs(r)
+		want, got := []float64{0}, []float64{0}
+		wantG, gotG := gradBuffers(in), gradBuffers(in)
+		lk.Forward(in, want)
+		lk.Backward(in, want, []float64{1}, wantG)
+		lk.ForwardGrad(in, got, gotG)
+		if got[0] != want[0] {
+			t.Errorf("%s: value %v, Forward %v", b.name, got[0], want[0])
+		}
+		for a := range gotG {
+			for i := range gotG[a] {
+				if gotG[a][i] != wantG[a][i] {
+					t.Errorf("%s: gradient of input %d element %d: %v, Backward %v", b.name, a, i, gotG[a][i], wantG[a][i])
+				}
+			}
+		}
+		if n := testing.AllocsPerRun(50, func() { lk.ForwardGrad(in, got, gotG) }); n != 0 {
+			t.Errorf("%s: %v allocations per ForwardGrad", b.name, n)
+		}
+	}
+}

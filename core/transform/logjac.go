@@ -16,7 +16,7 @@ import (
 // 1, exp(y[1]), exp(y[2]), ...).
 type LogJacKernel struct{ s spec }
 
-var _ expr.Kernel = (*LogJacKernel)(nil)
+var _ expr.GradKernel = (*LogJacKernel)(nil)
 
 // NewLogJac builds the log-Jacobian kernel of kind k for y of shape y and
 // bound arrays of the given shapes.
@@ -51,6 +51,15 @@ func (l *LogJacKernel) Forward(in [][]float64, out []float64) {
 		}
 	}
 	out[0] = sum
+}
+
+// ForwardGrad is Forward followed by Backward with an adjoint of 1, as
+// expr.GradKernel asks: the log-Jacobian is a term of the log-density, and
+// computing its gradient here spares the backward pass an instruction.
+func (l *LogJacKernel) ForwardGrad(in [][]float64, out []float64, gin [][]float64) {
+	l.Forward(in, out)
+	one := [1]float64{1}
+	l.Backward(in, out, one[:], gin)
 }
 
 // Backward adds gout[0] times the gradient of the sum into gin.

@@ -49,6 +49,7 @@ class Options:
     jitter: float = 2.0
     batch_size: int = 50
     first_chain: int = 0
+    metric: str = "gradient"
 
     @classmethod
     def checked(
@@ -66,11 +67,12 @@ class Options:
         log_likelihood: bool = False,
         dense_mass: bool = False,
         batch_size: Any = 50,
+        metric: Any = None,
     ) -> "Options":
         """Validate options spelled as :func:`exmc.sample` spells them."""
         import numbers
 
-        from .sampling import _int_option, _seed
+        from .sampling import _int_option, _metric, _seed
 
         if isinstance(target_accept, bool) or not isinstance(target_accept, numbers.Real):
             raise TypeError(f"target_accept must be a number, got {target_accept!r}")
@@ -92,6 +94,7 @@ class Options:
             log_likelihood=bool(log_likelihood),
             jitter=jitter,
             batch_size=_int_option("batch_size", batch_size, 1),
+            metric=_metric(metric),
         )
 
     def replace(self, **changes: Any) -> "Options":
@@ -112,6 +115,9 @@ class Options:
         opts.log_likelihood = int(bool(self.log_likelihood))
         opts.init_jitter = float(self.jitter)
         opts.batch_size = self.batch_size
+        from .sampling import set_metric
+
+        set_metric(opts, lib, self.metric)
         if self.first_chain:
             try:
                 opts.first_chain = self.first_chain

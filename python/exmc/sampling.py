@@ -38,6 +38,29 @@ def _seed(random_seed: Any) -> int:
     return int(random_seed)
 
 
+#: exmc.sample's metric option -> the EXMC_METRIC_* constant's name
+METRICS = {"gradient": "EXMC_METRIC_GRADIENT", "variance": "EXMC_METRIC_VARIANCE"}
+
+
+def _metric(metric: Any) -> str:
+    """The checked metric option (None: the default, "gradient")."""
+    if metric is None:
+        return "gradient"
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(map(repr, METRICS))}, got {metric!r}")
+    return metric
+
+
+def set_metric(opts: Any, lib: Any, metric: str) -> None:
+    """Write a checked metric option into a cffi exmc_options."""
+    if metric == "gradient":
+        return  # the library's default, also for a library without the field
+    try:
+        opts.metric = getattr(lib, METRICS[metric])
+    except AttributeError:
+        raise RuntimeError(f"this libexmc has no exmc_options.metric; metric={metric!r} needs a newer one") from None
+
+
 def _compile(model: Any) -> CompiledModel:
     from .model import Model, modelcontext
 
@@ -89,6 +112,7 @@ def sample(
     strict: bool = False,
     blocking: bool = True,
     client: Any = None,
+    metric: str | None = None,
     **kwargs: Any,
 ):
     """Draw samples from a model's posterior with NUTS.
@@ -98,6 +122,11 @@ def sample(
     without the GIL; the result is ArviZ's ``xarray.DataTree`` with the
     groups ``posterior``, ``sample_stats``, ``observed_data``,
     ``constant_data``, and ``log_likelihood`` and ``warmup_*`` when asked.
+
+    ``metric`` chooses how warmup estimates the diagonal mass matrix:
+    ``"gradient"`` (the default: sqrt(var(draws) / var(gradients)) per
+    coordinate, as nutpie does) or ``"variance"`` (the draws' variance, as
+    Stan and PyMC do); ``dense_mass=True`` estimates a dense one instead.
 
     ``init`` is ``"jitter"`` (uniform(-2, 2) around zero in unconstrained
     space, Stan's default, and the default for exmc models) or ``"zero"``. A
@@ -126,7 +155,7 @@ def sample(
             pymc_model, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
             target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
             log_likelihood=log_likelihood, progressbar=progressbar, dense_mass=dense_mass, strict=strict,
-            **kwargs,
+            **({} if metric is None else {"metric": metric}), **kwargs,
         )
     if kwargs:
         raise TypeError(f"sample() got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
@@ -146,6 +175,7 @@ def sample(
     if jitter is None:
         raise ValueError(f"init must be 'jitter' or 'zero', got {init!r}")
     seed = _seed(random_seed)
+    metric = _metric(metric)
 
     compiled = _compile(model)
     if client is not None or not blocking:
@@ -154,7 +184,7 @@ def sample(
         options = Options(
             draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
             max_treedepth=max_treedepth, dense_mass=bool(dense_mass), save_warmup=bool(save_warmup),
-            log_likelihood=bool(log_likelihood), jitter=jitter,
+            log_likelihood=bool(log_likelihood), jitter=jitter, metric=metric,
         )
         attrs = {"random_seed": seed, "noncentered": ",".join(compiled.noncentered)}
         if client is None:
@@ -167,7 +197,7 @@ def sample(
     table, elapsed = _run_nuts(
         compiled, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
         max_treedepth=max_treedepth, dense_mass=dense_mass, save_warmup=save_warmup,
-        log_likelihood=log_likelihood, jitter=jitter, progressbar=progressbar, strict=strict,
+        log_likelihood=log_likelihood, jitter=jitter, progressbar=progressbar, strict=strict, metric=metric,
     )
     from .trace import from_arrow
 
@@ -197,6 +227,7 @@ def _run_nuts(
     progressbar: Any,
     strict: bool,
     init_points: np.ndarray | None = None,
+    metric: str = "gradient",
 ):
     """Run NUTS on a compiled model with checked options; returns the draws
     (a pyarrow Table, failed chains left out) and the seconds it took.
@@ -213,6 +244,7 @@ def _run_nuts(
     opts.save_warmup = int(bool(save_warmup))
     opts.log_likelihood = int(bool(log_likelihood))
     opts.init_jitter = jitter
+    set_metric(opts, lib, metric)
     if init_points is not None:
         init_points = np.ascontiguousarray(init_points, dtype=np.float64)
         if init_points.shape != (chains, compiled.dim):

@@ -21,7 +21,8 @@ import exmc.dask  # noqa: E402
 SEED = 20
 # about a second per chain on one worker, so that a worker can be killed
 # while it samples
-KW = dict(draws=40_000, tune=500, chains=4, random_seed=SEED)
+KW = dict(draws=200_000, tune=500, chains=4, random_seed=SEED)
+TOTAL = KW["draws"] + KW["tune"]
 
 
 def _model():
@@ -86,7 +87,7 @@ def test_four_chains_on_two_workers_match_a_local_run(client, model, reference, 
     # the workers' progress reached the client while they sampled
     live = [recs for recs in seen if any(0 < done < total for done, total, _ in recs)]
     assert live, seen[:3]
-    assert seen[-1] == [(40_500, 40_500, True)] * 4
+    assert seen[-1] == [(TOTAL, TOTAL, True)] * 4
 
 
 def test_blocks_of_chains_per_task(client, model, reference):
@@ -113,7 +114,7 @@ def test_a_worker_killed_mid_run_still_gives_every_chain(client, model, referenc
         while time.monotonic() < deadline:
             for chain, rs in reports().items():
                 worker, done, finished = rs[-1]
-                if 0 < done < 30_000 and not finished and worker in pids:
+                if 0 < done < 0.75 * TOTAL and not finished and worker in pids:
                     os.kill(pids[worker], signal.SIGKILL)
                     killed.update(worker=worker, chain=chain, done=done)
                     return
@@ -129,7 +130,7 @@ def test_a_worker_killed_mid_run_still_gives_every_chain(client, model, referenc
     _assert_same_tree(reference, tree)
     # the chain cut short was sampled again, to the end, on another worker
     again = reports()[killed["chain"]]
-    assert any(w != killed["worker"] and f and n == 40_500 for w, n, f in again), (killed, again)
+    assert any(w != killed["worker"] and f and n == TOTAL for w, n, f in again), (killed, again)
     # the nanny starts a new worker; later tests want two again
     client.wait_for_workers(2, timeout=60)
 

@@ -4,6 +4,7 @@ NUTS without the GIL."""
 
 from __future__ import annotations
 
+import arviz as az
 import numpy as np
 import pytest
 from pymc.blocking import DictToArrayBijection, RaveledVars
@@ -100,9 +101,13 @@ def test_fallback_gives_the_native_datatree():
             assert a[v].dims == b[v].dims and a[v].shape == b[v].shape, (group, v)
         for c in a.coords:
             np.testing.assert_array_equal(a[c].values, b[c].values)
+    # the same posterior: the means agree within their Monte Carlo errors
+    # (the centred model diverges now and then, so 600 draws can be far
+    # fewer effective ones; a bound in posterior sd would be a coin toss)
     for v in ("mu_a", "mu_b", "eps"):
         x, y = native.posterior[v].values, fallback.posterior[v].values
-        assert abs(x.mean() - y.mean()) < 0.25 * x.std()
+        se = np.hypot(*(float(az.mcse(t.posterior.dataset[[v]], method="mean")[v]) for t in (native, fallback)))
+        assert abs(x.mean() - y.mean()) < 4 * se, (v, x.mean(), y.mean(), se)
     post = fallback.posterior
     county = m["county_idx"].get_value()
     want = post["a"].values[..., county] + post["b"].values[..., county] * m["floor"].get_value()

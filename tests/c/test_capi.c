@@ -719,6 +719,49 @@ static void test_first_chain(void) {
   exmc_model_free(m);
 }
 
+/* The metric option: gradient-informed by default, the draw variance on
+   request (other draws from the same seed), anything else refused; a
+   caller built against a header without the field gets the default. */
+static void test_metric(void) {
+  exmc_model* m = eight_schools();
+  if (m == NULL) return;
+  exmc_options o;
+  exmc_options_default(&o);
+  CHECK(o.metric == EXMC_METRIC_GRADIENT);
+  o.chains = 1;
+  o.tune = 100;
+  o.draws = 20;
+  o.seed = 5;
+  struct ArrowArrayStream stream;
+  struct ArrowSchema schema;
+  struct ArrowArray batch;
+  double last[3];
+  for (int k = 0; k < 3; k++) {
+    exmc_options_default(&o);
+    o.chains = 1;
+    o.tune = 100;
+    o.draws = 20;
+    o.seed = 5;
+    if (k == 1) o.metric = EXMC_METRIC_VARIANCE;
+    if (k == 2) {
+      o.metric = EXMC_METRIC_VARIANCE; /* not read: past the caller's size */
+      o.size = (uint32_t)offsetof(exmc_options, metric);
+    }
+    CHECK_OK(exmc_sample(m, &o, &stream, &err_));
+    last[k] = 0;
+    if (read_single_batch(&stream, &schema, &batch)) {
+      last[k] = f64_column(batch.children[child_index(&schema, "mu")])[19];
+      release_batch(&schema, &batch);
+    }
+  }
+  CHECK(last[0] != last[1]);
+  CHECK(last[0] == last[2]);
+  exmc_options_default(&o);
+  o.metric = 2;
+  CHECK_ERR(EXMC_ERR_INVALID, "metric", exmc_sample(m, &o, &stream, &err_));
+  exmc_model_free(m);
+}
+
 /* ---- a model from a C function ---------------------------------------- */
 
 static atomic_long normal_calls;
@@ -1133,6 +1176,7 @@ int main(void) {
   test_run();
   test_run_cancel();
   test_first_chain();
+  test_metric();
   test_function_model();
   test_errors();
   test_arrow_data();

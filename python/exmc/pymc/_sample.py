@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..sampling import _int_option, _run_nuts, _seed
+from ..sampling import _int_option, _metric, _run_nuts, _seed
 from ._compiled import FallbackModel, compile_native, resolve_backend
 from ._translate import UnsupportedModelError
 
@@ -94,6 +94,7 @@ def sample_pymc(
     progressbar: Any = True,
     dense_mass: bool = False,
     strict: bool = False,
+    metric: str | None = None,
     backend: str | None = None,
     noncentered: bool = True,
     initvals: Any = None,
@@ -167,6 +168,7 @@ def sample_pymc(
             raise ValueError(f"var_names: the model has no variables {unknown}")
     initvals = _check_initvals(model, initvals, chains)
     seed = _pymc_seed(random_seed)
+    metric = _metric(metric)
 
     backend = resolve_backend(backend)
     compiled, translation, compile_seconds = _compile(model, backend, noncentered, initvals)
@@ -182,7 +184,7 @@ def sample_pymc(
         compiled, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
         max_treedepth=max_treedepth, dense_mass=dense_mass, save_warmup=save_warmup,
         log_likelihood=log_likelihood and not fallback, jitter=jitter, progressbar=progressbar, strict=strict,
-        init_points=init_points,
+        init_points=init_points, metric=metric,
     )
     from ..trace import split_draws, to_datatree
 
