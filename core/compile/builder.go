@@ -173,7 +173,7 @@ func (b *builder) observed(n *model.Node) error {
 // expr lays out an expression. Whatever depends on no variable is folded
 // into a constant here, once, rather than recomputed at every gradient.
 func (b *builder) expr(e *model.Expr) (expr.Slot, error) {
-	if vals, shp, ok := b.constant(e); ok {
+	if vals, shp, ok := b.c.graph.Constant(e); ok {
 		return b.p.Const(shp, vals), nil
 	}
 	switch {
@@ -195,38 +195,4 @@ func (b *builder) expr(e *model.Expr) (expr.Slot, error) {
 		args[i] = s
 	}
 	return expr.Apply(b.p, e.Op, e.Attrs, args...)
-}
-
-// constant evaluates an expression that reads only constants and data.
-func (b *builder) constant(e *model.Expr) ([]float64, []int, bool) {
-	g := b.c.graph
-	switch {
-	case e.Ref != "":
-		n := g.Model.Node(e.Ref)
-		switch n.Kind {
-		case model.Data:
-			return g.Values[n.Name], g.Shapes[n.Name], true
-		case model.Deterministic:
-			return b.constant(n.Expr)
-		case model.Observed:
-			return b.constant(n.Observed)
-		}
-		return nil, nil, false
-	case e.Op == "":
-		return e.Const, e.Shape, true
-	}
-	args := make([][]float64, len(e.Args))
-	shapes := make([][]int, len(e.Args))
-	for i, a := range e.Args {
-		v, s, ok := b.constant(a)
-		if !ok {
-			return nil, nil, false
-		}
-		args[i], shapes[i] = v, s
-	}
-	v, s, err := expr.Eval(e.Op, e.Attrs, args, shapes)
-	if err != nil {
-		return nil, nil, false
-	}
-	return v, s, true
 }

@@ -24,6 +24,8 @@ type Graph struct {
 	Variant map[string]*dist.Variant
 	Params  map[string][]*Expr
 	Values  map[string][]float64
+
+	byName map[string]*Node
 }
 
 // Validate checks a model before it is compiled. arrays supplies the
@@ -37,15 +39,17 @@ func Validate(m *Model, arrays map[string][]float64) (*Graph, error) {
 	if m.Format != Format {
 		return nil, fmt.Errorf("model format is %q, want %q", m.Format, Format)
 	}
+	byName := map[string]*Node{}
 	v := &validator{
 		m:      m,
-		byName: map[string]*Node{},
+		byName: byName,
 		g: &Graph{
 			Model:   m,
 			Shapes:  map[string][]int{},
 			Variant: map[string]*dist.Variant{},
 			Params:  map[string][]*Expr{},
 			Values:  map[string][]float64{},
+			byName:  byName,
 		},
 		failed: map[string]bool{},
 	}
@@ -336,7 +340,7 @@ func (v *validator) random(n *Node) {
 			return
 		}
 		pshapes[i] = s
-		if c, cs, ok := v.constant(e); ok {
+		if c, cs, ok := v.g.Constant(e); ok {
 			_ = cs
 			for _, x := range c {
 				if err := vr.CheckParam(name, x); err != nil {
@@ -449,7 +453,7 @@ func (v *validator) random(n *Node) {
 // support, using the parameters where the support depends on them and
 // they are constant too.
 func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [][]int, value []int) error {
-	obs, _, ok := v.constant(n.Observed)
+	obs, _, ok := v.g.Constant(n.Observed)
 	if !ok {
 		return nil
 	}
@@ -467,7 +471,7 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 	vals := make([][]float64, len(params))
 	needs := vr.Lower >= 0 || vr.Upper >= 0
 	for i, e := range params {
-		c, _, ok := v.constant(e)
+		c, _, ok := v.g.Constant(e)
 		if !ok {
 			if needs && (i == vr.Lower || i == vr.Upper) {
 				// the bounds move with free parameters: checked while sampling
@@ -563,7 +567,7 @@ func (v *validator) shapeOf(e *Expr) ([]int, error) {
 // index checks that a gather's index is a constant integer array within
 // the gathered axis.
 func (v *validator) index(e *Expr) error {
-	idx, _, ok := v.constant(e.Args[1])
+	idx, _, ok := v.g.Constant(e.Args[1])
 	if !ok {
 		return errors.New("gather: the index must be constant integer data")
 	}
@@ -595,21 +599,26 @@ func (v *validator) index(e *Expr) error {
 	return nil
 }
 
-// constant evaluates an expression that depends on no random variable.
-func (v *validator) constant(e *Expr) ([]float64, []int, bool) {
+// Constant evaluates an expression that reads only constants and data
+// (directly or through deterministics and observed values), as the
+// compiler folds it; ok is false when it depends on a random variable.
+func (g *Graph) Constant(e *Expr) (values []float64, shp []int, ok bool) {
 	switch {
 	case e == nil:
 		return nil, nil, false
 	case e.Ref != "":
-		n := v.byName[e.Ref]
+		n := g.byName[e.Ref]
+		if n == nil {
+			return nil, nil, false
+		}
 		switch n.Kind {
 		case Data:
-			vals, ok := v.g.Values[n.Name]
-			return vals, v.g.Shapes[n.Name], ok
+			vals, ok := g.Values[n.Name]
+			return vals, g.Shapes[n.Name], ok
 		case Deterministic:
-			return v.constant(n.Expr)
+			return g.Constant(n.Expr)
 		case Observed:
-			return v.constant(n.Observed)
+			return g.Constant(n.Observed)
 		}
 		return nil, nil, false
 	case e.Op == "":
@@ -618,7 +627,7 @@ func (v *validator) constant(e *Expr) ([]float64, []int, bool) {
 	args := make([][]float64, len(e.Args))
 	shapes := make([][]int, len(e.Args))
 	for i, a := range e.Args {
-		c, s, ok := v.constant(a)
+		c, s, ok := g.Constant(a)
 		if !ok {
 			return nil, nil, false
 		}
