@@ -67,10 +67,10 @@ $(VENV)/.bench: $(VENV)/.created pyproject.toml
 	touch $@
 
 bench: install $(VENV)/.bench
-	$(PY) bench/run.py
+	GO=$(GO) $(PY) bench/run.py
 
 bench-quick: install $(VENV)/.bench
-	$(PY) bench/run.py --quick --out bench/results/quick
+	GO=$(GO) $(PY) bench/run.py --quick --out bench/results/quick
 
 clean:
 	rm -rf $(OUT) $(VENV) python/exmc/_lib dist *.egg-info

@@ -3,6 +3,7 @@ compiled-versus-hand-written gradient benchmark of bench/models."""
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import subprocess
@@ -13,12 +14,13 @@ _LINE = re.compile(r"^BenchmarkGradient/(\w+)/(compiled|handwritten)-\d+\s+\d+\s
 
 
 def run(count: int = 5, benchtime: str = "1s") -> dict:
+    go = os.environ.get("GO", "go")
     test = subprocess.run(
-        ["go", "test", "-count=1", "-run", "^TestHandwritten$", "./bench/models"],
+        [go, "test", "-count=1", "-run", "^TestHandwritten$", "./bench/models"],
         cwd=ROOT, capture_output=True, text=True,
     )
     bench = subprocess.run(
-        ["go", "test", "-run", "^$", "-bench", "^BenchmarkGradient$", f"-count={count}", f"-benchtime={benchtime}",
+        [go, "test", "-run", "^$", "-bench", "^BenchmarkGradient$", f"-count={count}", f"-benchtime={benchtime}",
          "./bench/models"],
         cwd=ROOT, capture_output=True, text=True,
     )

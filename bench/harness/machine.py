@@ -60,7 +60,7 @@ def _version(dist: str) -> str | None:
 
 def _go() -> str | None:
     try:
-        out = subprocess.run(["go", "version"], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run([os.environ.get("GO", "go"), "version"], capture_output=True, text=True, check=True).stdout
         return out.split()[2].removeprefix("go")
     except (OSError, subprocess.CalledProcessError, IndexError):
         return None

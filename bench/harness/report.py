@@ -433,7 +433,8 @@ def chart(results: dict, a: dict, path: Path) -> None:
         ax.set_title(f"exmc ESS/s ÷ {'PyMC' if den == 'pymc' else 'nutpie'}")
         ax.grid(axis="y", which="both", alpha=0.3)
     axes[0].set_ylabel("ratio of min bulk ESS per second (log scale)")
-    axes[1].legend(fontsize=8, loc="upper right")
+    for ax in axes:
+        ax.legend(fontsize=7, loc="upper left")
     mc = results["machine"]
     fig.suptitle(f"exmc versus PyMC and nutpie — {mc['cpu']}, {results['cores']} cores "
                  f"({results['mode']} run; bars: median over seeds, whiskers: min–max)", fontsize=10)
