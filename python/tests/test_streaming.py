@@ -288,3 +288,14 @@ def test_live_trace_example_runs_without_a_display(tmp_path):
     assert "400 draws" in done.stdout
     assert (tmp_path / "live_trace.png").stat().st_size > 0
     assert list((tmp_path / "frames").glob("frame*.png"))
+
+
+def test_stream_takes_the_metric_option(eight_schools):
+    """sample_stream takes exmc.sample's options, the metric included: the
+    streamed draws equal the blocking ones for the same metric and seed."""
+    kw = dict(draws=60, tune=100, chains=1, random_seed=5, metric="variance")
+    with exmc.sample_stream(eight_schools, **kw) as stream:
+        streamed = concat(list(stream), model=eight_schools)
+    _assert_same_tree(exmc.sample(eight_schools, progressbar=False, **kw), streamed)
+    with pytest.raises(ValueError, match="metric must be one of"):
+        exmc.sample_stream(eight_schools, metric="dense")
