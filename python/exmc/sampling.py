@@ -14,7 +14,7 @@ from . import _ffi
 from ._errors import check, error_out
 from .compiled import CompiledModel
 from .progress import track
-from .runs import NativeRun
+from .runs import NativeRun, Options
 
 
 
@@ -159,34 +159,16 @@ def sample(
         )
     if kwargs:
         raise TypeError(f"sample() got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
-    if init is None:
-        init = "jitter"
-    draws = _int_option("draws", draws, 1)
-    tune = _int_option("tune", tune, 0)
-    chains = _int_option("chains", chains, 1)
-    if cores is not None:
-        cores = _int_option("cores", cores, 1)
-    max_treedepth = _int_option("max_treedepth", max_treedepth, 1)
-    if isinstance(target_accept, bool) or not isinstance(target_accept, numbers.Real):
-        raise TypeError(f"target_accept must be a number, got {target_accept!r}")
-    if not 0 < target_accept < 1:
-        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
-    jitter = {"jitter": 2.0, "zero": 0.0}.get(init)
-    if jitter is None:
-        raise ValueError(f"init must be 'jitter' or 'zero', got {init!r}")
-    seed = _seed(random_seed)
-    metric = _metric(metric)
-
+    options = Options.checked(
+        draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
+        target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
+        log_likelihood=log_likelihood, dense_mass=dense_mass, metric=metric,
+    )
     compiled = _compile(model)
+    attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered)}
     if client is not None or not blocking:
-        from .runs import Options, Run
+        from .runs import Run
 
-        options = Options(
-            draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
-            max_treedepth=max_treedepth, dense_mass=bool(dense_mass), save_warmup=bool(save_warmup),
-            log_likelihood=bool(log_likelihood), jitter=jitter, metric=metric,
-        )
-        attrs = {"random_seed": seed, "noncentered": ",".join(compiled.noncentered)}
         if client is None:
             return Run(compiled, options, strict=strict, attrs=attrs)
         if not blocking:
@@ -195,9 +177,10 @@ def sample(
 
         return sample_on(client, compiled, options, progressbar=progressbar, strict=strict, attrs=attrs)
     table, elapsed = _run_nuts(
-        compiled, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
-        max_treedepth=max_treedepth, dense_mass=dense_mass, save_warmup=save_warmup,
-        log_likelihood=log_likelihood, jitter=jitter, progressbar=progressbar, strict=strict, metric=metric,
+        compiled, draws=options.draws, tune=options.tune, chains=options.chains, cores=options.cores,
+        seed=options.seed, target_accept=options.target_accept, max_treedepth=options.max_treedepth,
+        dense_mass=options.dense_mass, save_warmup=options.save_warmup, log_likelihood=options.log_likelihood,
+        jitter=options.jitter, progressbar=progressbar, strict=strict, metric=options.metric,
     )
     from .trace import from_arrow
 
@@ -205,8 +188,8 @@ def sample(
         table,
         model=compiled.model,
         sampling_time=elapsed,
-        tuning_steps=tune,
-        attrs={"random_seed": seed, "noncentered": ",".join(compiled.noncentered)},
+        tuning_steps=options.tune,
+        attrs=attrs,
     )
 
 
