@@ -64,7 +64,7 @@ def sv(d):
     exmc.StudentT("r", nu=nu, mu=0, sigma=exmc.math.exp(s), observed=r)
 
 
-def build(name: str, noncentered: bool = True) -> exmc.Model:
+def build(name: str, noncentered: bool | None = None) -> exmc.Model:
     d = load(name)
     with exmc.Model(noncentered=noncentered) as m:
         globals()[name](d)

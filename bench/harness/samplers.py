@@ -40,8 +40,8 @@ SAMPLERS = {
 }
 # the samplers that need PyMC imported
 NEEDS_PYMC = {"pymc", "nutpie", "exmc", "exmc_centred"}
-# models that exmc's automatic non-centring rewrites: the only ones where
-# exmc_centred differs from exmc
+# models with a candidate for exmc's automatic non-centring (a Normal whose
+# scale is random): the only ones where exmc_centred can differ from exmc
 REWRITTEN = {"medium", "stress", "eight_schools", "funnel"}
 
 
@@ -136,7 +136,7 @@ def run_nutpie(model, name, chains, cores, seed, s: Settings) -> Run:
                draws=_posterior(dt, names))
 
 
-def run_exmc_pymc(model, name, chains, cores, seed, s: Settings, noncentered: bool = True) -> Run:
+def run_exmc_pymc(model, name, chains, cores, seed, s: Settings, noncentered: bool | None = None) -> Run:
     import exmc
 
     names = free_names(model)
@@ -148,7 +148,7 @@ def run_exmc_pymc(model, name, chains, cores, seed, s: Settings, noncentered: bo
     total = time.perf_counter() - started
     sample_s = float(dt.attrs["sampling_time"])
     div, grads = _counts(dt)
-    return Run(name, "exmc" if noncentered else "exmc_centred", chains, cores, seed, total - sample_s, sample_s,
+    return Run(name, "exmc_centred" if noncentered is False else "exmc", chains, cores, seed, total - sample_s, sample_s,
                total, div, grads, noncentered=str(dt.attrs.get("noncentered", "")), draws=_posterior(dt, names))
 
 

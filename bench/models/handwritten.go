@@ -130,17 +130,19 @@ type hwMedium struct{ ya, yb []float64 }
 func (h *hwMedium) Dim() int { return 5 }
 
 func (h *hwMedium) LogpGrad(x, g []float64) float64 {
-	mg, ug, za, zb, uo := x[0], x[1], x[2], x[3], x[4]
+	mg, ug, alpha, beta, uo := x[0], x[1], x[2], x[3], x[4]
 	sg, so := math.Exp(ug), math.Exp(uo)
 	lp, dmg, _ := normal(mg, 0, 10, math.Log(10))
 	l, dug := expLog(ug, 1)
 	lp += l
 	l, duo := expLog(uo, 2)
 	lp += l
-	lp += -0.5*(za*za+zb*zb) - 2*hwLnSqrt2Pi
-	dza, dzb := -za, -zb
-	alpha, beta := mg+sg*za, mg+sg*zb
-	var dalpha, dbeta, dso float64
+	la, dalpha, dsa := normal(alpha, mg, sg, ug)
+	lb, dbeta, dsb := normal(beta, mg, sg, ug)
+	lp += la + lb
+	g[0] = dmg - dalpha - dbeta
+	g[1] = dug + (dsa+dsb)*sg
+	var dso float64
 	for _, y := range h.ya {
 		l, dv, ds := normal(y, alpha, so, uo)
 		lp += l
@@ -153,10 +155,8 @@ func (h *hwMedium) LogpGrad(x, g []float64) float64 {
 		dbeta -= dv
 		dso += ds
 	}
-	g[0] = dmg + dalpha + dbeta
-	g[1] = dug + (dalpha*za+dbeta*zb)*sg
-	g[2] = dza + dalpha*sg
-	g[3] = dzb + dbeta*sg
+	g[2] = dalpha
+	g[3] = dbeta
 	g[4] = duo + dso*so
 	return lp
 }
@@ -168,27 +168,28 @@ func (h *hwStress) Dim() int { return 2 + 2*len(h.y) }
 func (h *hwStress) LogpGrad(x, g []float64) float64 {
 	G := len(h.y)
 	mp, up := x[0], x[1]
-	z, us := x[2:2+G], x[2+G:2+2*G]
+	alpha, us := x[2:2+G], x[2+G:2+2*G]
 	sp := math.Exp(up)
 	lp, dmp, _ := normal(mp, 0, 10, math.Log(10))
 	l, dup := expLog(up, 1)
 	lp += l
 	g[0], g[1] = dmp, dup
 	for j := range G {
-		lp += -0.5*z[j]*z[j] - hwLnSqrt2Pi
+		l, da, dsp := normal(alpha[j], mp, sp, up)
+		lp += l
+		g[0] -= da
+		g[1] += dsp * sp
 		l, dus := expLog(us[j], 1)
 		lp += l
-		alpha, s := mp+sp*z[j], math.Exp(us[j])
-		var da, ds float64
+		s := math.Exp(us[j])
+		var ds float64
 		for _, y := range h.y[j] {
-			l, dv, dsig := normal(y, alpha, s, us[j])
+			l, dv, dsig := normal(y, alpha[j], s, us[j])
 			lp += l
 			da -= dv
 			ds += dsig
 		}
-		g[0] += da
-		g[1] += da * z[j] * sp
-		g[2+j] = -z[j] + da*sp
+		g[2+j] = da
 		g[2+G+j] = dus + ds*s
 	}
 	return lp

@@ -32,8 +32,9 @@ type Model struct {
 	// Coords maps a dimension name to its labels; labels are kept as the
 	// JSON text they came in (strings or numbers) so they round-trip exactly.
 	Coords map[string][]Label `json:"coords,omitempty"`
-	// NonCentered, when false, switches the automatic non-centring off for
-	// every node.
+	// NonCentered chooses how hierarchical Normals are parameterised
+	// (core/rewrite): nil lets the data decide, true non-centres every
+	// candidate and false none. A node's own setting wins.
 	NonCentered *bool   `json:"noncentered,omitempty"`
 	Nodes       []*Node `json:"nodes"`
 }

@@ -603,6 +603,13 @@ func (v *validator) index(e *Expr) error {
 // (directly or through deterministics and observed values), as the
 // compiler folds it; ok is false when it depends on a random variable.
 func (g *Graph) Constant(e *Expr) (values []float64, shp []int, ok bool) {
+	return g.Evaluate(e, nil)
+}
+
+// Evaluate is Constant with the free variables named in at set to the given
+// values (row-major, each of its node's shape); ok is false when e reads a
+// random variable that at does not set.
+func (g *Graph) Evaluate(e *Expr, at map[string][]float64) (values []float64, shp []int, ok bool) {
 	switch {
 	case e == nil:
 		return nil, nil, false
@@ -616,9 +623,12 @@ func (g *Graph) Constant(e *Expr) (values []float64, shp []int, ok bool) {
 			vals, ok := g.Values[n.Name]
 			return vals, g.Shapes[n.Name], ok
 		case Deterministic:
-			return g.Constant(n.Expr)
+			return g.Evaluate(n.Expr, at)
 		case Observed:
-			return g.Constant(n.Observed)
+			return g.Evaluate(n.Observed, at)
+		case Free:
+			vals, ok := at[n.Name]
+			return vals, g.Shapes[n.Name], ok
 		}
 		return nil, nil, false
 	case e.Op == "":
@@ -627,7 +637,7 @@ func (g *Graph) Constant(e *Expr) (values []float64, shp []int, ok bool) {
 	args := make([][]float64, len(e.Args))
 	shapes := make([][]int, len(e.Args))
 	for i, a := range e.Args {
-		c, s, ok := g.Constant(a)
+		c, s, ok := g.Evaluate(a, at)
 		if !ok {
 			return nil, nil, false
 		}

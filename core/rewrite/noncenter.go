@@ -15,32 +15,45 @@ type Result struct {
 	NonCentered []string
 	// Aux maps each auxiliary variable to the node it stands for.
 	Aux map[string]string
+	// Informed maps each node left centred because its data inform it to
+	// the estimated share of its posterior precision that comes from the
+	// data (see informed.go).
+	Informed map[string]float64
 }
 
-// NonCenter rewrites every free Normal whose scale depends on another free
+// NonCenter rewrites a free Normal whose scale depends on another free
 // variable into x = mu + sigma * z with z ~ Normal(0, 1). That is where a
 // hierarchy has funnel geometry: when sigma shrinks, x is squeezed with it,
 // and no single step size fits both ends; z's geometry does not change with
 // sigma. A centred location alone (mu free, sigma fixed) is a plain shift
-// and is left alone. The rewrite is off for the whole model when
-// model.NonCentered is false, and for one node when its NonCentered is false.
+// and is left alone.
+//
+// The funnel only forms where the prior dominates: when the data pin each
+// element down more tightly than sigma spreads them, the centred form
+// samples better and the rewrite would build the funnel instead. So by
+// default a candidate is rewritten unless its data are estimated to inform
+// it (informed.go); noncentered true (for the model or one node, the node's
+// setting winning) rewrites every candidate and false none.
 //
 // g must be the validated graph of m; the caller's model is not modified.
 func NonCenter(m *model.Model, g *model.Graph) *Result {
-	res := &Result{Model: m, Aux: map[string]string{}}
-	if m.NonCentered != nil && !*m.NonCentered {
-		return res
-	}
+	res := &Result{Model: m, Aux: map[string]string{}, Informed: map[string]float64{}}
 	byName := map[string]*model.Node{}
 	for _, n := range m.Nodes {
 		byName[n.Name] = n
 	}
 	var targets []string
+	auto := map[string][]*model.Node{}
+	var families []string
 	for _, n := range m.Nodes {
 		if n.Kind != model.Free || n.Dist != "Normal" {
 			continue
 		}
-		if n.NonCentered != nil && !*n.NonCentered {
+		choice := m.NonCentered
+		if n.NonCentered != nil {
+			choice = n.NonCentered
+		}
+		if choice != nil && !*choice {
 			continue
 		}
 		if n.Transform != "" && n.Transform != "auto" {
@@ -50,10 +63,29 @@ func NonCenter(m *model.Model, g *model.Graph) *Result {
 			continue
 		}
 		sigma := n.Params["sigma"]
-		if sigma == nil || !dependsOnFree(sigma, byName, map[string]bool{}) {
+		if sigma == nil || !dependsOn(sigma, byName, isFree) {
 			continue
 		}
-		targets = append(targets, n.Name)
+		if choice != nil {
+			targets = append(targets, n.Name)
+			continue
+		}
+		key := priorKey(n)
+		if auto[key] == nil {
+			families = append(families, key)
+		}
+		auto[key] = append(auto[key], n)
+	}
+	for _, key := range families {
+		family := auto[key]
+		kappa, ok := informed(g, family, byName)
+		for _, n := range family {
+			if ok && kappa > informedAbove {
+				res.Informed[n.Name] = kappa
+			} else {
+				targets = append(targets, n.Name)
+			}
+		}
 	}
 	if len(targets) == 0 {
 		return res
@@ -107,9 +139,15 @@ func NonCenter(m *model.Model, g *model.Graph) *Result {
 	return res
 }
 
-// dependsOnFree reports whether an expression's value moves with a free
-// variable, looking through deterministics.
-func dependsOnFree(e *model.Expr, byName map[string]*model.Node, seen map[string]bool) bool {
+func isFree(n *model.Node) bool { return n.Kind == model.Free }
+
+// dependsOn reports whether an expression reads a node for which want is
+// true, looking through deterministics.
+func dependsOn(e *model.Expr, byName map[string]*model.Node, want func(*model.Node) bool) bool {
+	return reads(e, byName, want, map[string]bool{})
+}
+
+func reads(e *model.Expr, byName map[string]*model.Node, want func(*model.Node) bool, seen map[string]bool) bool {
 	found := false
 	e.Refs(func(name string) {
 		if found || seen[name] {
@@ -120,11 +158,10 @@ func dependsOnFree(e *model.Expr, byName map[string]*model.Node, seen map[string
 		if n == nil {
 			return
 		}
-		switch n.Kind {
-		case model.Free:
+		if want(n) {
 			found = true
-		case model.Deterministic:
-			found = dependsOnFree(n.Expr, byName, seen)
+		} else if n.Kind == model.Deterministic {
+			found = reads(n.Expr, byName, want, seen)
 		}
 	})
 	return found

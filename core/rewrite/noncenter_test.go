@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/exmc/exmc/core/model"
@@ -90,6 +91,127 @@ func TestNonCenter(t *testing.T) {
 			}
 			if _, err := model.Validate(res.Model, nil); err != nil {
 				t.Fatalf("rewritten model is invalid: %v", err)
+			}
+		})
+	}
+}
+
+// The data decide between the two forms unless the model says which: these
+// cases are built so that the estimated share of precision from the data is
+// far from the threshold (near 0 or near 1), so the decision is not
+// sensitive to the estimator's noise.
+func TestInformedChoice(t *testing.T) {
+	on, off := true, false
+	hierarchy := func(b *model.Builder, groups int) {
+		b.RV("mu", "Normal", model.P{"sigma": 10})
+		b.RV("tau", "HalfNormal", model.P{"sigma": 5})
+		b.RV("theta", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(groups))
+	}
+	cases := []struct {
+		name     string
+		build    func(b *model.Builder)
+		want     []string // rewritten
+		informed []string // kept centred because the data inform them
+	}{
+		{"eight schools: one noisy observation per school", func(b *model.Builder) {
+			hierarchy(b, 8)
+			b.Data("sigma", []float64{15, 10, 16, 11, 9, 11, 10, 18})
+			b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": "sigma"}, []float64{28, 8, -3, 7, -1, 1, 18, 12})
+		}, []string{"theta"}, nil},
+		{"precise observations of well separated groups", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
+		}, nil, []string{"theta"}},
+		{"groups read through an integer index, noise estimated", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.IntData("g", []int{0, 0, 1, 1, 2, 2, 2})
+			b.RV("s", "Exponential", model.P{})
+			b.Obs("y", "Normal", model.P{"mu": model.Add(model.Gather("theta", "g"), 0.5), "sigma": "s"},
+				[]float64{-4.1, -3.9, 1.1, 0.9, 7, 7.2, 6.8})
+		}, nil, []string{"theta"}},
+		{"the same groups, overwhelmed by their noise", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.IntData("g", []int{0, 0, 1, 1, 2, 2, 2})
+			b.RV("s", "Exponential", model.P{})
+			b.Obs("y", "Normal", model.P{"mu": model.Gather("theta", "g"), "sigma": "s"},
+				[]float64{-9, 11, 12, -8, 10, -10, 1})
+		}, []string{"theta"}, nil},
+		{"two scalar nodes sharing a prior are one family", func(b *model.Builder) {
+			b.RV("m", "Normal", model.P{"sigma": 10})
+			b.RV("s", "Exponential", model.P{})
+			b.RV("a", "Normal", model.P{"mu": "m", "sigma": "s"})
+			b.RV("c", "Normal", model.P{"mu": "m", "sigma": "s"})
+			b.RV("noise", "Exponential", model.P{"lam": 2})
+			b.Obs("ya", "Normal", model.P{"mu": "a", "sigma": "noise"}, []float64{4, 5})
+			b.Obs("yc", "Normal", model.P{"mu": "c", "sigma": "noise"}, []float64{8})
+		}, nil, []string{"a", "c"}},
+		{"a scaled location is not a plain shift: default kept", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.Obs("y", "Normal", model.P{"mu": model.Mul("theta", 2), "sigma": 0.1}, []float64{-4, 1, 7})
+		}, []string{"theta"}, nil},
+		{"a likelihood other than Normal: default kept", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.Obs("y", "StudentT", model.P{"nu": 4, "mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
+		}, []string{"theta"}, nil},
+		{"the family in an observation's scale: default kept", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": model.Exp("theta")}, []float64{-4, 1, 7})
+		}, []string{"theta"}, nil},
+		{"one observed group says nothing of the spread: default kept", func(b *model.Builder) {
+			hierarchy(b, 1)
+			b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": 0.1}, []float64{3, 3.1})
+		}, []string{"theta"}, nil},
+		{"noise to estimate but one observation per group: default kept", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.RV("s", "Exponential", model.P{})
+			b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": "s"}, []float64{-4, 1, 7})
+		}, []string{"theta"}, nil},
+		{"informed, but the node asks for the rewrite", func(b *model.Builder) {
+			b.RV("mu", "Normal", model.P{"sigma": 10})
+			b.RV("tau", "HalfNormal", model.P{"sigma": 5})
+			b.RV("theta", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(3),
+				func(n *model.Node) { n.NonCentered = &on })
+			b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
+		}, []string{"theta"}, nil},
+		{"informed, the model asks for the rewrite, the node does not", func(b *model.Builder) {
+			b.RV("mu", "Normal", model.P{"sigma": 10})
+			b.RV("tau", "HalfNormal", model.P{"sigma": 5})
+			b.RV("theta", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(3),
+				func(n *model.Node) { n.NonCentered = &off })
+			b.RV("phi", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(3))
+			b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
+			b.Obs("w", "Normal", model.P{"mu": "phi", "sigma": 0.1}, []float64{-4, 1, 7})
+		}, []string{"phi"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := model.NewBuilder()
+			c.build(b)
+			m, err := b.Model()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.name == "informed, the model asks for the rewrite, the node does not" {
+				m.NonCentered = &on
+			}
+			g, err := model.Validate(m, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := NonCenter(m, g)
+			if !reflect.DeepEqual(res.NonCentered, c.want) {
+				t.Fatalf("rewrote %v, want %v", res.NonCentered, c.want)
+			}
+			var informed []string
+			for name, share := range res.Informed {
+				if !(share > informedAbove && share <= 1) {
+					t.Errorf("%s: informed share %v", name, share)
+				}
+				informed = append(informed, name)
+			}
+			slices.Sort(informed)
+			if !reflect.DeepEqual(informed, c.informed) {
+				t.Fatalf("kept centred as informed: %v, want %v", informed, c.informed)
 			}
 		})
 	}

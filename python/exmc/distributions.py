@@ -17,7 +17,9 @@ Options common to every distribution:
     its own scale; ``"auto"`` (the default) lets the Go core choose PyMC's
     default transform.
 ``noncentered``
-    ``False`` keeps the Go core's automatic non-centring off for this node.
+    ``None`` (the default) lets the Go core choose the parameterisation of a
+    hierarchical Normal from the data, ``True`` always non-centres it, and
+    ``False`` keeps it as written (see :class:`exmc.Model`).
 ``model``
     the model to add to, instead of the innermost ``with`` model.
 """
@@ -295,10 +297,11 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
             transform = "none"
         elif t != "auto":
             raise _err(spec, name, f"default_transform must be None or 'auto', got {t!r}")
-    noncentered = options.get("noncentered", True)
-    if not isinstance(noncentered, (bool, np.bool_)):
-        raise _err(spec, name, f"noncentered must be a bool, got {noncentered!r}")
-    noncentered = bool(noncentered)
+    noncentered = options.get("noncentered")
+    if noncentered is not None:
+        if not isinstance(noncentered, (bool, np.bool_)):
+            raise _err(spec, name, f"noncentered must be None or a bool, got {noncentered!r}")
+        noncentered = bool(noncentered)
 
     shape = _normalize_shape(spec, name, options.get("shape"))
     try:
@@ -318,7 +321,7 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
     if observed is not None:
         if transform != "auto":
             raise _err(spec, name, "transform applies to free variables only, not observed ones")
-        if not noncentered:
+        if noncentered is not None:
             raise _err(spec, name, "noncentered applies to free variables only, not observed ones")
         if isinstance(observed, Expr):
             obs_expr = observed

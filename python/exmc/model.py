@@ -102,7 +102,7 @@ class FreeRV(RandomVariable):
 
     kind = "free"
 
-    def __init__(self, name, model, dist, params, shape, dims, transform: str, noncentered: bool):
+    def __init__(self, name, model, dist, params, shape, dims, transform: str, noncentered: bool | None):
         super().__init__(name, model, dist, params, shape, dims)
         self.transform = transform
         self.noncentered = noncentered
@@ -115,8 +115,8 @@ class FreeRV(RandomVariable):
         node["params"] = self._params_json()
         if self.transform != "auto":
             node["transform"] = self.transform
-        if not self.noncentered:
-            node["noncentered"] = False
+        if self.noncentered is not None:
+            node["noncentered"] = self.noncentered
         return node
 
 
@@ -182,16 +182,19 @@ class Model:
     Parameters
     ----------
     coords : mapping of dimension name -> labels, optional
-    noncentered : bool, default True
-        ``False`` switches the Go core's automatic non-centring rewrite off for
-        the whole model (per variable, pass ``noncentered=False`` to the
-        distribution instead).
+    noncentered : bool or None, default None
+        How the Go core parameterises hierarchical Normals (a free
+        ``Normal(mu, sigma)`` whose ``sigma`` is random). ``None``: it
+        rewrites them as ``mu + sigma * z`` unless the data inform them well
+        enough that the model as written samples better; ``True``: it always
+        rewrites them; ``False``: it keeps the model as written. A variable's
+        own ``noncentered=`` wins over the model's.
     """
 
-    def __init__(self, coords: Mapping[str, Iterable] | None = None, *, noncentered: bool = True):
-        if not isinstance(noncentered, (bool, np.bool_)):
-            raise ValueError(f"Model(noncentered=...) must be a bool, got {noncentered!r}")
-        self.noncentered = bool(noncentered)
+    def __init__(self, coords: Mapping[str, Iterable] | None = None, *, noncentered: bool | None = None):
+        if noncentered is not None and not isinstance(noncentered, (bool, np.bool_)):
+            raise ValueError(f"Model(noncentered=...) must be None or a bool, got {noncentered!r}")
+        self.noncentered = None if noncentered is None else bool(noncentered)
         self._coords: dict[str, tuple] = {}
         self._nodes: list[Variable] = []
         self._named: dict[str, Variable] = {}
@@ -400,7 +403,8 @@ class Model:
         doc: dict = {"format": FORMAT}
         if self._coords:
             doc["coords"] = {k: [_coord_label_json(x) for x in v] for k, v in self._coords.items()}
-        doc["noncentered"] = self.noncentered
+        if self.noncentered is not None:
+            doc["noncentered"] = self.noncentered
         doc["nodes"] = [v._node(inline_data) for v in self._nodes]
         return doc
 

@@ -78,7 +78,7 @@ def test_eight_schools_document(eight_schools, schools):
     doc = eight_schools.to_dict()
     check_document(doc)
     assert doc["coords"] == {"school": names}
-    assert doc["noncentered"] is True
+    assert "noncentered" not in doc  # left to the data
     n = nodes_by_name(doc)
     assert list(n) == ["sigma", "mu", "tau", "theta", "y_observed", "y", "theta_mean"]
     assert n["sigma"] == {"name": "sigma", "kind": "data", "shape": [8], "dims": ["school"],
@@ -235,6 +235,7 @@ def test_noncentered_and_transform_flags():
         exmc.HalfNormal("c", 1, transform="auto")
         exmc.Normal("d", 0, a, noncentered=False)
         exmc.Normal("e", 0, a, noncentered=True)
+        exmc.Normal("f", 0, a)
     doc = m.to_dict()
     assert doc["noncentered"] is False
     n = nodes_by_name(doc)
@@ -242,7 +243,8 @@ def test_noncentered_and_transform_flags():
     assert n["b"]["transform"] == "none"
     assert "transform" not in n["c"]
     assert n["d"]["noncentered"] is False
-    assert "noncentered" not in n["e"]
+    assert n["e"]["noncentered"] is True
+    assert "noncentered" not in n["f"]
 
 
 def test_every_distribution():

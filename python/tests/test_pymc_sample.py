@@ -117,6 +117,26 @@ def test_parameterisation_is_reported():
     assert idata.posterior.attrs["noncentered"] == ""
 
 
+def test_informed_groups_stay_centred():
+    # three groups, ten observations each with noise 0.1 around means 4
+    # apart: the data, not the prior, fix each group, so the model as
+    # written is kept unless the rewrite is asked for
+    rng = np.random.default_rng(7)
+    g = np.repeat(np.arange(3), 10)
+    y = np.array([-4.0, 0.0, 4.0])[g] + 0.1 * rng.standard_normal(30)
+    with pm.Model() as m:
+        mu = pm.Normal("mu", 0, 10)
+        tau = pm.HalfNormal("tau", 5)
+        theta = pm.Normal("theta", mu, tau, shape=3)
+        s = pm.Exponential("s", 1)
+        pm.Normal("y", theta[g], s, observed=y)
+    kw = dict(draws=20, tune=20, chains=1, random_seed=1, progressbar=False)
+    assert exmc.sample(m, **kw).posterior.attrs["noncentered"] == ""
+    assert exmc.sample(m, noncentered=True, **kw).posterior.attrs["noncentered"] == "theta"
+    with pytest.raises(ValueError, match="noncentered must be None or a bool"):
+        exmc.sample(m, noncentered="auto", **kw)
+
+
 def test_seeds_reproduce():
     m = zoo.simple()
     a = exmc.sample(m, draws=30, tune=30, chains=2, random_seed=5, progressbar=False)

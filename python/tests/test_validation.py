@@ -67,7 +67,7 @@ def test_wrong_types():
             exmc.Data("d", exmc.Normal("q"))
         with pytest.raises(ValueError, match="non-empty string"):
             exmc.Normal(3)
-        with pytest.raises(ValueError, match=r"Normal 'x'.*noncentered must be a bool"):
+        with pytest.raises(ValueError, match=r"Normal 'x'.*noncentered must be None or a bool"):
             exmc.Normal("x", noncentered="no")
         with pytest.raises(ValueError, match=r"HalfNormal 'x'.*transform"):
             exmc.HalfNormal("x", transform="log")
@@ -189,7 +189,7 @@ def test_bad_coords():
     m = exmc.Model(coords={"a": [1, 2]})
     with pytest.raises(ValueError, match="already has other coords"):
         m.add_coord("a", [1, 2, 3])
-    with pytest.raises(ValueError, match="must be a bool"):
+    with pytest.raises(ValueError, match="must be None or a bool"):
         exmc.Model(noncentered="yes")
 
 

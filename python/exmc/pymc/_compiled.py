@@ -157,7 +157,7 @@ class FallbackModel(PyMCModel):
         return self._expand[1]
 
 
-def compile_native(model: Any, *, noncentered: bool) -> tuple[CompiledModel, Translation, float]:
+def compile_native(model: Any, *, noncentered: bool | None) -> tuple[CompiledModel, Translation, float]:
     """Translate and compile with the Go core; returns the compiled model
     (in exmc's own layout), the translation and the seconds it took."""
     started = time.perf_counter()

@@ -96,7 +96,7 @@ def sample_pymc(
     strict: bool = False,
     metric: str | None = None,
     backend: str | None = None,
-    noncentered: bool = True,
+    noncentered: bool | None = None,
     initvals: Any = None,
     var_names: Any = None,
     idata_kwargs: Mapping | None = None,
@@ -122,10 +122,12 @@ def sample_pymc(
     ``backend`` is ``"native"`` (the default: the model is translated into
     exmc's core), ``"pymc"`` (PyMC's own log-density compiled with
     PyTensor's numba backend, for models the core cannot express) or
-    ``"auto"``. With the native backend exmc's automatic non-centring may
-    rewrite hierarchical Normals (``noncentered=False`` keeps the model as
-    written); the result's attributes ``exmc_backend`` and ``noncentered``
-    say what ran.
+    ``"auto"``. With the native backend, ``noncentered`` chooses how
+    hierarchical Normals are parameterised: ``None`` (the default) rewrites
+    them as ``mu + sigma * z`` unless the data inform them well enough that
+    the model as written samples better, ``True`` always rewrites them and
+    ``False`` keeps the model as written; the result's attributes
+    ``exmc_backend`` and ``noncentered`` say what ran.
     """
     if not return_inferencedata:
         raise ValueError("exmc returns a DataTree; return_inferencedata=False (a MultiTrace) is not supported")
@@ -171,6 +173,8 @@ def sample_pymc(
     metric = _metric(metric)
 
     backend = resolve_backend(backend)
+    if noncentered is not None and not isinstance(noncentered, (bool, np.bool_)):
+        raise ValueError(f"noncentered must be None or a bool, got {noncentered!r}")
     compiled, translation, compile_seconds = _compile(model, backend, noncentered, initvals)
     fallback = isinstance(compiled, FallbackModel)
 
@@ -244,7 +248,7 @@ def _initval_names(initvals: Any) -> set[str]:
     return {k if isinstance(k, str) else k.name for d in dicts if d for k in d}
 
 
-def _compile(model: Any, backend: str, noncentered: bool, initvals: Any):
+def _compile(model: Any, backend: str, noncentered: bool | None, initvals: Any):
     if backend == "pymc":
         c = FallbackModel.build(model)
         return c, None, c.compile_seconds

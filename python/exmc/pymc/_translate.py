@@ -211,7 +211,7 @@ def _is_float_dtype(dtype: str) -> bool:
 
 
 class Translator:
-    def __init__(self, model: Any, noncentered: bool = True):
+    def __init__(self, model: Any, noncentered: bool | None = None):
         self.m = model
         self.noncentered = noncentered
         self.free_rvs = list(model.free_RVs)
@@ -1061,7 +1061,9 @@ class Translator:
                     transform="identity" if tr is None else kind.get(type(tr).__name__, type(tr).__name__),
                 )
             )
-        doc = {"format": FORMAT, "noncentered": bool(self.noncentered), "nodes": self.nodes}
+        doc = {"format": FORMAT, "nodes": self.nodes}
+        if self.noncentered is not None:
+            doc["noncentered"] = bool(self.noncentered)
         return Translation(
             doc=doc,
             arrays=self.arrays,
@@ -1282,6 +1284,6 @@ _OPS = {
 }
 
 
-def translate(model: Any, *, noncentered: bool = True) -> Translation:
+def translate(model: Any, *, noncentered: bool | None = None) -> Translation:
     """Translate a ``pymc.Model`` (raises :class:`UnsupportedModelError`)."""
     return Translator(model, noncentered=noncentered).run()
