@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/exmc/exmc/core/fastmath"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mathext"
@@ -14,11 +15,12 @@ import (
 // (compile.Model.Params(): the same order, the same log transforms, the
 // same non-centred blocks z with x = mu + sigma*z) and with the same
 // normalising constants, so that both give the same numbers at the same
-// point. It is the floor for the compiled gradient: one loop over the data
-// per likelihood with each term's derivative in closed form, every
+// point. It is the floor for the compiled gradient: a pass or a few over
+// the data per likelihood with each term's derivative in closed form, every
 // constant that depends only on parameters computed once per call, BLAS
-// (gonum's) for the matrix-vector products, but no algebra beyond that (no
-// sufficient statistics precomputed from the data).
+// (gonum's) for the matrix-vector products and core/fastmath's slice
+// kernels for exp and log, as the compiled terms use, but no algebra
+// beyond that (no sufficient statistics precomputed from the data).
 type Handwritten interface {
 	Dim() int
 	LogpGrad(x, grad []float64) float64
@@ -70,13 +72,15 @@ func NewHandwritten(name string) (Handwritten, error) {
 			h.x = append(h.x, row...)
 		}
 		h.eta = make([]float64, h.n)
+		h.e = make([]float64, h.n)
+		h.sp = make([]float64, h.n)
 		return h, nil
 	case "sv":
 		var d struct{ R []float64 }
 		if err := load("sv", &d); err != nil {
 			return nil, err
 		}
-		h := &hwSV{r2: make([]float64, len(d.R))}
+		h := &hwSV{r2: make([]float64, len(d.R)), w: make([]float64, len(d.R)), l1: make([]float64, len(d.R))}
 		for i, r := range d.R {
 			h.r2[i] = r * r
 		}
@@ -239,25 +243,17 @@ func (hwFunnel) LogpGrad(x, g []float64) float64 {
 }
 
 type hwLogistic struct {
-	n, k int
-	x    []float64 // n x k, row-major
-	y    []float64
-	eta  []float64 // scratch: the linear predictor, then the residuals
+	n, k  int
+	x     []float64 // n x k, row-major
+	y     []float64
+	eta   []float64 // scratch: the linear predictor, then the residuals
+	e, sp []float64 // scratch: exp(-|eta|), log(1 + exp(-|eta|))
 }
 
 func (h *hwLogistic) Dim() int { return 1 + h.k }
 
-// log1p1 is log(1 + t) for t in [0, 1], exact to an ulp: the rounding of
-// u = 1 + t is corrected to first order.
-func log1p1(t float64) float64 {
-	u := 1 + t
-	if u == 1 {
-		return t
-	}
-	return math.Log(u) - ((u-1)-t)/u
-}
-
 func (h *hwLogistic) LogpGrad(x, g []float64) float64 {
+	const one, sign = 0x3ff0000000000000, 1 << 63
 	alpha, beta := x[0], x[1:]
 	X := blas64.General{Rows: h.n, Cols: h.k, Data: h.x, Stride: h.k}
 	eta := blas64.Vector{N: h.n, Data: h.eta, Inc: 1}
@@ -269,22 +265,25 @@ func (h *hwLogistic) LogpGrad(x, g []float64) float64 {
 		lp += -0.5*b*b/100 - math.Log(10) - hwLnSqrt2Pi
 		g[1+j] = -b / 100
 	}
-	var dalpha float64
 	for i, e := range h.eta {
-		l := alpha + e
-		// y l - log(1 + e^l), and its derivative y - sigmoid(l), through
-		// e^-|l| so that nothing overflows
-		t := math.Exp(-math.Abs(l))
-		sp := log1p1(t)
-		var sig float64
-		if l >= 0 {
-			sp += l
-			sig = 1 / (1 + t)
-		} else {
-			sig = t / (1 + t)
-		}
-		lp += h.y[i]*l - sp
-		r := h.y[i] - sig
+		h.eta[i] = alpha + e
+		h.e[i] = -math.Abs(alpha + e)
+	}
+	fastmath.ExpInto(h.e, h.e)
+	fastmath.Log1pInto(h.sp, h.e)
+	var dalpha float64
+	for i, l := range h.eta {
+		// y l - log(1 + e^l) is -softplus(a) with a = -l for y = 1 and
+		// a = l for y = 0, and its derivative y - sigmoid(l) is
+		// ±sigmoid(a); both through e^-|l|, so that nothing overflows, and
+		// with bit masks in place of branches on random signs
+		flip := uint64(h.y[i]) << 63
+		a := math.Float64bits(l) ^ flip
+		neg := uint64(int64(a) >> 63)
+		lp -= math.Float64frombits(a&^neg) + h.sp[i]
+		e := h.e[i]
+		sig := math.Float64frombits(one&^neg|math.Float64bits(e)&neg) / (1 + e)
+		r := math.Float64frombits(math.Float64bits(sig) ^ flip ^ sign)
 		h.eta[i] = r
 		dalpha += r
 	}
@@ -294,7 +293,10 @@ func (h *hwLogistic) LogpGrad(x, g []float64) float64 {
 	return lp
 }
 
-type hwSV struct{ r2 []float64 }
+type hwSV struct {
+	r2    []float64
+	w, l1 []float64 // scratch: -2s, e^(-2s), then w = r^2 e^(-2s)/nu; log(1 + w)
+}
 
 func (h *hwSV) Dim() int { return 2 + len(h.r2) }
 
@@ -331,12 +333,19 @@ func (h *hwSV) LogpGrad(x, g []float64) float64 {
 	lg2, _ := math.Lgamma(0.5 * nu)
 	c := lg1 - lg2 - 0.5*math.Log(nu*math.Pi)
 	inu := 1 / nu
+	for t, v := range s {
+		h.w[t] = -2 * v
+	}
+	fastmath.ExpInto(h.w, h.w)
+	for t, e := range h.w {
+		h.w[t] = h.r2[t] * e * inu
+	}
+	fastmath.Log1pInto(h.l1, h.w)
 	var sumL, sumW, sumS float64
 	for t, v := range s {
-		w := h.r2[t] * math.Exp(-2*v) * inu
-		l1 := math.Log1p(w)
+		w := h.w[t]
 		q := w / (1 + w)
-		sumL += l1
+		sumL += h.l1[t]
 		sumW += q
 		sumS += v
 		gs[t] += -1 + (nu+1)*q

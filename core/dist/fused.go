@@ -3,6 +3,7 @@ package dist
 import (
 	"math"
 
+	"github.com/exmc/exmc/core/fastmath"
 	"github.com/exmc/exmc/core/shape"
 )
 
@@ -53,7 +54,10 @@ func (t *Term) ForwardGrad(in [][]float64, out []float64, gin [][]float64) {
 		return
 	}
 	switch t.f {
-	case fWalk, fNormalMix:
+	case fWalk:
+		out[0] = walk(in, t.steps, nil, gin, 1)
+		return
+	case fNormalMix:
 		t.Forward(in, out)
 		if out[0] > negInf && !math.IsNaN(out[0]) {
 			one := [1]float64{1}
@@ -268,61 +272,64 @@ func (t *Term) normalForwardGradVarying(in [][]float64, gin [][]float64) float64
 	return s
 }
 
-// log1pSmall is log(1 + t) for t >= 0 without math.Log1p, which is a slow
-// pure-Go function: u = 1 + t rounds, and the rounding error (u-1) - t is
-// put back to first order, which leaves the result within an ulp.
-func log1pSmall(t float64) float64 {
-	u := 1 + t
-	if u == 1 {
-		return t
-	}
-	return math.Log(u) - ((u-1)-t)/u
-}
+// chunk is the number of elements the loops that call fastmath's slice
+// kernels handle at a time, in buffers on the stack.
+const chunk = 128
 
-// bernoulliLogitForwardGrad is Bernoulli(logit_p) in one pass: with
-// e = exp(-|l|), log(1 + e) and the sigmoid share the one exponential.
+// bernoulliLogitForwardGrad is Bernoulli(logit_p) in one pass. Value and
+// derivative in l, v - sigmoid(l), come from one exponential: with a = l
+// for v = 0 and a = -l for v = 1 the log-density is -softplus(a) =
+// -(max(a, 0) + log(1 + e)) and the derivative (2v-1) sigmoid(a) =
+// ±(a >= 0 ? 1 : e)/(1 + e), e = exp(-|l|). The cases are chosen with bit
+// masks rather than branches, which the random signs of l and the 0/1
+// data would mispredict half the time. The exponentials and logarithms of
+// a chunk each go through one slice kernel: short separate loops let the
+// processor overlap more elements than one loop doing everything, whose
+// long chain of dependent operations per element fills its window.
 func (t *Term) bernoulliLogitForwardGrad(in [][]float64, gin [][]float64) float64 {
+	const one, sign = 0x3ff0000000000000, 1 << 63
 	x, lg := in[0][:t.n], in[1]
 	lm := &t.maps[0]
 	gl := gin[1]
+	var lb, eb, sb [chunk]float64
 	s := 0.0
 	var acc float64
-	for k, v := range x {
-		li := lm.At(k)
-		l := lg[li]
-		e := math.Exp(-math.Abs(l))
-		sp := log1pSmall(e) // softplus(-|l|)
-		// sig = sigmoid(l)
-		var sig float64
-		if l >= 0 {
-			sig = 1 / (1 + e)
+	for k0 := 0; k0 < len(x); k0 += chunk {
+		xs := x[k0:min(k0+chunk, len(x))]
+		ls, es, sp := lb[:len(xs)], eb[:len(xs)], sb[:len(xs)]
+		if lm.Kind == shape.Full {
+			ls = lg[k0 : k0+len(xs)]
 		} else {
-			sig = e / (1 + e)
-		}
-		switch v {
-		case 1:
-			// log sigmoid(l) = -softplus(-l)
-			if l >= 0 {
-				s -= sp
-			} else {
-				s -= sp - l
+			for i := range ls {
+				ls[i] = lg[lm.At(k0+i)]
 			}
-		case 0:
-			// log(1 - sigmoid(l)) = -softplus(l)
-			if l >= 0 {
-				s -= sp + l
-			} else {
-				s -= sp
-			}
-		default:
-			return negInf
 		}
-		if gl != nil {
-			d := v - sig
-			if lm.Kind == shape.Scalar {
+		for i, l := range ls {
+			es[i] = -math.Abs(l)
+		}
+		fastmath.ExpInto(es, es)
+		fastmath.Log1pInto(sp, es)
+		for i, v := range xs {
+			if v != 0 && v != 1 {
+				return negInf
+			}
+			flip := uint64(v) << 63
+			a := math.Float64bits(ls[i]) ^ flip
+			neg := uint64(int64(a) >> 63) // all ones when a < 0
+			s -= math.Float64frombits(a&^neg) + sp[i]
+			if gl == nil {
+				continue
+			}
+			e := es[i]
+			sig := math.Float64frombits(one&^neg|math.Float64bits(e)&neg) / (1 + e)
+			d := math.Float64frombits(math.Float64bits(sig) ^ flip ^ sign)
+			switch lm.Kind {
+			case shape.Scalar:
 				acc += d
-			} else {
-				gl[li] += d
+			case shape.Full:
+				gl[k0+i] += d
+			default:
+				gl[lm.Index[k0+i]] += d
 			}
 		}
 	}
@@ -334,7 +341,10 @@ func (t *Term) bernoulliLogitForwardGrad(in [][]float64, gin [][]float64) float6
 
 // studentTScalarNu is StudentT(nu, mu, sigma) with a scalar nu in one pass:
 // the normalising constant and its derivative in nu, two log-gammas and two
-// digammas, are computed once per call instead of once per element.
+// digammas, are computed once per call instead of once per element. The
+// logarithms of a varying sigma and the log(1 + t) terms go through
+// fastmath's slice kernels a chunk at a time, and each element divides
+// twice (1/sigma, 1/(1+t)) instead of four times.
 func (t *Term) studentTScalarNu(in [][]float64, gin [][]float64) float64 {
 	x, nus, mu, sg := in[0][:t.n], in[1], in[2], in[3]
 	mm, sm := &t.maps[1], &t.maps[2]
@@ -345,52 +355,87 @@ func (t *Term) studentTScalarNu(in [][]float64, gin [][]float64) float64 {
 	}
 	h := 0.5 * (nu + 1)
 	c := lgamma(h) - lgamma(0.5*nu) - 0.5*math.Log(nu*math.Pi)
-	inu := 1 / nu
-	lastS, ls := math.NaN(), 0.0
-	s := 0.0
-	var sumL, sumQ, accMu, accSg float64
-	for k, v := range x {
-		si := sm.At(k)
-		sigma := sg[si]
-		if sigma != lastS {
-			if !(sigma > 0) {
-				return negInf
-			}
-			lastS, ls = sigma, math.Log(sigma)
+	inu, nu1 := 1/nu, nu+1
+	var sumLS float64 // sum of log(sigma)
+	var inv0 float64  // 1/sigma when it is a scalar
+	if sm.Kind == shape.Scalar {
+		sigma := sg[0]
+		if !(sigma > 0) {
+			return negInf
 		}
-		mi := mm.At(k)
-		d := v - mu[mi]
-		s2 := sigma * sigma
-		tt := d * d * inu / s2
-		l1t := log1pSmall(tt)
-		s -= ls + h*l1t
-		sumL += l1t
-		q := tt / (1 + tt)
-		sumQ += q
-		if gx != nil || gmu != nil {
-			dd := -(nu + 1) * d / (nu*s2 + d*d)
-			if gx != nil {
-				gx[k] += dd
+		inv0 = 1 / sigma
+		sumLS = float64(t.n) * t.logParam(2, sigma)
+	}
+	logs := t.constLogs[2]
+	// per chunk: the distance d, 1/sigma, then t = d^2/(nu sigma^2), then
+	// log(1 + t); sigma and its logarithm pass through lb first
+	var db, ib, tb, lb [chunk]float64
+	var sumL, sumQ, accMu, accSg float64
+	for k0 := 0; k0 < len(x); k0 += chunk {
+		xs := x[k0:min(k0+chunk, len(x))]
+		d, is, tt, l1 := db[:len(xs)], ib[:len(xs)], tb[:len(xs)], lb[:len(xs)]
+		for i, v := range xs {
+			d[i] = v - mu[mm.At(k0+i)]
+		}
+		if sm.Kind == shape.Scalar {
+			for i := range is {
+				is[i] = inv0
 			}
-			if gmu != nil {
-				if mm.Kind == shape.Scalar {
-					accMu -= dd
-				} else {
-					gmu[mi] -= dd
+		} else {
+			for i := range l1 {
+				sigma := sg[sm.At(k0+i)]
+				if !(sigma > 0) {
+					return negInf
+				}
+				l1[i] = sigma
+				is[i] = 1 / sigma
+			}
+			if logs != nil {
+				for i := range l1 {
+					sumLS += logs[sm.At(k0+i)]
+				}
+			} else {
+				fastmath.LogInto(l1, l1)
+				for _, l := range l1 {
+					sumLS += l
 				}
 			}
 		}
-		if gsg != nil {
-			ds := ((nu+1)*q - 1) / sigma
-			if sm.Kind == shape.Scalar {
-				accSg += ds
-			} else {
-				gsg[si] += ds
+		for i, di := range d {
+			tt[i] = di * di * inu * is[i] * is[i]
+		}
+		fastmath.Log1pInto(l1, tt)
+		for i, ti := range tt {
+			sumL += l1[i]
+			den := 1 / (1 + ti)
+			q := ti * den
+			sumQ += q
+			k := k0 + i
+			if gx != nil || gmu != nil {
+				dd := -nu1 * d[i] * inu * is[i] * is[i] * den
+				if gx != nil {
+					gx[k] += dd
+				}
+				if gmu != nil {
+					if mm.Kind == shape.Scalar {
+						accMu -= dd
+					} else {
+						gmu[mm.At(k)] -= dd
+					}
+				}
+			}
+			if gsg != nil {
+				ds := (nu1*q - 1) * is[i]
+				if sm.Kind == shape.Scalar {
+					accSg += ds
+				} else {
+					gsg[sm.At(k)] += ds
+				}
 			}
 		}
 	}
 	n := float64(t.n)
-	s += n * c
+	s := n*c - (sumLS + h*sumL)
 	if gnu != nil {
 		gnu[0] += n*0.5*(digamma(h)-digamma(0.5*nu)-inu) - 0.5*sumL + h*sumQ*inu
 	}

@@ -163,27 +163,71 @@ func TestTermForwardGradInvalid(t *testing.T) {
 	}
 }
 
-// The stable log1p agrees with math.Log1p to an ulp or two over the range
-// the loops use it on, [0, 1] and beyond.
-func TestLog1pSmall(t *testing.T) {
+// The fused Bernoulli(logit_p) loop agrees with log-sigmoids taken with the
+// math package, element by element, from logits near 0 to ones where
+// sigmoid rounds to 0 or 1 and beyond exp's range, infinities included,
+// over more elements than one chunk of the loop.
+func TestBernoulliLogitFused(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 100000 {
-		x := math.Exp(-40 * r.Float64()) // 4e-18 .. 1
-		if r.Float64() < 0.1 {
-			x *= 1e6
+	const n = 3*chunk + 7
+	v := variantByParams(t, "Bernoulli", []string{"logit_p"})
+	term, err := NewTerm(v, []int{n}, [][]int{{n}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mathSoftplus := func(x float64) float64 {
+		if x > 0 {
+			return x + math.Log1p(math.Exp(-x))
 		}
-		got, want := log1pSmall(x), math.Log1p(x)
-		if math.Abs(got-want) > 2*ulp(want) {
-			t.Fatalf("log1pSmall(%g) = %.17g, math.Log1p %.17g", x, got, want)
+		return math.Log1p(math.Exp(x))
+	}
+	mathSigmoid := func(x float64) float64 {
+		if x >= 0 {
+			return 1 / (1 + math.Exp(-x))
+		}
+		return math.Exp(x) / (1 + math.Exp(x))
+	}
+	for trial := range 200 {
+		x, l := make([]float64, n), make([]float64, n)
+		for k := range l {
+			x[k] = float64(r.IntN(2))
+			switch k % 4 {
+			case 0:
+				l[k] = 8 * (r.Float64() - 0.5)
+			case 1:
+				l[k] = 80 * (r.Float64() - 0.5)
+			case 2:
+				l[k] = math.Copysign(math.Exp(7*r.Float64()), r.Float64()-0.5) // to ±1100
+			default:
+				l[k] = math.Copysign(math.Exp(-40*r.Float64()), r.Float64()-0.5)
+			}
+		}
+		if trial == 0 {
+			l[0], l[1], x[0], x[1] = math.Inf(1), math.Inf(-1), 1, 0
+		}
+		gin := [][]float64{nil, make([]float64, n)}
+		out := []float64{0}
+		term.ForwardGrad([][]float64{x, l}, out, gin)
+		var want float64
+		for k := range x {
+			a := l[k]
+			if x[k] == 1 {
+				a = -a
+			}
+			want -= mathSoftplus(a)
+			// y - sigmoid(l) without cancellation: sigmoid(-l) for y = 1
+			d := -mathSigmoid(l[k])
+			if x[k] == 1 {
+				d = mathSigmoid(-l[k])
+			}
+			if math.Abs(gin[1][k]-d) > 1e-15*math.Abs(d) {
+				t.Fatalf("logit %v, y %v: derivative %.17g, want %.17g", l[k], x[k], gin[1][k], d)
+			}
+		}
+		if !closeRel(out[0], want, 1e-14) {
+			t.Fatalf("trial %d: value %.17g, want %.17g", trial, out[0], want)
 		}
 	}
-	if log1pSmall(0) != 0 {
-		t.Fatal("log1pSmall(0) != 0")
-	}
-}
-
-func ulp(x float64) float64 {
-	return math.Nextafter(math.Abs(x), math.Inf(1)) - math.Abs(x)
 }
 
 // ForwardGrad allocates nothing: it runs at every leapfrog step.

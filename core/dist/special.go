@@ -3,6 +3,7 @@ package dist
 import (
 	"math"
 
+	"github.com/exmc/exmc/core/fastmath"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -50,16 +51,16 @@ func logpow(x, m float64) float64 {
 // digits for very negative x.
 func softplus(x float64) float64 {
 	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
+		return x + fastmath.Log1p(fastmath.Exp(-x))
 	}
-	return math.Log1p(math.Exp(x))
+	return fastmath.Log1p(fastmath.Exp(x))
 }
 
 // sigmoid is 1/(1+exp(-x)), evaluated on the side where exp cannot overflow.
 func sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + fastmath.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := fastmath.Exp(x)
 	return e / (1 + e)
 }

@@ -3,6 +3,8 @@ package dist
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/exmc/exmc/core/fastmath"
 )
 
 // studentT is the log-density of StudentT(nu, 0, sigma) at distance d from
@@ -12,7 +14,7 @@ import (
 func studentT(d, nu, sigma float64, wantNu bool) (lp, dd, dnu, dsigma float64) {
 	s2 := sigma * sigma
 	t := d * d / (nu * s2)
-	l1t := math.Log1p(t)
+	l1t := fastmath.Log1p(t)
 	h := 0.5 * (nu + 1)
 	lp = lgamma(h) - lgamma(0.5*nu) - 0.5*math.Log(nu*math.Pi*s2) - h*l1t
 	dd = -(nu + 1) * d / (nu*s2 + d*d)

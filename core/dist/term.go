@@ -90,7 +90,7 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 	}
 	switch t.f {
 	case fWalk:
-		out[0] = walkLogp(in, t.steps, nil)
+		out[0] = walk(in, t.steps, nil, nil, 0)
 		return
 	case fNormalMix:
 		out[0] = t.mixForward(in, nil)
@@ -117,7 +117,7 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 func (t *Term) Pointwise(in [][]float64, out []float64) {
 	switch t.f {
 	case fWalk:
-		walkLogp(in, t.steps, out[:t.n])
+		walk(in, t.steps, out[:t.n], nil, 0)
 		return
 	case fNormalMix:
 		t.mixForward(in, out[:t.n])
@@ -142,7 +142,7 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 	g := gout[0]
 	switch t.f {
 	case fWalk:
-		walkGrad(in, t.steps, g, gin)
+		walk(in, t.steps, nil, gin, g)
 		return
 	case fNormal:
 		t.normalBackward(in, g, gin)

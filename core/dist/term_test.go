@@ -285,6 +285,27 @@ func TestWalk(t *testing.T) {
 	}
 	checkBackward(t, "walk", term, in, []bool{true, true, true, true, true})
 	checkBackward(t, "walk", term, in, []bool{false, true, false, true, false})
+	// ForwardGrad: Forward's value to the last bit, Backward's gradient
+	for _, want := range [][]bool{{true, true, true, true, true}, {true, false, true, false, true}} {
+		lp, gin := fusedOf(term, in, want)
+		if lp != out[0] {
+			t.Errorf("ForwardGrad %.17g, Forward %.17g", lp, out[0])
+		}
+		ref := make([][]float64, len(in))
+		for i := range in {
+			if want[i] {
+				ref[i] = make([]float64, len(in[i]))
+			}
+		}
+		term.Backward(in, out, []float64{1}, ref)
+		for i := range ref {
+			for j := range ref[i] {
+				if !closeRel(gin[i][j], ref[i][j], 1e-12) {
+					t.Errorf("ForwardGrad gradient of input %d element %d: %.17g, Backward %.17g", i, j, gin[i][j], ref[i][j])
+				}
+			}
+		}
+	}
 
 	// Defaults as PyMC's: init Normal(0, 100).
 	if v.Defaults["init_sigma"] != 100 || v.Defaults["init_mu"] != 0 || v.Defaults["mu"] != 0 || v.Defaults["sigma"] != 1 {

@@ -10,10 +10,13 @@ import (
 // Each row of the value (all leading axes flattened) is one independent
 // walk. in[0] is the value, in[1..4] the scalar parameters.
 
-// walkLogp returns the summed log-density; when point is non-nil it also
-// writes each element's own term there (the innovation that produced it).
-// Invalid scales make every term -Inf.
-func walkLogp(in [][]float64, steps int, point []float64) float64 {
+// walk returns the summed log-density; when point is non-nil it also
+// writes each element's own term there (the innovation that produced it),
+// and when gin is non-nil it adds g times the gradient into gin's non-nil
+// entries, in the same pass. Invalid scales make every term -Inf and add
+// no gradient. Forward, Pointwise, Backward and ForwardGrad all come here,
+// so that the value never depends on whether the gradient was asked for.
+func walk(in [][]float64, steps int, point []float64, gin [][]float64, g float64) float64 {
 	x := in[0]
 	mu, sigma, imu, isig := in[1][0], in[2][0], in[3][0], in[4][0]
 	if !(sigma > 0) || !(isig > 0) {
@@ -27,60 +30,52 @@ func walkLogp(in [][]float64, steps int, point []float64) float64 {
 	}
 	c0 := -lnSqrt2Pi - math.Log(isig)
 	c := -lnSqrt2Pi - math.Log(sigma)
-	var s float64
+	inv0, inv := 1/isig, 1/sigma
+	var gx []float64
+	if gin != nil {
+		gx = gin[0]
+	}
+	// s is the value; z0 and zz0 sum z and z^2 over the first steps, z and
+	// zz over the others, from which the parameters' gradients follow
+	var s, z0, zz0, sz, szz float64
 	for r0 := 0; r0 < len(x); r0 += steps {
 		row := x[r0 : r0+steps]
-		z := (row[0] - imu) / isig
+		z := (row[0] - imu) * inv0
 		lp := -0.5*z*z + c0
 		s += lp
 		if point != nil {
 			point[r0] = lp
 		}
+		z0 += z
+		zz0 += z * z
+		if gx != nil {
+			gx[r0] -= g * z * inv0
+		}
 		for j := 1; j < steps; j++ {
-			z := (row[j] - row[j-1] - mu) / sigma
+			z := (row[j] - row[j-1] - mu) * inv
 			lp := -0.5*z*z + c
 			s += lp
 			if point != nil {
 				point[r0+j] = lp
 			}
-		}
-	}
-	return s
-}
-
-// walkGrad adds g times the gradient of walkLogp into gin.
-func walkGrad(in [][]float64, steps int, g float64, gin [][]float64) {
-	x := in[0]
-	mu, sigma, imu, isig := in[1][0], in[2][0], in[3][0], in[4][0]
-	if !(sigma > 0) || !(isig > 0) || steps == 0 {
-		return
-	}
-	gx := gin[0]
-	var dmu, dsig, dimu, disig float64
-	for r0 := 0; r0 < len(x); r0 += steps {
-		row := x[r0 : r0+steps]
-		z := (row[0] - imu) / isig
-		dimu += z / isig
-		disig += (z*z - 1) / isig
-		if gx != nil {
-			gx[r0] -= g * z / isig
-		}
-		for j := 1; j < steps; j++ {
-			z := (row[j] - row[j-1] - mu) / sigma
-			d := z / sigma // d lp / d mu = d lp / d x[j-1] = -d lp / d x[j]
-			dmu += d
-			dsig += (z*z - 1) / sigma
+			sz += z
+			szz += z * z
 			if gx != nil {
-				gx[r0+j] -= g * d
-				gx[r0+j-1] += g * d
+				d := g * z * inv // d lp / d mu = d lp / d x[j-1] = -d lp / d x[j]
+				gx[r0+j] -= d
+				gx[r0+j-1] += d
 			}
 		}
 	}
-	for i, d := range [4]float64{dmu, dsig, dimu, disig} {
-		if gin[1+i] != nil {
-			gin[1+i][0] += g * d
+	if gin != nil {
+		rows := float64(len(x) / steps)
+		for i, d := range [4]float64{sz * inv, (szz - rows*float64(steps-1)) * inv, z0 * inv0, (zz0 - rows) * inv0} {
+			if gin[1+i] != nil {
+				gin[1+i][0] += g * d
+			}
 		}
 	}
+	return s
 }
 
 // RandomWalk draws one walk of len(out) steps with parameters
