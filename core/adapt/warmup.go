@@ -18,6 +18,24 @@ type Options struct {
 	// TermFraction lengthens the terminal buffer to this fraction of the
 	// warmup when that is more than TermBuffer.
 	TermFraction float64
+
+	// The online schedule's settings (see Online); the windowed schedule
+	// ignores them.
+	//
+	// EarlyFraction is the share of the warmup, from its start, in which
+	// the estimators swap every EarlySwitch draws.
+	EarlyFraction float64
+	EarlySwitch   int
+	// Switch is the first swap interval after the early phase; each swap
+	// multiplies it by SwitchGrowth (rounded; 1 keeps it constant).
+	Switch       int
+	SwitchGrowth float64
+	// FinalFraction is the share of the warmup, at its end, in which only
+	// the step size adapts.
+	FinalFraction float64
+	// UpdateEvery is the number of warmup draws between metric updates
+	// from the foreground estimator; swaps update it regardless.
+	UpdateEvery int
 }
 
 // DefaultOptions returns Stan's defaults but for the terminal buffer: 15%
@@ -32,7 +50,9 @@ type Options struct {
 // keeps Stan's 50, so that its slow windows are not cut.
 func DefaultOptions() Options {
 	return Options{TargetAccept: 0.8, Gamma: 0.05, T0: 10, Kappa: 0.75,
-		InitBuffer: 75, TermBuffer: 50, BaseWindow: 25, TermFraction: 0.15}
+		InitBuffer: 75, TermBuffer: 50, BaseWindow: 25, TermFraction: 0.15,
+		EarlyFraction: 0.3, EarlySwitch: 10, Switch: 80, SwitchGrowth: 1.5,
+		FinalFraction: 0.15, UpdateEvery: 1}
 }
 
 // StanOptions returns Stan's defaults: a terminal buffer of 50 whatever the
@@ -60,6 +80,14 @@ func (o Options) Validate() error {
 	case o.InitBuffer < 0 || o.TermBuffer < 0 || o.BaseWindow < 1:
 		return fmt.Errorf("InitBuffer and TermBuffer must be ≥ 0 and BaseWindow ≥ 1, got %d, %d, %d",
 			o.InitBuffer, o.TermBuffer, o.BaseWindow)
+	case !(o.EarlyFraction >= 0 && o.FinalFraction >= 0 && o.EarlyFraction+o.FinalFraction < 1):
+		return fmt.Errorf("EarlyFraction and FinalFraction must be ≥ 0 with a sum below 1, got %v and %v",
+			o.EarlyFraction, o.FinalFraction)
+	case o.EarlySwitch < 1 || o.Switch < 1 || o.UpdateEvery < 1:
+		return fmt.Errorf("EarlySwitch, Switch and UpdateEvery must be ≥ 1, got %d, %d, %d",
+			o.EarlySwitch, o.Switch, o.UpdateEvery)
+	case !(o.SwitchGrowth >= 1) || math.IsInf(o.SwitchGrowth, 0):
+		return fmt.Errorf("SwitchGrowth must be finite and ≥ 1, got %v", o.SwitchGrowth)
 	}
 	return nil
 }
@@ -131,6 +159,21 @@ func (w *Warmup) Learn(q, grad []float64, acceptStat float64) (metricUpdated boo
 	w.invMass, w.scratch = w.scratch, w.invMass
 	w.updates++
 	return true, nil
+}
+
+// Begin does nothing: the windowed schedule starts from the caller's
+// metric and learns from draws only.
+func (w *Warmup) Begin(q, grad []float64) Update { return 0 }
+
+// Step is Learn for the Adapter interface: every metric update asks for
+// a step-size reset, since the windowed schedule restarts dual averaging
+// under each new metric.
+func (w *Warmup) Step(t Transition) (Update, error) {
+	updated, err := w.Learn(t.Q, t.Grad, t.AcceptStat)
+	if !updated {
+		return 0, err
+	}
+	return MetricChanged | StepSizeReset, err
 }
 
 // StepSize is the step size for the next warmup transition.

@@ -103,14 +103,14 @@ func (c *chain) main(ctx context.Context) {
 	rng := chainRNG(o.Seed, c.idx)
 
 	var metric nuts.Metric
-	var learner adapt.MetricAdapter
+	var learner func() adapt.MetricAdapter
 	switch {
 	case o.Dense:
-		metric, learner = nuts.NewDenseMetric(dim), adapt.NewDenseCovariance(dim)
+		metric, learner = nuts.NewDenseMetric(dim), func() adapt.MetricAdapter { return adapt.NewDenseCovariance(dim) }
 	case o.Metric == MetricVariance:
-		metric, learner = nuts.NewDiagMetric(dim), adapt.NewDiagVariance(dim)
+		metric, learner = nuts.NewDiagMetric(dim), func() adapt.MetricAdapter { return adapt.NewDiagVariance(dim) }
 	default:
-		metric, learner = nuts.NewDiagMetric(dim), adapt.NewDiagGradient(dim)
+		metric, learner = nuts.NewDiagMetric(dim), func() adapt.MetricAdapter { return adapt.NewDiagGradient(dim) }
 	}
 	s, err := nuts.New(c.dens, metric, nuts.Options{MaxTreeDepth: o.MaxTreeDepth, MaxEnergyError: o.MaxEnergyError})
 	if err != nil {
@@ -145,9 +145,33 @@ func (c *chain) main(ctx context.Context) {
 	}
 	ao := adapt.DefaultOptions()
 	ao.TargetAccept = o.TargetAccept
-	w, err := adapt.NewWarmup(o.Tune, learner, metric.InvMass(), eps, ao)
+	var w adapt.Adapter
+	if o.Dense || o.Schedule == ScheduleWindowed {
+		w, err = adapt.NewWarmup(o.Tune, learner(), metric.InvMass(), eps, ao)
+	} else {
+		w, err = adapt.NewOnline(o.Tune, learner(), learner(), metric.InvMass(), eps, ao)
+	}
 	if err != nil {
 		c.setErr(err)
+		return
+	}
+	apply := func(u adapt.Update) error {
+		if u&adapt.MetricChanged != 0 {
+			if err := metric.SetInvMass(w.InvMass()); err != nil {
+				return fmt.Errorf("metric update: %w", err)
+			}
+		}
+		if u&adapt.StepSizeReset != 0 {
+			eps, err := reinit(w.StepSize())
+			if err != nil {
+				return err
+			}
+			w.Restart(eps)
+		}
+		return nil
+	}
+	if err := apply(w.Begin(s.Position(), s.Gradient())); err != nil {
+		c.setErr(fmt.Errorf("warmup: %w", err))
 		return
 	}
 
@@ -170,22 +194,14 @@ func (c *chain) main(ctx context.Context) {
 			c.setErr(fmt.Errorf("warmup iteration %d: %w", i, err))
 			return
 		}
-		updated, err := w.Learn(s.Position(), s.Gradient(), st.AcceptanceRate)
+		u, err := w.Step(adapt.Transition{Q: s.Position(), Grad: s.Gradient(),
+			AcceptStat: st.AcceptanceRate, Diverging: st.Diverging})
+		if err == nil {
+			err = apply(u)
+		}
 		if err != nil {
 			c.setErr(fmt.Errorf("warmup iteration %d: %w", i, err))
 			return
-		}
-		if updated {
-			if err := metric.SetInvMass(w.InvMass()); err != nil {
-				c.setErr(fmt.Errorf("warmup iteration %d: metric update: %w", i, err))
-				return
-			}
-			eps, err := reinit(w.StepSize())
-			if err != nil {
-				c.setErr(fmt.Errorf("warmup iteration %d: %w", i, err))
-				return
-			}
-			w.Restart(eps)
 		}
 		st.Tuning = true
 		st.StepSizeNom = w.StepSizeBar()
