@@ -33,6 +33,7 @@ type cOptions struct {
 	BatchSize      int64
 	FirstChain     int64
 	Metric         int32
+	Schedule       int32
 }
 
 func defaultCOptions() cOptions {
@@ -48,6 +49,12 @@ func defaultCOptions() cOptions {
 const (
 	cMetricGradient = 0
 	cMetricVariance = 1
+)
+
+// The values of exmc_options.schedule (EXMC_SCHEDULE_* in exmc.h).
+const (
+	cScheduleOnline   = 0
+	cScheduleWindowed = 1
 )
 
 // maxValues bounds chains x iterations x dimension: far beyond any real
@@ -96,6 +103,9 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 	case c.Metric != cMetricGradient && c.Metric != cMetricVariance:
 		return bad("metric must be EXMC_METRIC_GRADIENT (%d) or EXMC_METRIC_VARIANCE (%d), got %d",
 			cMetricGradient, cMetricVariance, c.Metric)
+	case c.Schedule != cScheduleOnline && c.Schedule != cScheduleWindowed:
+		return bad("schedule must be EXMC_SCHEDULE_ONLINE (%d) or EXMC_SCHEDULE_WINDOWED (%d), got %d",
+			cScheduleOnline, cScheduleWindowed, c.Schedule)
 	case c.Init != 0 && c.Init < minAddress:
 		return bad("init (%#x) is not a valid pointer", c.Init)
 	}
@@ -134,6 +144,10 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 	o.Metric = sample.MetricGradient
 	if c.Metric == cMetricVariance {
 		o.Metric = sample.MetricVariance
+	}
+	o.Schedule = sample.ScheduleOnline
+	if c.Schedule == cScheduleWindowed {
+		o.Schedule = sample.ScheduleWindowed
 	}
 	if c.Init != 0 {
 		flat := init(int(c.Chains) * dim)
@@ -215,6 +229,9 @@ func readOptions(p *C.exmc_coptions) (cOptions, error) {
 	}
 	if has(unsafe.Offsetof(p.metric), 4) {
 		o.Metric = int32(p.metric)
+	}
+	if has(unsafe.Offsetof(p.schedule), 4) {
+		o.Schedule = int32(p.schedule)
 	}
 	return o, nil
 }

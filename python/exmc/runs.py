@@ -50,6 +50,7 @@ class Options:
     batch_size: int = 50
     first_chain: int = 0
     metric: str = "gradient"
+    schedule: str = "online"
 
     @classmethod
     def checked(
@@ -68,11 +69,12 @@ class Options:
         dense_mass: bool = False,
         batch_size: Any = 50,
         metric: Any = None,
+        schedule: Any = None,
     ) -> "Options":
         """Validate options spelled as :func:`exmc.sample` spells them."""
         import numbers
 
-        from .sampling import _int_option, _metric, _seed
+        from .sampling import _choice, _int_option, _seed
 
         if isinstance(target_accept, bool) or not isinstance(target_accept, numbers.Real):
             raise TypeError(f"target_accept must be a number, got {target_accept!r}")
@@ -94,7 +96,8 @@ class Options:
             log_likelihood=bool(log_likelihood),
             jitter=jitter,
             batch_size=_int_option("batch_size", batch_size, 1),
-            metric=_metric(metric),
+            metric=_choice("metric", metric),
+            schedule=_choice("schedule", schedule),
         )
 
     def replace(self, **changes: Any) -> "Options":
@@ -115,9 +118,10 @@ class Options:
         opts.log_likelihood = int(bool(self.log_likelihood))
         opts.init_jitter = float(self.jitter)
         opts.batch_size = self.batch_size
-        from .sampling import set_metric
+        from .sampling import set_choice
 
-        set_metric(opts, lib, self.metric)
+        set_choice(opts, lib, "metric", self.metric)
+        set_choice(opts, lib, "schedule", self.schedule)
         if self.first_chain:
             try:
                 opts.first_chain = self.first_chain

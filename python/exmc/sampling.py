@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import os
 import time
 import warnings
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 import numpy as np
 
 from . import _ffi
-from ._errors import check, error_out
 from .compiled import CompiledModel
 from .progress import track
 from .runs import NativeRun, Options
@@ -38,27 +36,32 @@ def _seed(random_seed: Any) -> int:
     return int(random_seed)
 
 
-#: exmc.sample's metric option -> the EXMC_METRIC_* constant's name
-METRICS = {"gradient": "EXMC_METRIC_GRADIENT", "variance": "EXMC_METRIC_VARIANCE"}
+#: exmc.sample's adaptation options -> {value: the EXMC_* constant's name};
+#: each option's first value is its default
+CHOICES = {
+    "metric": {"gradient": "EXMC_METRIC_GRADIENT", "variance": "EXMC_METRIC_VARIANCE"},
+    "schedule": {"online": "EXMC_SCHEDULE_ONLINE", "windowed": "EXMC_SCHEDULE_WINDOWED"},
+}
 
 
-def _metric(metric: Any) -> str:
-    """The checked metric option (None: the default, "gradient")."""
-    if metric is None:
-        return "gradient"
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {', '.join(map(repr, METRICS))}, got {metric!r}")
-    return metric
+def _choice(option: str, value: Any) -> str:
+    """The checked value of one of CHOICES' options (None: its default)."""
+    values = CHOICES[option]
+    if value is None:
+        return next(iter(values))
+    if not isinstance(value, str) or value not in values:
+        raise ValueError(f"{option} must be one of {', '.join(map(repr, values))}, got {value!r}")
+    return value
 
 
-def set_metric(opts: Any, lib: Any, metric: str) -> None:
-    """Write a checked metric option into a cffi exmc_options."""
-    if metric == "gradient":
+def set_choice(opts: Any, lib: Any, option: str, value: str) -> None:
+    """Write a checked choice option into a cffi exmc_options."""
+    if value == next(iter(CHOICES[option])):
         return  # the library's default, also for a library without the field
     try:
-        opts.metric = getattr(lib, METRICS[metric])
+        setattr(opts, option, getattr(lib, CHOICES[option][value]))
     except AttributeError:
-        raise RuntimeError(f"this libexmc has no exmc_options.metric; metric={metric!r} needs a newer one") from None
+        raise RuntimeError(f"this libexmc has no exmc_options.{option}; {option}={value!r} needs a newer one") from None
 
 
 def _compile(model: Any) -> CompiledModel:
@@ -113,6 +116,7 @@ def sample(
     blocking: bool = True,
     client: Any = None,
     metric: str | None = None,
+    schedule: str | None = None,
     **kwargs: Any,
 ):
     """Draw samples from a model's posterior with NUTS.
@@ -127,6 +131,10 @@ def sample(
     ``"gradient"`` (the default: sqrt(var(draws) / var(gradients)) per
     coordinate, as nutpie does) or ``"variance"`` (the draws' variance, as
     Stan and PyMC do); ``dense_mass=True`` estimates a dense one instead.
+    ``schedule`` chooses when: ``"online"`` (the default: after every draw
+    from running estimators, nutpie's schedule) or ``"windowed"`` (at the
+    end of doubling windows, Stan's and PyMC's; a dense metric always uses
+    it).
 
     ``init`` is ``"jitter"`` (uniform(-2, 2) around zero in unconstrained
     space, Stan's default, and the default for exmc models) or ``"zero"``. A
@@ -155,14 +163,15 @@ def sample(
             pymc_model, draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
             target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
             log_likelihood=log_likelihood, progressbar=progressbar, dense_mass=dense_mass, strict=strict,
-            **({} if metric is None else {"metric": metric}), **kwargs,
+            **({} if metric is None else {"metric": metric}),
+            **({} if schedule is None else {"schedule": schedule}), **kwargs,
         )
     if kwargs:
         raise TypeError(f"sample() got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
     options = Options.checked(
         draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
         target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
-        log_likelihood=log_likelihood, dense_mass=dense_mass, metric=metric,
+        log_likelihood=log_likelihood, dense_mass=dense_mass, metric=metric, schedule=schedule,
     )
     compiled = _compile(model)
     attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered)}
@@ -176,12 +185,7 @@ def sample(
         from .dask import sample_on
 
         return sample_on(client, compiled, options, progressbar=progressbar, strict=strict, attrs=attrs)
-    table, elapsed = _run_nuts(
-        compiled, draws=options.draws, tune=options.tune, chains=options.chains, cores=options.cores,
-        seed=options.seed, target_accept=options.target_accept, max_treedepth=options.max_treedepth,
-        dense_mass=options.dense_mass, save_warmup=options.save_warmup, log_likelihood=options.log_likelihood,
-        jitter=options.jitter, progressbar=progressbar, strict=strict, metric=options.metric,
-    )
+    table, elapsed = _run_nuts(compiled, options, progressbar=progressbar, strict=strict)
     from .trace import from_arrow
 
     return from_arrow(
@@ -195,39 +199,18 @@ def sample(
 
 def _run_nuts(
     compiled: CompiledModel,
+    options: Options,
     *,
-    draws: int,
-    tune: int,
-    chains: int,
-    cores: int | None,
-    seed: int,
-    target_accept: float,
-    max_treedepth: int,
-    dense_mass: bool,
-    save_warmup: bool,
-    log_likelihood: bool,
-    jitter: float,
     progressbar: Any,
     strict: bool,
     init_points: np.ndarray | None = None,
-    metric: str = "gradient",
 ):
     """Run NUTS on a compiled model with checked options; returns the draws
     (a pyarrow Table, failed chains left out) and the seconds it took.
     ``init_points`` (chains x dim, unconstrained) replaces the jitter."""
-    ffi, lib, _ = _ffi.load()
-    opts = ffi.new("exmc_options*")
-    lib.exmc_options_default(opts)
-    opts.draws, opts.tune, opts.chains = draws, tune, chains
-    opts.cores = cores if cores is not None else min(chains, os.cpu_count() or 1)
-    opts.seed = seed
-    opts.target_accept = float(target_accept)
-    opts.max_treedepth = max_treedepth
-    opts.dense_mass = int(bool(dense_mass))
-    opts.save_warmup = int(bool(save_warmup))
-    opts.log_likelihood = int(bool(log_likelihood))
-    opts.init_jitter = jitter
-    set_metric(opts, lib, metric)
+    ffi, _, _ = _ffi.load()
+    chains = options.chains
+    opts = options.to_c()
     if init_points is not None:
         init_points = np.ascontiguousarray(init_points, dtype=np.float64)
         if init_points.shape != (chains, compiled.dim):

@@ -220,3 +220,13 @@ def test_unsupported_model_offers_the_fallback():
         idata = exmc.sample(m, draws=50, tune=50, chains=2, random_seed=1, progressbar=False, backend="auto")
     assert idata.posterior.attrs["exmc_backend"] == "pymc"
     assert idata.posterior["x"].shape == (2, 50, 4)
+
+
+def test_adaptation_options_reach_the_sampler():
+    m = zoo.eight_schools()
+    kw = dict(draws=30, tune=60, chains=1, random_seed=2, progressbar=False)
+    online = exmc.sample(m, **kw).posterior["mu"].values
+    windowed = exmc.sample(m, schedule="windowed", **kw).posterior["mu"].values
+    assert not np.array_equal(online, windowed)
+    with pytest.raises(ValueError, match="schedule must be one of 'online', 'windowed'"):
+        exmc.sample(m, schedule="stan", **kw)

@@ -260,22 +260,25 @@ def test_eight_schools_matches_posteriordb():
         assert abs(draws.std(ddof=1) / sd - 1) < 0.1, (stan_name, draws.std(ddof=1), sd)
 
 
-def test_metric_option():
-    """The diagonal metric's estimator: gradient-informed by default, the
-    draw variance on request (other draws from the same seed); anything else
-    is refused before sampling."""
+@pytest.mark.parametrize("option, default, other", [("metric", "gradient", "variance"),
+                                                     ("schedule", "online", "windowed")])
+def test_adaptation_options(option, default, other):
+    """The diagonal metric's estimator (gradient-informed by default, the
+    draw variance on request) and its warmup schedule (online by default,
+    windowed on request): the default is named, the other gives other
+    draws from the same seed, anything else is refused before sampling."""
     import exmc
 
     with exmc.Model() as m:
         exmc.Normal("x", 0, 3, shape=2)
     kw = dict(draws=50, tune=100, chains=1, random_seed=4, progressbar=False)
-    default = exmc.sample(m, **kw).posterior["x"].values
-    grad = exmc.sample(m, metric="gradient", **kw).posterior["x"].values
-    var = exmc.sample(m, metric="variance", **kw).posterior["x"].values
-    assert np.array_equal(default, grad)
-    assert not np.array_equal(default, var)
-    with pytest.raises(ValueError, match="metric must be one of 'gradient', 'variance'"):
-        exmc.sample(m, metric="dense", **kw)
+    unset = exmc.sample(m, **kw).posterior["x"].values
+    named = exmc.sample(m, **{option: default}, **kw).posterior["x"].values
+    changed = exmc.sample(m, **{option: other}, **kw).posterior["x"].values
+    assert np.array_equal(unset, named)
+    assert not np.array_equal(unset, changed)
+    with pytest.raises(ValueError, match=f"{option} must be one of '{default}', '{other}'"):
+        exmc.sample(m, **{option: "dense"}, **kw)
 
 
 @pytest.mark.parametrize("plot", ["plot_trace_dist", "plot_forest", "plot_energy", "plot_rank", "plot_ess"])

@@ -719,46 +719,59 @@ static void test_first_chain(void) {
   exmc_model_free(m);
 }
 
-/* The metric option: gradient-informed by default, the draw variance on
-   request (other draws from the same seed), anything else refused; a
-   caller built against a header without the field gets the default. */
-static void test_metric(void) {
+/* One chain of eight schools with the given metric and schedule, read by
+   a library that sees only the first size bytes of the options; returns
+   the last draw of mu (NaN on failure). */
+static double last_mu(exmc_model* m, int32_t metric, int32_t schedule, uint32_t size) {
+  exmc_options o;
+  exmc_options_default(&o);
+  o.chains = 1;
+  o.tune = 100;
+  o.draws = 20;
+  o.seed = 5;
+  o.metric = metric;
+  o.schedule = schedule;
+  o.size = size;
+  struct ArrowArrayStream stream;
+  struct ArrowSchema schema;
+  struct ArrowArray batch;
+  double last = NAN;
+  CHECK_OK(exmc_sample(m, &o, &stream, &err_));
+  if (read_single_batch(&stream, &schema, &batch)) {
+    last = f64_column(batch.children[child_index(&schema, "mu")])[19];
+    release_batch(&schema, &batch);
+  }
+  return last;
+}
+
+/* The adaptation options: nutpie's gradient-informed metric and online
+   schedule by default, Stan's on request (other draws from the same
+   seed), anything else refused; a caller built against a header without
+   a field gets its default. */
+static void test_adaptation_options(void) {
   exmc_model* m = eight_schools();
   if (m == NULL) return;
   exmc_options o;
   exmc_options_default(&o);
   CHECK(o.metric == EXMC_METRIC_GRADIENT);
-  o.chains = 1;
-  o.tune = 100;
-  o.draws = 20;
-  o.seed = 5;
+  CHECK(o.schedule == EXMC_SCHEDULE_ONLINE);
+  uint32_t full = (uint32_t)sizeof(exmc_options);
+  double base = last_mu(m, EXMC_METRIC_GRADIENT, EXMC_SCHEDULE_ONLINE, full);
+  CHECK(!isnan(base));
+  CHECK(last_mu(m, EXMC_METRIC_VARIANCE, EXMC_SCHEDULE_ONLINE, full) != base);
+  CHECK(last_mu(m, EXMC_METRIC_GRADIENT, EXMC_SCHEDULE_WINDOWED, full) != base);
+  /* not read: past the caller's size */
+  CHECK(last_mu(m, EXMC_METRIC_VARIANCE, EXMC_SCHEDULE_WINDOWED,
+                (uint32_t)offsetof(exmc_options, metric)) == base);
+  CHECK(last_mu(m, EXMC_METRIC_GRADIENT, EXMC_SCHEDULE_WINDOWED,
+                (uint32_t)offsetof(exmc_options, schedule)) == base);
   struct ArrowArrayStream stream;
-  struct ArrowSchema schema;
-  struct ArrowArray batch;
-  double last[3];
-  for (int k = 0; k < 3; k++) {
-    exmc_options_default(&o);
-    o.chains = 1;
-    o.tune = 100;
-    o.draws = 20;
-    o.seed = 5;
-    if (k == 1) o.metric = EXMC_METRIC_VARIANCE;
-    if (k == 2) {
-      o.metric = EXMC_METRIC_VARIANCE; /* not read: past the caller's size */
-      o.size = (uint32_t)offsetof(exmc_options, metric);
-    }
-    CHECK_OK(exmc_sample(m, &o, &stream, &err_));
-    last[k] = 0;
-    if (read_single_batch(&stream, &schema, &batch)) {
-      last[k] = f64_column(batch.children[child_index(&schema, "mu")])[19];
-      release_batch(&schema, &batch);
-    }
-  }
-  CHECK(last[0] != last[1]);
-  CHECK(last[0] == last[2]);
   exmc_options_default(&o);
   o.metric = 2;
   CHECK_ERR(EXMC_ERR_INVALID, "metric", exmc_sample(m, &o, &stream, &err_));
+  exmc_options_default(&o);
+  o.schedule = -1;
+  CHECK_ERR(EXMC_ERR_INVALID, "schedule", exmc_sample(m, &o, &stream, &err_));
   exmc_model_free(m);
 }
 
@@ -1176,7 +1189,7 @@ int main(void) {
   test_run();
   test_run_cancel();
   test_first_chain();
-  test_metric();
+  test_adaptation_options();
   test_function_model();
   test_errors();
   test_arrow_data();

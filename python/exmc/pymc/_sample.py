@@ -10,7 +10,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..sampling import _int_option, _metric, _run_nuts, _seed
+from ..runs import Options
+from ..sampling import _choice, _int_option, _run_nuts, _seed
 from ._compiled import FallbackModel, compile_native, resolve_backend
 from ._translate import UnsupportedModelError
 
@@ -95,6 +96,7 @@ def sample_pymc(
     dense_mass: bool = False,
     strict: bool = False,
     metric: str | None = None,
+    schedule: str | None = None,
     backend: str | None = None,
     noncentered: bool | None = None,
     initvals: Any = None,
@@ -170,7 +172,8 @@ def sample_pymc(
             raise ValueError(f"var_names: the model has no variables {unknown}")
     initvals = _check_initvals(model, initvals, chains)
     seed = _pymc_seed(random_seed)
-    metric = _metric(metric)
+    metric = _choice("metric", metric)
+    schedule = _choice("schedule", schedule)
 
     backend = resolve_backend(backend)
     if noncentered is not None and not isinstance(noncentered, (bool, np.bool_)):
@@ -184,12 +187,12 @@ def sample_pymc(
         init_points = _initial_points(model, compiled, translation, chains, seed, init, initvals)
         jitter = 0.0
 
-    table, elapsed = _run_nuts(
-        compiled, draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=target_accept,
-        max_treedepth=max_treedepth, dense_mass=dense_mass, save_warmup=save_warmup,
-        log_likelihood=log_likelihood and not fallback, jitter=jitter, progressbar=progressbar, strict=strict,
-        init_points=init_points, metric=metric,
+    options = Options(
+        draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=float(target_accept),
+        max_treedepth=max_treedepth, dense_mass=bool(dense_mass), save_warmup=bool(save_warmup),
+        log_likelihood=bool(log_likelihood) and not fallback, jitter=jitter, metric=metric, schedule=schedule,
     )
+    table, elapsed = _run_nuts(compiled, options, progressbar=progressbar, strict=strict, init_points=init_points)
     from ..trace import split_draws, to_datatree
 
     groups = split_draws(table)
