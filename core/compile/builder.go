@@ -19,6 +19,10 @@ type builder struct {
 	slots map[string]expr.Slot
 	terms []expr.Slot
 	obs   map[string]obsEval
+	// groups maps the first variable of each run of siblings (see
+	// constrainEarly) to the run's value; later members are in grouped.
+	groups  map[string]expr.Slot
+	grouped map[string]bool
 }
 
 func newBuilder(c *Model, need map[string]bool) *builder {
@@ -78,40 +82,177 @@ func (b *builder) params(n *model.Node) ([]expr.Slot, [][]int, error) {
 }
 
 func (b *builder) free(n *model.Node) error {
-	var par *Param
-	for i := range b.c.params {
-		if b.c.params[i].Name == n.Name {
-			par = &b.c.params[i]
-		}
-	}
 	vr := b.c.graph.Variant[n.Name]
 	ps, pshapes, err := b.params(n)
 	if err != nil {
 		return err
 	}
-	y := b.p.View(b.in, par.Offset, par.Shape)
-	value := y
-	if par.Transform != transform.Identity {
-		bounds, bshapes := b.bounds(vr, ps, pshapes)
-		con, err := transform.NewConstrain(par.Transform, par.Shape, bshapes...)
-		if err != nil {
-			return fmt.Errorf("node %q: %w", n.Name, err)
-		}
-		value = b.p.Apply(con, par.Shape, append([]expr.Slot{y}, bounds...)...)
-		jac, err := transform.NewLogJac(par.Transform, par.Shape, bshapes...)
-		if err != nil {
-			return fmt.Errorf("node %q: %w", n.Name, err)
-		}
-		b.terms = append(b.terms, b.p.Apply(jac, nil, append([]expr.Slot{y}, bounds...)...))
+	if b.grouped[n.Name] {
+		return nil // its prior is in its group's term
 	}
-	b.slots[n.Name] = value
-	term, err := dist.NewTerm(vr, par.Shape, pshapes)
+	par := b.param(n.Name)
+	shp := par.Shape
+	value, ok := b.slots[n.Name]
+	if v, first := b.groups[n.Name]; first {
+		value, shp = v, b.p.Shape(v)
+	}
+	if !ok {
+		if value, err = b.constrain(par, vr, ps, pshapes); err != nil {
+			return fmt.Errorf("node %q: %w", n.Name, err)
+		}
+		b.slots[n.Name] = value
+	}
+	term, err := dist.NewTerm(vr, shp, pshapes)
 	if err != nil {
 		return fmt.Errorf("node %q: %w", n.Name, err)
 	}
 	term.SetConstants(b.constants(ps))
 	b.terms = append(b.terms, b.p.Apply(term, nil, append([]expr.Slot{value}, ps...)...))
 	return nil
+}
+
+func (b *builder) param(name string) *Param {
+	for i := range b.c.params {
+		if b.c.params[i].Name == name {
+			return &b.c.params[i]
+		}
+	}
+	return nil
+}
+
+// constrainEarly lays out, before anything else, the constrained value of
+// every free variable whose transform reads nothing but its own block of
+// the point. Their exponentials and sigmoids then do not wait on each
+// other, nor on the terms, and the processor overlaps them.
+//
+// Free variables next to each other in the point with the same prior
+// (alpha and beta both Normal(mu, sigma), say) are constrained together
+// and share one term: one instruction, one log(sigma), instead of one each.
+func (b *builder) constrainEarly() error {
+	b.groups, b.grouped = map[string]expr.Slot{}, map[string]bool{}
+	ps := b.c.params
+	for i := 0; i < len(ps); {
+		j := i + 1
+		for j < len(ps) && b.siblings(&ps[j-1], &ps[j]) {
+			j++
+		}
+		if err := b.constrainRun(ps[i:j]); err != nil {
+			return fmt.Errorf("node %q: %w", ps[i].Name, err)
+		}
+		i = j
+	}
+	return nil
+}
+
+// constrainRun constrains one run of siblings, or one variable alone.
+func (b *builder) constrainRun(run []Param) error {
+	par := &run[0]
+	vr := b.c.graph.Variant[par.Name]
+	if len(run) == 1 {
+		if par.Transform == transform.Identity || !b.need[par.Name] ||
+			vr.Transform == dist.IntervalTransform && (vr.Lower >= 0 || vr.Upper >= 0) {
+			return nil
+		}
+		s, err := b.constrain(par, vr, nil, nil)
+		b.slots[par.Name] = s
+		return err
+	}
+	last := &run[len(run)-1]
+	whole := *par
+	whole.Size = last.Offset + last.Size - par.Offset
+	whole.Shape = []int{whole.Size}
+	value, err := b.constrain(&whole, vr, nil, nil)
+	if err != nil {
+		return err
+	}
+	b.groups[par.Name] = value
+	for k := range run {
+		m := &run[k]
+		b.slots[m.Name] = b.p.View(value, m.Offset-par.Offset, m.Shape)
+		if k > 0 {
+			b.grouped[m.Name] = true
+		}
+	}
+	return nil
+}
+
+// siblings reports whether q, which follows p in the point, can share p's
+// term: the same distribution, the same transform (one that reads no
+// bounds), and the same single-element parameters, each the same node or
+// the same constant.
+func (b *builder) siblings(p, q *Param) bool {
+	g := b.c.graph
+	vr := g.Variant[p.Name]
+	if vr != g.Variant[q.Name] || vr.Dist.Vector || vr.Dist.Components ||
+		p.Transform != q.Transform || !b.need[p.Name] || !b.need[q.Name] ||
+		q.Offset != p.Offset+p.Size {
+		return false
+	}
+	switch p.Transform {
+	case transform.Identity, transform.Log:
+	default:
+		return false
+	}
+	pe, qe := g.Params[p.Name], g.Params[q.Name]
+	if len(pe) != len(qe) {
+		return false
+	}
+	for i := range pe {
+		if !b.sameScalar(pe[i], qe[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *builder) sameScalar(e, f *model.Expr) bool {
+	g := b.c.graph
+	if e.Ref != "" || f.Ref != "" {
+		return e.Ref == f.Ref && e.Op == "" && f.Op == "" && shape.Size(g.Shapes[e.Ref]) == 1
+	}
+	ev, _, ok1 := g.Constant(e)
+	fv, _, ok2 := g.Constant(f)
+	return ok1 && ok2 && len(ev) == 1 && len(fv) == 1 && ev[0] == fv[0]
+}
+
+// constrain lays out a free variable's constrained value and adds its
+// log-Jacobian to the terms. ps and pshapes are the distribution's
+// parameters; they are only read for bounds that are parameters.
+func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshapes [][]int) (expr.Slot, error) {
+	y := b.p.View(b.in, par.Offset, par.Shape)
+	if par.Transform == transform.Identity {
+		return y, nil
+	}
+	bounds, bshapes := b.bounds(vr, ps, pshapes)
+	var value expr.Slot
+	if par.Transform == transform.Log && len(bounds) == 0 {
+		// The same map, x = e^y, through the exp op, whose kernel runs the
+		// faster exponential over the whole block.
+		v, err := expr.Apply(b.p, "exp", expr.Attrs{}, y)
+		if err != nil {
+			return 0, err
+		}
+		value = v
+	} else {
+		con, err := transform.NewConstrain(par.Transform, par.Shape, bshapes...)
+		if err != nil {
+			return 0, err
+		}
+		value = b.p.Apply(con, par.Shape, append([]expr.Slot{y}, bounds...)...)
+	}
+	switch par.Transform {
+	case transform.Log, transform.LowerBound, transform.UpperBound:
+		// The log-Jacobian is the sum of y itself: the objective sums the
+		// view of the point directly, with no instruction.
+		b.terms = append(b.terms, y)
+	default:
+		jac, err := transform.NewLogJac(par.Transform, par.Shape, bshapes...)
+		if err != nil {
+			return 0, err
+		}
+		b.terms = append(b.terms, b.p.Apply(jac, nil, append([]expr.Slot{y}, bounds...)...))
+	}
+	return value, nil
 }
 
 // constants lists the values of the slots that are constants, nil for the
@@ -186,6 +327,9 @@ func (b *builder) expr(e *model.Expr) (expr.Slot, error) {
 	case e.Op == "":
 		return b.p.Const(e.Shape, e.Const), nil
 	}
+	if s, ok, err := b.mulAdd(e); ok || err != nil {
+		return s, err
+	}
 	args := make([]expr.Slot, len(e.Args))
 	for i, a := range e.Args {
 		s, err := b.expr(a)
@@ -195,4 +339,30 @@ func (b *builder) expr(e *model.Expr) (expr.Slot, error) {
 		args[i] = s
 	}
 	return expr.Apply(b.p, e.Op, e.Attrs, args...)
+}
+
+// mulAdd lays out add(x, mul(y, z)), in either order of the add, as one
+// instruction; ok is false for any other expression. A product that
+// depends on no variable is left to be folded.
+func (b *builder) mulAdd(e *model.Expr) (s expr.Slot, ok bool, err error) {
+	if e.Op != "add" || len(e.Args) != 2 {
+		return 0, false, nil
+	}
+	for i, m := range e.Args {
+		if m.Ref != "" || m.Op != "mul" || len(m.Args) != 2 {
+			continue
+		}
+		if _, _, c := b.c.graph.Constant(m); c {
+			continue
+		}
+		var ops [3]expr.Slot
+		for j, a := range []*model.Expr{e.Args[1-i], m.Args[0], m.Args[1]} {
+			if ops[j], err = b.expr(a); err != nil {
+				return 0, true, err
+			}
+		}
+		s, err = expr.MulAdd(b.p, ops[0], ops[1], ops[2])
+		return s, true, err
+	}
+	return 0, false, nil
 }

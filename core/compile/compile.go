@@ -45,7 +45,6 @@ type Model struct {
 
 	logp   *expr.Program
 	logpIn expr.Slot
-	terms  []expr.Slot
 	plan   *expr.GradPlan
 
 	out      *expr.Program
@@ -163,6 +162,9 @@ func (c *Model) needed() map[string]bool {
 
 func (c *Model) buildLogp() error {
 	b := newBuilder(c, c.needed())
+	if err := b.constrainEarly(); err != nil {
+		return err
+	}
 	for _, n := range c.graph.Order {
 		if !b.need[n.Name] {
 			continue
@@ -172,7 +174,7 @@ func (c *Model) buildLogp() error {
 		}
 	}
 	b.p.Freeze()
-	c.logp, c.logpIn, c.terms = b.p, b.in, b.terms
+	c.logp, c.logpIn = b.p, b.in
 	c.plan = b.p.GradPlan(b.terms)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exmc/exmc/core/expr"
 	"github.com/exmc/exmc/core/model"
 )
 
@@ -174,6 +175,19 @@ func TestGradients(t *testing.T) {
 			b.Obs("k", "Poisson", model.P{"mu": model.Exp("eta")}, []float64{1, 0, 3, 2})
 			b.Obs("z", "Bernoulli", model.P{"logit_p": "eta"}, []float64{1, 0, 1, 1})
 		},
+		"siblings sharing a term, views and mul-add": func(b *model.Builder) {
+			b.CenteredModel()
+			b.RV("s", "HalfNormal", model.P{"sigma": 2})
+			b.RV("s1", "HalfNormal", model.P{"sigma": "s"})
+			b.RV("s2", "HalfNormal", model.P{"sigma": "s"}, model.Shape(2))
+			b.RV("m1", "Normal", model.P{"mu": 1, "sigma": "s1"}, model.Shape(3))
+			b.RV("m2", "Normal", model.P{"mu": 1, "sigma": "s1"})
+			b.Det("col", model.Call("reshape", expr.Attrs{Shape: []int{3, 1}}, "m1"))
+			b.Det("tail", model.Call("slice", expr.Attrs{Start: ip(1)}, "m1"))
+			b.Data("Y", []float64{0.3, 0.9, -1, 2, 0, 0.5}, model.Shape(3, 2))
+			b.Obs("y", "Normal", model.P{"mu": model.Add(model.Mul("col", "s2"), "m2"), "sigma": 0.5}, "Y")
+			b.Obs("z", "Normal", model.P{"mu": "tail", "sigma": model.Sum("s2")}, []float64{0.1, -0.2})
+		},
 		"potential and beta": func(b *model.Builder) {
 			b.RV("p", "Beta", model.P{"alpha": 2, "beta": 3})
 			b.RV("w", "GaussianRandomWalk", model.P{"sigma": "p", "init_sigma": 1}, model.Shape(5))
@@ -241,4 +255,45 @@ func BenchmarkEightSchoolsLogpGrad(b *testing.B) {
 	for b.Loop() {
 		d.LogpGrad(x, g)
 	}
+}
+
+func ip(i int) *int { return &i }
+
+// Adjacent variables with the same prior share one term; the log-density
+// is the sum of their separate ones.
+func TestSiblingPriors(t *testing.T) {
+	b := model.NewBuilder()
+	b.CenteredModel()
+	b.RV("s", "HalfNormal", model.P{"sigma": 2})
+	b.RV("s1", "HalfNormal", model.P{"sigma": "s"})
+	b.RV("s2", "HalfNormal", model.P{"sigma": "s"}, model.Shape(2))
+	m, err := b.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := []float64{0.3, -0.4, 0.2, 1.1}
+	halfNormal := func(v, s float64) float64 { return normLogpdf(v, 0, s) + math.Log(2) }
+	s := math.Exp(x[0])
+	want := halfNormal(s, 2) + x[0]
+	for _, u := range x[1:] {
+		want += halfNormal(math.Exp(u), s) + u
+	}
+	lp, err := c.LogpGrad(x, make([]float64, 4))
+	if err != nil || math.Abs(lp-want) > 1e-12*math.Abs(want) {
+		t.Fatalf("logp %v (%v), want %v", lp, err, want)
+	}
+	out := make([]float64, c.ConstrainedSize())
+	if err := c.Constrain(x, out); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range x {
+		if math.Abs(out[i]-math.Exp(u)) > 1e-15*math.Exp(u) {
+			t.Fatalf("constrained %v at %v", out, x)
+		}
+	}
+	checkGradient(t, c, 10)
 }

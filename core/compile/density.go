@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/exmc/exmc/core/expr"
 )
@@ -26,19 +27,47 @@ func (d *Density) Dim() int { return d.m.dim }
 // LogpGrad returns the log-density at the unconstrained point x and writes
 // its gradient into grad. Numerical trouble is not an error: a NaN or
 // infinite log-density is returned as it is, for the sampler to treat as a
-// divergence; only a wrong-sized argument is an error.
+// divergence, and grad then holds no meaningful values; only a wrong-sized
+// argument is an error.
 func (d *Density) LogpGrad(x, grad []float64) (float64, error) {
 	if len(x) != d.m.dim || len(grad) != d.m.dim {
 		return math.NaN(), fmt.Errorf("log-density: point and gradient must have length %d, got %d and %d", d.m.dim, len(x), len(grad))
 	}
 	m := d.lp
-	copy(m.Value(d.m.logpIn), x)
-	lp := m.ValueGrad(d.m.plan)
-	if math.IsNaN(lp) || math.IsInf(lp, 0) {
+	if overlap(x, grad) {
+		// The gradient would overwrite the point as it is read.
+		m.Bind(d.m.logpIn, nil, nil)
+		copy(m.Value(d.m.logpIn), x)
+		lp := m.ValueGrad(d.m.plan)
+		copy(grad, m.Gradient(d.m.logpIn))
 		return lp, nil
 	}
-	copy(grad, m.Gradient(d.m.logpIn))
-	return lp, nil
+	// The machine reads x and accumulates the gradient straight into grad.
+	m.Bind(d.m.logpIn, x, grad)
+	return m.ValueGrad(d.m.plan), nil
+}
+
+// overlap reports whether a and b share an element.
+func overlap(a, b []float64) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	pa, pb := uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&b[0]))
+	return pa < pb+uintptr(len(b))*8 && pb < pa+uintptr(len(a))*8
+}
+
+// runOutputs runs the output program at x, which it reads in place unless
+// the results are to be written over it.
+func (d *Density) runOutputs(x, out []float64) *expr.Machine {
+	m := d.out
+	if overlap(x, out) {
+		m.Bind(d.m.outIn, nil, nil)
+		copy(m.Value(d.m.outIn), x)
+	} else {
+		m.Bind(d.m.outIn, x, nil)
+	}
+	m.Forward()
+	return m
 }
 
 // Logp returns the log-density at x without its gradient.
@@ -51,13 +80,8 @@ func (d *Density) Logp(x []float64) (float64, error) {
 
 func (d *Density) forward(x []float64) float64 {
 	m := d.lp
-	copy(m.Value(d.m.logpIn), x)
-	m.Forward()
-	lp := 0.0
-	for _, t := range d.m.terms {
-		lp += m.Value(t)[0]
-	}
-	return lp
+	m.Bind(d.m.logpIn, x, nil)
+	return m.Objective(d.m.plan)
 }
 
 // Constrain writes the reported variables' values at x (see Model.Vars)
@@ -66,9 +90,7 @@ func (d *Density) Constrain(x, out []float64) error {
 	if len(x) != d.m.dim || len(out) != d.m.nvals {
 		return fmt.Errorf("constrain: point and output must have length %d and %d, got %d and %d", d.m.dim, d.m.nvals, len(x), len(out))
 	}
-	m := d.out
-	copy(m.Value(d.m.outIn), x)
-	m.Forward()
+	m := d.runOutputs(x, out)
 	for i, v := range d.m.vars {
 		copy(out[v.Offset:v.Offset+v.Size], m.Value(d.m.varSlots[i]))
 	}
@@ -81,9 +103,7 @@ func (d *Density) LogLikelihood(x, out []float64) error {
 	if len(x) != d.m.dim || len(out) != d.m.nobs {
 		return fmt.Errorf("log-likelihood: point and output must have length %d and %d, got %d and %d", d.m.dim, d.m.nobs, len(x), len(out))
 	}
-	m := d.out
-	copy(m.Value(d.m.outIn), x)
-	m.Forward()
+	m := d.runOutputs(x, out)
 	for _, o := range d.m.obs {
 		in := make([][]float64, 1+len(o.params))
 		in[0] = m.Value(o.value)

@@ -1,5 +1,7 @@
 package expr
 
+import "sort"
+
 // GradKernel is a Kernel with a scalar output that can also form its
 // gradient in the pass that computes its value. A log-density term is one:
 // its output is summed straight into the objective, so the adjoint reaching
@@ -15,32 +17,46 @@ type GradKernel interface {
 }
 
 // GradPlan is the schedule of a gradient evaluation of a scalar objective,
-// the sum of some scalar slots: which instructions fuse their gradient into
-// the forward pass and which are differentiated in the backward pass.
-// Immutable; share it between Machines of the same Program.
+// the sum of every element of some slots: which instructions fuse their
+// gradient into the forward pass, which are differentiated in the backward
+// pass, and which adjoints need clearing first. Immutable; share it between
+// Machines of the same Program.
 type GradPlan struct {
-	p         *Program
-	objective []Slot
-	fused     []GradKernel // per instruction: nil unless fused
-	seeds     []Slot       // objective slots seeded before the backward pass
+	p        *Program
+	fused    []GradKernel // per instruction: nil unless fused
+	constant float64      // the sum of the objective's constant slots
+	scalars  []int32      // the arena offsets of its one-element slots that are not views of an input
+	terms    []Slot       // its other slots
+	seeds    []Slot       // whose adjoints get 1 added before the backward pass
+	back     []int32      // instructions the backward pass runs, last first
+	zero     []span       // adjoints an evaluation accumulates into, inputs aside
+	inputs   []Slot       // whose adjoints, wherever they are bound, are cleared too
 }
 
-// GradPlan plans the gradient of the sum of the given scalar slots. An
-// instruction is fused when its kernel is a GradKernel, its output is one
-// of the objective's slots, and no other instruction reads that output
-// (then 1 is the whole of its adjoint).
+// span is the elements [lo, hi) of a Machine's value or adjoint arena.
+type span struct{ lo, hi int }
+
+// GradPlan plans the gradient of the sum of the elements of the given
+// slots. An instruction is fused when its kernel is a GradKernel, its
+// output is one element, is one of the objective's slots, and nothing else
+// reads it (then 1 is the whole of its adjoint). A slot may be a view of
+// the inputs: a log-Jacobian that is the sum of the unconstrained values
+// then costs no instruction at all.
 func (p *Program) GradPlan(objective []Slot) *GradPlan {
-	read := make([]bool, len(p.slots))
+	read := make([]bool, len(p.slots)) // by base: a view's reader reads its base
 	for _, in := range p.instrs {
 		for _, s := range in.in {
-			read[s] = true
+			read[p.slots[s].base] = true
 		}
 	}
 	inObjective := make(map[Slot]int, len(objective))
 	for _, s := range objective {
 		inObjective[s]++
+		if b := p.slots[s].base; b != s {
+			read[b] = true
+		}
 	}
-	g := &GradPlan{p: p, objective: append([]Slot(nil), objective...), fused: make([]GradKernel, len(p.instrs))}
+	g := &GradPlan{p: p, fused: make([]GradKernel, len(p.instrs))}
 	fusedOut := map[Slot]bool{}
 	for j, in := range p.instrs {
 		gk, ok := in.k.(GradKernel)
@@ -49,51 +65,148 @@ func (p *Program) GradPlan(objective []Slot) *GradPlan {
 			fusedOut[in.out] = true
 		}
 	}
+	// live[b]: the adjoint of base slot b can become non-zero. An
+	// instruction whose output adjoint cannot is left out of the backward
+	// pass, and only live adjoints are cleared.
+	live := make([]bool, len(p.slots))
 	for _, s := range objective {
-		if !fusedOut[s] {
+		si := &p.slots[s]
+		if si.constant != nil {
+			for _, v := range si.constant {
+				g.constant += v
+			}
+			continue
+		}
+		if si.size == 1 && !p.slots[si.base].input {
+			g.scalars = append(g.scalars, int32(si.offset))
+		} else {
+			g.terms = append(g.terms, s)
+		}
+		if si.grad && !fusedOut[s] {
 			g.seeds = append(g.seeds, s)
+			live[si.base] = true
 		}
 	}
+	for j := len(p.instrs) - 1; j >= 0; j-- {
+		in := p.instrs[j]
+		if g.fused[j] == nil {
+			if !p.slots[in.out].grad || !live[in.out] {
+				continue
+			}
+			g.back = append(g.back, int32(j))
+		}
+		for _, s := range in.in {
+			if si := &p.slots[s]; si.grad {
+				live[si.base] = true
+			}
+		}
+	}
+	var zero []span
+	for i, si := range p.slots {
+		switch {
+		case si.input:
+			// The inputs' adjoints are the result, so they are cleared
+			// even where nothing reads them.
+			g.inputs = append(g.inputs, Slot(i))
+		case si.base == Slot(i) && si.grad && si.size > 0 && live[i]:
+			zero = append(zero, span{si.offset, si.offset + si.size})
+		}
+	}
+	g.zero = mergeSpans(zero)
 	return g
 }
 
-// ValueGrad evaluates the program and returns the objective, the sum of
-// the plan's slots. Unless the objective is NaN or infinite, the gradient
-// of the objective is then in the adjoint buffers (Gradient) of the
-// program's inputs; otherwise the adjoints hold partial sums and must not
-// be used.
-func (m *Machine) ValueGrad(g *GradPlan) float64 {
+// mergeSpans sorts spans and joins those that overlap or lie close enough
+// that clearing the gap costs less than clearing them separately.
+func mergeSpans(ss []span) []span {
+	const gap = 8
+	sort.Slice(ss, func(i, j int) bool { return ss[i].lo < ss[j].lo })
+	var out []span
+	for _, s := range ss {
+		if n := len(out); n > 0 && s.lo <= out[n-1].hi+gap {
+			out[n-1].hi = max(out[n-1].hi, s.hi)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// value sums the objective from a Machine's values. The slots are read
+// through the Machine's slices, not the arena, because a view of a bound
+// input lives in the caller's vector.
+func (g *GradPlan) value(m *Machine) float64 {
+	v := g.constant
+	val := m.val
+	for _, o := range g.scalars {
+		v += val[o]
+	}
+	for _, t := range g.terms {
+		for _, x := range m.vals[t] {
+			v += x
+		}
+	}
+	return v
+}
+
+// use makes g the plan whose fused kernels the Machine's steps hold.
+func (m *Machine) use(g *GradPlan) {
 	if g.p != m.p {
 		panic("expr: GradPlan of another Program")
 	}
-	clear(m.grad)
-	for j, in := range m.p.instrs {
-		if f := g.fused[j]; f != nil {
-			f.ForwardGrad(m.ins[j], m.vals[in.out], m.gins[j])
+	for j := range m.steps {
+		m.steps[j].fused = g.fused[j]
+	}
+	m.plan = g
+}
+
+// Objective runs the program forward, without gradients, and returns the
+// plan's objective: the same value ValueGrad returns, to the last bit.
+func (m *Machine) Objective(g *GradPlan) float64 {
+	if g.p != m.p {
+		panic("expr: GradPlan of another Program")
+	}
+	m.Forward()
+	return g.value(m)
+}
+
+// ValueGrad evaluates the program and returns the objective. Unless the
+// objective is NaN or infinite, the gradient of the objective is then in
+// the adjoint buffers (Gradient) of the program's inputs; otherwise the
+// adjoints hold partial sums and must not be used.
+func (m *Machine) ValueGrad(g *GradPlan) float64 {
+	if m.plan != g {
+		m.use(g)
+	}
+	grad := m.grad
+	for _, s := range g.inputs {
+		clear(m.grads[s])
+	}
+	for _, z := range g.zero {
+		clear(grad[z.lo:z.hi])
+	}
+	steps := m.steps
+	for i := range steps {
+		s := &steps[i]
+		if s.fused != nil {
+			s.fused.ForwardGrad(s.in, s.out, s.gin)
 		} else {
-			in.k.Forward(m.ins[j], m.vals[in.out])
+			s.k.Forward(s.in, s.out)
 		}
 	}
-	v := 0.0
-	for _, s := range g.objective {
-		v += m.vals[s][0]
-	}
+	v := g.value(m)
 	if v != v || v > maxFloat || v < -maxFloat {
 		return v
 	}
-	for _, s := range g.seeds {
-		if gr := m.grads[s]; gr != nil {
-			gr[0] += 1
+	for _, sd := range g.seeds {
+		gs := m.grads[sd]
+		for k := range gs {
+			gs[k]++
 		}
 	}
-	for j := len(m.p.instrs) - 1; j >= 0; j-- {
-		if g.fused[j] != nil {
-			continue
-		}
-		in := m.p.instrs[j]
-		if gr := m.grads[in.out]; gr != nil {
-			in.k.Backward(m.ins[j], m.vals[in.out], gr, m.gins[j])
-		}
+	for _, j := range g.back {
+		s := &steps[j]
+		s.k.Backward(s.in, s.out, s.gout, s.gin)
 	}
 	return v
 }

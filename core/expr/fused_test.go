@@ -34,7 +34,7 @@ func (k sumSquares) ForwardGrad(in [][]float64, out []float64, gin [][]float64) 
 
 // gradProgram builds, from x of length 5: terms -|exp(x[0:2])|^2/2 (fused),
 // -|x[2:4]|^2/2 read again by another instruction (not fused: its adjoint is
-// not 1 alone), 3*that, and sum(x[4:5]) (not a GradKernel).
+// not 1 alone), 3*that, and sum(x[4:5]).
 func gradProgram(t *testing.T, calls *int) (*Program, Slot, []Slot) {
 	t.Helper()
 	p := &Program{}

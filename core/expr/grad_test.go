@@ -230,7 +230,13 @@ func (b *built) backward(offset float64) {
 			g[j] = offset
 		}
 	}
-	copy(b.m.Gradient(b.out), b.w)
+	// added, not copied: a result that is a view shares its adjoint with
+	// its argument
+	if g := b.m.Gradient(b.out); g != nil {
+		for j, w := range b.w {
+			g[j] += w
+		}
+	}
 	b.m.Backward()
 }
 

@@ -3,6 +3,7 @@ package expr
 import (
 	"math"
 
+	"github.com/exmc/exmc/core/fastmath"
 	"github.com/exmc/exmc/core/shape"
 )
 
@@ -40,9 +41,9 @@ func (k *logsumexp) Forward(in [][]float64, out []float64) {
 			}
 			t := 0.0
 			for d := range k.dim {
-				t += math.Exp(src[d*w+i] - m)
+				t += fastmath.Exp(src[d*w+i] - m)
 			}
-			out[o*w+i] = m + math.Log(t)
+			out[o*w+i] = m + fastmath.Log(t)
 		}
 	}
 }
@@ -62,7 +63,7 @@ func (k *logsumexp) Backward(in [][]float64, out, g []float64, gin [][]float64) 
 			}
 			for d := range k.dim {
 				p := base + d*w + i
-				ga[p] += v * math.Exp(a[p]-z)
+				ga[p] += v * fastmath.Exp(a[p]-z)
 			}
 		}
 	}

@@ -69,6 +69,10 @@ type opDef struct {
 	attrs            attrSet
 	infer            func(a Attrs, args [][]int) ([]int, error)
 	build            func(p *Program, a Attrs, args []Slot, shapes [][]int, out []int) (Kernel, error)
+	// view, when set, reports whether the result is the elements off,
+	// off+1, ... of the argument in order: then it is a View, which costs
+	// no instruction and no copy.
+	view func(a Attrs, shapes [][]int, out []int) (off int, ok bool)
 }
 
 // catalogue is every op a model may use. Adding an op means writing its
@@ -109,15 +113,16 @@ var catalogue = map[string]opDef{
 	"matmul": {minArgs: 2, maxArgs: 2, infer: matmulShape, build: buildMatmul},
 	"gather": {minArgs: 2, maxArgs: 2, attrs: attrAxis, infer: gatherShape, build: buildGather},
 	"slice": {minArgs: 1, maxArgs: 1, attrs: attrAxis | attrStart | attrStop | attrStep,
-		infer: sliceShape, build: buildSlice},
+		infer: sliceShape, build: buildSlice, view: sliceView},
 	"sum":         {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape, build: buildReduce(false)},
 	"mean":        {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape, build: buildReduce(true)},
 	"logsumexp":   {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape, build: buildLogsumexp},
 	"cumsum":      {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: cumsumShape, build: buildCumsum},
 	"stack":       {minArgs: 1, maxArgs: -1, attrs: attrAxis, infer: stackShape, build: buildStack},
 	"concatenate": {minArgs: 1, maxArgs: -1, attrs: attrAxis, infer: concatShape, build: buildConcat},
-	"reshape":     {minArgs: 1, maxArgs: 1, attrs: attrShape, infer: reshapeShape, build: buildCopy},
-	"transpose":   {minArgs: 1, maxArgs: 1, attrs: attrPerm, infer: transposeShape, build: buildTranspose},
+	"reshape": {minArgs: 1, maxArgs: 1, attrs: attrShape, infer: reshapeShape, build: buildCopy,
+		view: func(Attrs, [][]int, []int) (int, bool) { return 0, true }},
+	"transpose": {minArgs: 1, maxArgs: 1, attrs: attrPerm, infer: transposeShape, build: buildTranspose},
 }
 
 // IsOp reports whether name is an op of the catalogue.
@@ -175,7 +180,13 @@ func Apply(p *Program, op string, attrs Attrs, args ...Slot) (Slot, error) {
 	if err != nil {
 		return -1, err
 	}
-	k, err := catalogue[op].build(p, attrs, args, shapes, out)
+	d := catalogue[op]
+	if d.view != nil && p.slots[args[0]].constant == nil {
+		if off, ok := d.view(attrs, shapes, out); ok {
+			return p.View(args[0], off, out), nil
+		}
+	}
+	k, err := d.build(p, attrs, args, shapes, out)
 	if err != nil {
 		return -1, fmt.Errorf("%s: %w", op, err)
 	}

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/exmc/exmc/core/shape"
 )
@@ -26,6 +27,9 @@ type slotInfo struct {
 	constant []float64 // non-nil for constants
 	input    bool
 	grad     bool // depends on an input: carries a gradient
+	// base owns the storage: the slot itself, or for a view the slot it
+	// is a view of (never itself a view)
+	base Slot
 }
 
 type instr struct {
@@ -62,7 +66,7 @@ func (p *Program) View(src Slot, off int, shp []int) Slot {
 	if p.frozen {
 		panic("expr: slot added to a frozen Program")
 	}
-	p.slots = append(p.slots, slotInfo{shape: clone(shp), size: n, offset: s.offset + off, grad: s.grad})
+	p.slots = append(p.slots, slotInfo{shape: clone(shp), size: n, offset: s.offset + off, grad: s.grad, base: s.base})
 	return Slot(len(p.slots) - 1)
 }
 
@@ -114,6 +118,7 @@ func (p *Program) add(si slotInfo) Slot {
 		si.offset = p.nval
 		p.nval += si.size
 	}
+	si.base = Slot(len(p.slots))
 	p.slots = append(p.slots, si)
 	return Slot(len(p.slots) - 1)
 }
@@ -126,9 +131,39 @@ type Machine struct {
 	grad  []float64
 	vals  [][]float64 // slot -> view into val
 	grads [][]float64 // slot -> view into grad, nil where no gradient
-	// per-instruction argument views, so Forward and Backward allocate nothing
-	ins  [][][]float64
-	gins [][][]float64
+	steps []step
+	plan  *GradPlan // whose fused kernels steps hold; nil: none yet
+	binds []binding // one per input slot
+	bind0 *binding  // the first, nil if none
+}
+
+// binding is where an input slot's values and adjoint live: the Machine's
+// own buffers, or the caller's vectors after Bind. refs are every slice
+// header that points into them, rewritten when they move.
+type binding struct {
+	slot Slot
+	n    int      // the input's size
+	x, g *float64 // the bound vectors' first elements
+	refs []bindRef
+}
+
+// bindRef is one slice header reading elements off, off+1, ..., off+n-1 of
+// an input's values (or, with grad, of its adjoint).
+type bindRef struct {
+	dst    *[]float64
+	off, n int
+	grad   bool
+}
+
+// step is one instruction with every buffer it touches resolved when the
+// Machine is made, so that the evaluation loops index nothing but steps.
+type step struct {
+	k     Kernel
+	fused GradKernel // non-nil where the current plan fuses the gradient
+	in    [][]float64
+	out   []float64
+	gin   [][]float64
+	gout  []float64 // nil when the output carries no gradient
 }
 
 // NewMachine allocates the buffers for one evaluator.
@@ -148,17 +183,121 @@ func (p *Program) NewMachine() *Machine {
 			m.grads[i] = m.grad[s.offset : s.offset+s.size : s.offset+s.size]
 		}
 	}
-	m.ins = make([][][]float64, len(p.instrs))
-	m.gins = make([][][]float64, len(p.instrs))
+	nargs := 0
+	for _, in := range p.instrs {
+		nargs += len(in.in)
+	}
+	// One backing array for every instruction's argument lists keeps the
+	// steps' data together in memory.
+	args := make([][]float64, 2*nargs)
+	m.steps = make([]step, len(p.instrs))
 	for j, in := range p.instrs {
-		m.ins[j] = make([][]float64, len(in.in))
-		m.gins[j] = make([][]float64, len(in.in))
+		n := len(in.in)
+		st := &m.steps[j]
+		st.k = in.k
+		st.in, st.gin, args = args[:n:n], args[n:2*n:2*n], args[2*n:]
 		for a, s := range in.in {
-			m.ins[j][a] = m.vals[s]
-			m.gins[j][a] = m.grads[s]
+			st.in[a] = m.vals[s]
+			st.gin[a] = m.grads[s]
+		}
+		st.out, st.gout = m.vals[in.out], m.grads[in.out]
+	}
+	m.initBindings()
+	return m
+}
+
+// initBindings lists, for each input, every slice header that reads it.
+func (m *Machine) initBindings() {
+	p := m.p
+	index := map[Slot]int{}
+	for i, si := range p.slots {
+		if si.input {
+			index[Slot(i)] = len(m.binds)
+			m.binds = append(m.binds, binding{slot: Slot(i), n: si.size})
 		}
 	}
-	return m
+	add := func(s Slot, dst *[]float64, grad bool) {
+		si := &p.slots[s]
+		k, ok := index[si.base]
+		if !ok || dst == nil {
+			return
+		}
+		off := si.offset - p.slots[si.base].offset
+		m.binds[k].refs = append(m.binds[k].refs, bindRef{dst: dst, off: off, n: si.size, grad: grad})
+	}
+	for i := range p.slots {
+		add(Slot(i), &m.vals[i], false)
+		if m.grads[i] != nil {
+			add(Slot(i), &m.grads[i], true)
+		}
+	}
+	for j, in := range p.instrs {
+		st := &m.steps[j]
+		for a, s := range in.in {
+			add(s, &st.in[a], false)
+			if st.gin[a] != nil {
+				add(s, &st.gin[a], true)
+			}
+		}
+	}
+	for k := range m.binds {
+		b := &m.binds[k]
+		b.x, b.g = first(m.vals[b.slot]), first(m.grads[b.slot])
+	}
+	if len(m.binds) > 0 {
+		m.bind0 = &m.binds[0]
+	}
+}
+
+func first(v []float64) *float64 { return unsafe.SliceData(v) }
+
+// Bind makes the Machine read input slot in from x and accumulate its
+// adjoint into grad, instead of its own buffers, until the next Bind:
+// an evaluation at a point the caller holds then copies nothing in or out.
+// A nil x or grad stands for the Machine's own buffer. Binding the vectors
+// already bound costs a comparison. The caller must not change x, nor
+// read grad, while the Machine evaluates.
+func (m *Machine) Bind(in Slot, x, grad []float64) {
+	// A sampler binds the same vectors call after call, and most programs
+	// have one input: that case is settled before anything else.
+	if b := m.bind0; b != nil && b.slot == in && len(x) == b.n && len(grad) == b.n && first(x) == b.x && first(grad) == b.g {
+		return
+	}
+	m.bind(in, x, grad)
+}
+
+func (m *Machine) bind(in Slot, x, grad []float64) {
+	var b *binding
+	for k := range m.binds {
+		if m.binds[k].slot == in {
+			b = &m.binds[k]
+		}
+	}
+	if b == nil {
+		panic("expr: Bind of a slot that is not an input")
+	}
+	si := &m.p.slots[in]
+	if x == nil {
+		x = m.val[si.offset : si.offset+si.size]
+	}
+	if grad == nil {
+		grad = m.grad[si.offset : si.offset+si.size]
+	}
+	if len(x) != si.size || len(grad) != si.size {
+		panic(fmt.Sprintf("expr: Bind of an input of size %d to vectors of lengths %d and %d", si.size, len(x), len(grad)))
+	}
+	px, pg := first(x), first(grad)
+	if px == b.x && pg == b.g {
+		return
+	}
+	for _, r := range b.refs {
+		v := x
+		if r.grad {
+			v = grad
+		}
+		*r.dst = v[r.off : r.off+r.n : r.off+r.n]
+	}
+	b.x, b.g = px, pg
 }
 
 // Value is the buffer of a slot: write inputs into it before Forward, read
@@ -170,21 +309,29 @@ func (m *Machine) Gradient(s Slot) []float64 { return m.grads[s] }
 
 // Forward runs every instruction in order.
 func (m *Machine) Forward() {
-	for j, in := range m.p.instrs {
-		in.k.Forward(m.ins[j], m.vals[in.out])
+	for i := range m.steps {
+		s := &m.steps[i]
+		s.k.Forward(s.in, s.out)
 	}
 }
 
 // ZeroGrad clears every adjoint before the objective's seeds are written.
-func (m *Machine) ZeroGrad() { clear(m.grad) }
+func (m *Machine) ZeroGrad() {
+	clear(m.grad)
+	for _, b := range m.binds {
+		clear(m.grads[b.slot])
+	}
+}
 
 // Backward runs the instructions in reverse, propagating the adjoints that
 // the caller seeded (after ZeroGrad) into the inputs' Gradient buffers.
+// Seed by adding to an adjoint, not by assigning it: a slot made by View
+// (and by ops that only pick out elements in order, such as reshape) shares
+// its adjoint with its source.
 func (m *Machine) Backward() {
-	for j := len(m.p.instrs) - 1; j >= 0; j-- {
-		in := m.p.instrs[j]
-		if g := m.grads[in.out]; g != nil {
-			in.k.Backward(m.ins[j], m.vals[in.out], g, m.gins[j])
+	for i := len(m.steps) - 1; i >= 0; i-- {
+		if s := &m.steps[i]; s.gout != nil {
+			s.k.Backward(s.in, s.out, s.gout, s.gin)
 		}
 	}
 }

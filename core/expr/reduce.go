@@ -79,3 +79,14 @@ func (k *reduce) Backward(_ [][]float64, _, g []float64, gin [][]float64) {
 		}
 	}
 }
+
+// ForwardGrad makes a sum that is a term of the objective (a potential,
+// say) cost no backward step.
+func (k *reduce) ForwardGrad(in [][]float64, out []float64, gin [][]float64) {
+	k.Forward(in, out)
+	if ga := gin[0]; ga != nil {
+		for i := range ga[:k.outer*k.dim*k.inner] {
+			ga[i] += k.scale
+		}
+	}
+}

@@ -77,6 +77,21 @@ func buildSlice(_ *Program, a Attrs, _ []Slot, shapes [][]int, _ []int) (Kernel,
 	return k, err
 }
 
+// sliceView: a slice is contiguous when nothing lies outside the sliced
+// axis in front of it and it takes consecutive blocks.
+func sliceView(a Attrs, shapes [][]int, _ []int) (int, bool) {
+	ax, _ := normAxis(axisOr(a.Axis, 0), len(shapes[0]))
+	outer, dim, inner := split(shapes[0], ax)
+	start, step, n, err := sliceRange(a, dim)
+	if err != nil || outer != 1 || (step != 1 && n > 1) {
+		return 0, false
+	}
+	if n == 0 {
+		return 0, true
+	}
+	return start * inner, true
+}
+
 func (k *slicer) Forward(in [][]float64, out []float64) {
 	a, w := in[0], k.inner
 	for o := range k.outer {

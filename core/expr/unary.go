@@ -1,6 +1,10 @@
 package expr
 
-import "math"
+import (
+	"math"
+
+	"github.com/exmc/exmc/core/fastmath"
+)
 
 type unCode uint8
 
@@ -23,50 +27,54 @@ const (
 func unaryOp(c unCode) opDef {
 	return opDef{minArgs: 1, maxArgs: 1,
 		infer: func(_ Attrs, args [][]int) ([]int, error) { return clone(args[0]), nil },
-		build: func(*Program, Attrs, []Slot, [][]int, []int) (Kernel, error) { return unary(c), nil }}
+		build: func(*Program, Attrs, []Slot, [][]int, []int) (Kernel, error) { return &unaries[c], nil }}
 }
 
 // unary is an elementwise function of one array; the code is all the state
 // it needs.
 type unary unCode
 
+// unaries holds one kernel per code. A kernel is handed out as a pointer
+// to its entry: an interface holding a pointer calls the methods directly,
+// where one holding the value itself goes through a wrapper that copies it.
+var unaries = func() (u [unErf + 1]unary) {
+	for c := range u {
+		u[c] = unary(c)
+	}
+	return u
+}()
+
 // sigmoid avoids exp overflow by only ever exponentiating a non-positive
 // number.
 func sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + fastmath.Exp(-x))
 	}
-	e := math.Exp(x)
+	e := fastmath.Exp(x)
 	return e / (1 + e)
 }
 
 // softplus is log(1+exp(x)) written so that neither large nor very negative
 // x overflows or loses the small tail.
 func softplus(x float64) float64 {
-	return math.Log1p(math.Exp(-math.Abs(x))) + max(x, 0)
+	return fastmath.Log1p(fastmath.Exp(-math.Abs(x))) + max(x, 0)
 }
 
 const twoOverSqrtPi = 2 / math.SqrtPi
 
-func (k unary) Forward(in [][]float64, out []float64) {
+func (k *unary) Forward(in [][]float64, out []float64) {
 	a := in[0][:len(out)]
-	switch unCode(k) {
+	switch unCode(*k) {
 	case unNeg:
 		for i, x := range a {
 			out[i] = -x
 		}
 	case unExp:
-		for i, x := range a {
-			out[i] = math.Exp(x)
-		}
+		fastmath.ExpInto(out, a)
 	case unLog:
-		for i, x := range a {
-			out[i] = math.Log(x)
-		}
+		fastmath.LogInto(out, a)
 	case unLog1p:
-		for i, x := range a {
-			out[i] = math.Log1p(x)
-		}
+		fastmath.Log1pInto(out, a)
 	case unExpm1:
 		for i, x := range a {
 			out[i] = math.Expm1(x)
@@ -94,7 +102,7 @@ func (k unary) Forward(in [][]float64, out []float64) {
 	case unLogit:
 		// log1p(-x) keeps precision for x near 1, where 1-x would round.
 		for i, x := range a {
-			out[i] = math.Log(x) - math.Log1p(-x)
+			out[i] = fastmath.Log(x) - fastmath.Log1p(-x)
 		}
 	case unTanh:
 		for i, x := range a {
@@ -107,14 +115,14 @@ func (k unary) Forward(in [][]float64, out []float64) {
 	}
 }
 
-func (k unary) Backward(in [][]float64, out, g []float64, gin [][]float64) {
+func (k *unary) Backward(in [][]float64, out, g []float64, gin [][]float64) {
 	ga := gin[0]
 	if ga == nil {
 		return
 	}
 	n := len(g)
 	a, z, ga := in[0][:n], out[:n], ga[:n]
-	switch unCode(k) {
+	switch unCode(*k) {
 	case unNeg:
 		for i, v := range g {
 			ga[i] -= v
@@ -172,7 +180,7 @@ func (k unary) Backward(in [][]float64, out, g []float64, gin [][]float64) {
 	case unErf:
 		for i, v := range g {
 			x := a[i]
-			ga[i] += v * twoOverSqrtPi * math.Exp(-x*x)
+			ga[i] += v * twoOverSqrtPi * fastmath.Exp(-x*x)
 		}
 	}
 }
