@@ -1,6 +1,10 @@
-// Package nuts implements the No-U-Turn Sampler: multinomial NUTS with the
-// generalised U-turn criterion, as in Stan's base_nuts, over a Euclidean
-// metric that is either diagonal or dense.
+// Package nuts implements the No-U-Turn Sampler: multinomial NUTS with
+// biased progressive sampling across doublings, as in Stan's base_nuts and
+// nutpie, over a Euclidean metric that is either diagonal or dense. The
+// U-turn criterion is nutpie's, on the displacement between a stretch's
+// ends (CriterionDisplacement), or Stan's generalised one on summed
+// momenta (CriterionMomentumSum); both are checked on every subtree merge,
+// across the merge as well.
 //
 // A Sampler owns every buffer a transition needs, sized once for the
 // maximum tree depth, so a transition allocates nothing. It is driven by a

@@ -151,6 +151,38 @@ func checkMoments(t *testing.T, draws []float64, d int, mu, v []float64) {
 	}
 }
 
+// checkMomentsAny is checkMoments for any target: the standard error of a
+// variance estimate is sd((x-μ)²)/sqrt(ESS₂) from the draws themselves,
+// with no Gaussian fourth moment assumed.
+func checkMomentsAny(t *testing.T, draws []float64, d int, mu, v []float64) {
+	t.Helper()
+	n := len(draws) / d
+	col := make([]float64, n)
+	sq := make([]float64, n)
+	for i := 0; i < d; i++ {
+		m, vv := 0.0, 0.0
+		for k := 0; k < n; k++ {
+			col[k] = draws[k*d+i]
+			sq[k] = (col[k] - mu[i]) * (col[k] - mu[i])
+			m += col[k]
+			vv += sq[k]
+		}
+		m /= float64(n)
+		vv /= float64(n)
+		ss := 0.0
+		for _, x := range sq {
+			ss += (x - vv) * (x - vv)
+		}
+		sdSq := math.Sqrt(ss / float64(n-1))
+		if se := math.Sqrt(v[i] / ess(col)); math.Abs(m-mu[i]) > 5*se {
+			t.Errorf("coordinate %d: mean %.4f, want %.4f ± %.4f (5 s.e.)", i, m, mu[i], 5*se)
+		}
+		if se := sdSq / math.Sqrt(ess(sq)); math.Abs(vv-v[i]) > 5*se {
+			t.Errorf("coordinate %d: variance %.4f, want %.4f ± %.4f (5 s.e.)", i, vv, v[i], 5*se)
+		}
+	}
+}
+
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)) }
 
 // run draws n transitions from s and returns the positions and stats.

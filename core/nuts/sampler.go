@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 )
 
-// Options are the trajectory limits of a Sampler.
+// Options are the trajectory limits and the U-turn criterion of a Sampler.
 type Options struct {
 	// MaxTreeDepth bounds the number of doublings, hence 2^MaxTreeDepth - 1
 	// leapfrog steps per transition.
@@ -15,11 +15,50 @@ type Options struct {
 	// MaxEnergyError is the energy error H - H0 above which a step is
 	// divergent.
 	MaxEnergyError float64
+	// Criterion is the U-turn criterion; the zero value is
+	// CriterionDisplacement.
+	Criterion Criterion
 }
 
-// DefaultOptions returns Stan's limits: depth 10, energy error 1000.
+// Criterion selects how a trajectory is judged to have turned. Both are
+// valid NUTS criteria: each is symmetric in a stretch's two ends and is
+// applied to every merge of two subtrees, including the checks across the
+// merge, so the tree is reversible and the chain keeps its target.
+type Criterion int
+
+const (
+	// CriterionDisplacement reports a U-turn when the displacement Δq
+	// between a stretch's ends has a negative inner product with the
+	// momentum p at either end. This is nutpie's (nuts-rs's) criterion,
+	// which it states on positions and velocities in the metric's whitened
+	// coordinates; Δq·p is the same number in any linear coordinates.
+	CriterionDisplacement Criterion = iota
+	// CriterionMomentumSum is Stan's generalised criterion: the momentum ρ
+	// summed over every point of a stretch, ends included, against the
+	// velocity M⁻¹p at either end. Since ρ = MΔq/ε + (p₀ + pₙ)/2 + O(ε),
+	// its test at an end carries an extra K + p₀·M⁻¹pₙ/2, about d/2, in
+	// favour of going on; with many stiff directions its trajectories run
+	// past the U-turn. On the stochastic-volatility benchmark model (d =
+	// 102) it takes 79 gradients per draw where CriterionDisplacement takes
+	// 56, for a quarter fewer effective draws per gradient; on the small
+	// benchmark models the two are within a few percent.
+	CriterionMomentumSum
+)
+
+func (c Criterion) String() string {
+	switch c {
+	case CriterionDisplacement:
+		return "displacement"
+	case CriterionMomentumSum:
+		return "momentum-sum"
+	}
+	return fmt.Sprintf("Criterion(%d)", int(c))
+}
+
+// DefaultOptions returns Stan's limits, depth 10 and energy error 1000,
+// with the displacement criterion.
 func DefaultOptions() Options {
-	return Options{MaxTreeDepth: 10, MaxEnergyError: 1000}
+	return Options{MaxTreeDepth: 10, MaxEnergyError: 1000, Criterion: CriterionDisplacement}
 }
 
 // MaxTreeDepthLimit is the largest accepted MaxTreeDepth; deeper trees
@@ -33,6 +72,9 @@ func (o Options) Validate() error {
 	}
 	if !(o.MaxEnergyError > 0) {
 		return fmt.Errorf("MaxEnergyError must be positive, got %v", o.MaxEnergyError)
+	}
+	if o.Criterion != CriterionDisplacement && o.Criterion != CriterionMomentumSum {
+		return fmt.Errorf("unknown U-turn criterion %v", o.Criterion)
 	}
 	return nil
 }
@@ -54,11 +96,10 @@ type Sampler struct {
 	sample   draw
 	propose  draw
 
-	// Momenta and velocities ("sharp" momenta) at the four ends of the two
-	// subtrees around the latest merge, named <subtree>_<end>.
-	pFwdFwd, vFwdFwd, pFwdBck, vFwdBck []float64
-	pBckFwd, vBckFwd, pBckBck, vBckBck []float64
-	rho, rhoFwd, rhoBck, rhoExt        []float64
+	// The four ends of the two subtrees around the latest merge, named
+	// <subtree><end>, and the summed momenta CriterionMomentumSum needs.
+	fwdFwd, fwdBck, bckFwd, bckBck edge
+	rho, rhoFwd, rhoBck, rhoExt    []float64
 
 	levels []level // scratch for buildTree, indexed by depth
 
@@ -79,8 +120,7 @@ type Sampler struct {
 // frame per depth is live at a time, so one level per depth suffices.
 type level struct {
 	proposeFinal                 draw
-	pInitEnd, vInitEnd           []float64
-	pFinalBeg, vFinalBeg         []float64
+	initEnd, finalBeg            edge
 	rhoInit, rhoFinal, rhoSubset []float64
 }
 
@@ -103,21 +143,21 @@ func New(d Density, m Metric, o Options) (*Sampler, error) {
 	s := &Sampler{dens: d, metric: m, dim: dim, opt: o, eps: 1}
 	s.cur, s.sample, s.propose = newDraw(dim), newDraw(dim), newDraw(dim)
 	s.fwd, s.bck, s.probe = newPoint(dim), newPoint(dim), newPoint(dim)
-	vecs := make([]float64, 12*dim)
+	s.fwdFwd, s.fwdBck, s.bckFwd, s.bckBck = newEdge(dim), newEdge(dim), newEdge(dim), newEdge(dim)
+	vecs := make([]float64, 4*dim)
 	next := func() []float64 {
 		v := vecs[:dim:dim]
 		vecs = vecs[dim:]
 		return v
 	}
-	s.pFwdFwd, s.vFwdFwd, s.pFwdBck, s.vFwdBck = next(), next(), next(), next()
-	s.pBckFwd, s.vBckFwd, s.pBckBck, s.vBckBck = next(), next(), next(), next()
 	s.rho, s.rhoFwd, s.rhoBck, s.rhoExt = next(), next(), next(), next()
 	s.levels = make([]level, o.MaxTreeDepth)
 	for i := 1; i < len(s.levels); i++ {
-		buf := make([]float64, 7*dim)
+		buf := make([]float64, 3*dim)
 		lv := &s.levels[i]
 		lv.proposeFinal = newDraw(dim)
-		for _, p := range []*[]float64{&lv.pInitEnd, &lv.vInitEnd, &lv.pFinalBeg, &lv.vFinalBeg, &lv.rhoInit, &lv.rhoFinal, &lv.rhoSubset} {
+		lv.initEnd, lv.finalBeg = newEdge(dim), newEdge(dim)
+		for _, p := range []*[]float64{&lv.rhoInit, &lv.rhoFinal, &lv.rhoSubset} {
 			*p = buf[:dim:dim]
 			buf = buf[dim:]
 		}
@@ -129,7 +169,7 @@ func New(d Density, m Metric, o Options) (*Sampler, error) {
 // Dim is the dimension of the sampled space.
 func (s *Sampler) Dim() int { return s.dim }
 
-// Options returns the trajectory limits.
+// Options returns the trajectory limits and the U-turn criterion.
 func (s *Sampler) Options() Options { return s.opt }
 
 // SetPosition moves the chain to q. It fails, leaving the chain where it
