@@ -34,6 +34,7 @@ type cOptions struct {
 	FirstChain     int64
 	Metric         int32
 	Schedule       int32
+	Criterion      int32
 }
 
 func defaultCOptions() cOptions {
@@ -55,6 +56,12 @@ const (
 const (
 	cScheduleOnline   = 0
 	cScheduleWindowed = 1
+)
+
+// The values of exmc_options.criterion (EXMC_CRITERION_* in exmc.h).
+const (
+	cCriterionDisplacement = 0
+	cCriterionMomentumSum  = 1
 )
 
 // maxValues bounds chains x iterations x dimension: far beyond any real
@@ -106,6 +113,9 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 	case c.Schedule != cScheduleOnline && c.Schedule != cScheduleWindowed:
 		return bad("schedule must be EXMC_SCHEDULE_ONLINE (%d) or EXMC_SCHEDULE_WINDOWED (%d), got %d",
 			cScheduleOnline, cScheduleWindowed, c.Schedule)
+	case c.Criterion != cCriterionDisplacement && c.Criterion != cCriterionMomentumSum:
+		return bad("criterion must be EXMC_CRITERION_DISPLACEMENT (%d) or EXMC_CRITERION_MOMENTUM_SUM (%d), got %d",
+			cCriterionDisplacement, cCriterionMomentumSum, c.Criterion)
 	case c.Init != 0 && c.Init < minAddress:
 		return bad("init (%#x) is not a valid pointer", c.Init)
 	}
@@ -148,6 +158,10 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 	o.Schedule = sample.ScheduleOnline
 	if c.Schedule == cScheduleWindowed {
 		o.Schedule = sample.ScheduleWindowed
+	}
+	o.Criterion = nuts.CriterionDisplacement
+	if c.Criterion == cCriterionMomentumSum {
+		o.Criterion = nuts.CriterionMomentumSum
 	}
 	if c.Init != 0 {
 		flat := init(int(c.Chains) * dim)
@@ -232,6 +246,9 @@ func readOptions(p *C.exmc_coptions) (cOptions, error) {
 	}
 	if has(unsafe.Offsetof(p.schedule), 4) {
 		o.Schedule = int32(p.schedule)
+	}
+	if has(unsafe.Offsetof(p.criterion), 4) {
+		o.Criterion = int32(p.criterion)
 	}
 	return o, nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/exmc/exmc/core/nuts"
 	"github.com/exmc/exmc/core/sample"
 )
 
@@ -26,6 +27,7 @@ func TestOptionsConversion(t *testing.T) {
 	c.FirstChain = 6
 	c.Metric = cMetricVariance
 	c.Schedule = cScheduleWindowed
+	c.Criterion = cCriterionMomentumSum
 	init := []float64{1, 2, 3, 4}
 	c.Init = 0x10000 // any valid address: the closure below supplies the values
 	o, err := c.toSample(2, func(n int) []float64 {
@@ -39,7 +41,8 @@ func TestOptionsConversion(t *testing.T) {
 	}
 	if o.Draws != 10 || o.Tune != 5 || o.Chains != 2 || o.Cores != 1 || o.Seed != 99 || o.TargetAccept != 0.9 ||
 		o.MaxTreeDepth != 7 || o.MaxEnergyError != 50 || !o.Dense || !o.SaveWarmup || o.InitJitter != 0.5 || o.BatchSize != 3 ||
-		o.FirstChain != 6 || o.Metric != sample.MetricVariance || o.Schedule != sample.ScheduleWindowed {
+		o.FirstChain != 6 || o.Metric != sample.MetricVariance || o.Schedule != sample.ScheduleWindowed ||
+		o.Criterion != nuts.CriterionMomentumSum {
 		t.Errorf("converted %+v", o)
 	}
 	if !reflect.DeepEqual(o.Init, [][]float64{{1, 2}, {3, 4}}) {
@@ -72,6 +75,7 @@ func TestInvalidOptions(t *testing.T) {
 		{func(c *cOptions) { c.DenseMass = 2 }, "dense_mass must be 0 or 1"},
 		{func(c *cOptions) { c.Metric = 2 }, "metric must be EXMC_METRIC_GRADIENT (0) or EXMC_METRIC_VARIANCE (1), got 2"},
 		{func(c *cOptions) { c.Schedule = -1 }, "schedule must be EXMC_SCHEDULE_ONLINE (0) or EXMC_SCHEDULE_WINDOWED (1), got -1"},
+		{func(c *cOptions) { c.Criterion = 2 }, "criterion must be EXMC_CRITERION_DISPLACEMENT (0) or EXMC_CRITERION_MOMENTUM_SUM (1), got 2"},
 		{func(c *cOptions) { c.SaveWarmup = -1 }, "save_warmup"},
 		{func(c *cOptions) { c.LogLikelihood = 7 }, "log_likelihood"},
 		{func(c *cOptions) { c.Init = 8 }, "init"},

@@ -112,7 +112,7 @@ func (c *chain) main(ctx context.Context, t *turn) {
 	default:
 		metric, learner = nuts.NewDiagMetric(dim), func() adapt.MetricAdapter { return adapt.NewDiagGradient(dim) }
 	}
-	s, err := nuts.New(c.dens, metric, nuts.Options{MaxTreeDepth: o.MaxTreeDepth, MaxEnergyError: o.MaxEnergyError})
+	s, err := nuts.New(c.dens, metric, nuts.Options{MaxTreeDepth: o.MaxTreeDepth, MaxEnergyError: o.MaxEnergyError, Criterion: o.Criterion})
 	if err != nil {
 		c.setErr(err)
 		return

@@ -36,6 +36,9 @@ type Options struct {
 	// draw, which for a dense one would mean a factorisation per draw and
 	// estimates from fewer draws than dimensions.
 	Schedule Schedule
+	// Criterion is NUTS's U-turn test (nuts.CriterionDisplacement, the
+	// default, or nuts.CriterionMomentumSum, Stan's).
+	Criterion nuts.Criterion
 
 	// Init optionally gives each chain its unconstrained initial point
 	// (len Chains, each of the model's dimension). Otherwise each chain
@@ -142,6 +145,8 @@ func (o Options) Validate() error {
 		return bad("Metric must be MetricGradient or MetricVariance, got %d", int(o.Metric))
 	case o.Schedule != ScheduleOnline && o.Schedule != ScheduleWindowed:
 		return bad("Schedule must be ScheduleOnline or ScheduleWindowed, got %d", int(o.Schedule))
+	case o.Criterion != nuts.CriterionDisplacement && o.Criterion != nuts.CriterionMomentumSum:
+		return bad("Criterion must be nuts.CriterionDisplacement or nuts.CriterionMomentumSum, got %d", int(o.Criterion))
 	case o.MaxTreeDepth < 1 || o.MaxTreeDepth > nuts.MaxTreeDepthLimit:
 		return bad("MaxTreeDepth must be in [1, %d], got %d", nuts.MaxTreeDepthLimit, o.MaxTreeDepth)
 	case !(o.MaxEnergyError > 0):

@@ -51,6 +51,7 @@ class Options:
     first_chain: int = 0
     metric: str = "gradient"
     schedule: str = "online"
+    criterion: str = "displacement"
 
     @classmethod
     def checked(
@@ -70,6 +71,7 @@ class Options:
         batch_size: Any = 50,
         metric: Any = None,
         schedule: Any = None,
+        criterion: Any = None,
     ) -> "Options":
         """Validate options spelled as :func:`exmc.sample` spells them."""
         import numbers
@@ -98,6 +100,7 @@ class Options:
             batch_size=_int_option("batch_size", batch_size, 1),
             metric=_choice("metric", metric),
             schedule=_choice("schedule", schedule),
+            criterion=_choice("criterion", criterion),
         )
 
     def replace(self, **changes: Any) -> "Options":
@@ -122,6 +125,7 @@ class Options:
 
         set_choice(opts, lib, "metric", self.metric)
         set_choice(opts, lib, "schedule", self.schedule)
+        set_choice(opts, lib, "criterion", self.criterion)
         if self.first_chain:
             try:
                 opts.first_chain = self.first_chain

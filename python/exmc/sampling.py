@@ -41,6 +41,7 @@ def _seed(random_seed: Any) -> int:
 CHOICES = {
     "metric": {"gradient": "EXMC_METRIC_GRADIENT", "variance": "EXMC_METRIC_VARIANCE"},
     "schedule": {"online": "EXMC_SCHEDULE_ONLINE", "windowed": "EXMC_SCHEDULE_WINDOWED"},
+    "criterion": {"displacement": "EXMC_CRITERION_DISPLACEMENT", "momentum_sum": "EXMC_CRITERION_MOMENTUM_SUM"},
 }
 
 
@@ -117,6 +118,7 @@ def sample(
     client: Any = None,
     metric: str | None = None,
     schedule: str | None = None,
+    criterion: str | None = None,
     **kwargs: Any,
 ):
     """Draw samples from a model's posterior with NUTS.
@@ -134,7 +136,9 @@ def sample(
     ``schedule`` chooses when: ``"online"`` (the default: after every draw
     from running estimators, nutpie's schedule) or ``"windowed"`` (at the
     end of doubling windows, Stan's and PyMC's; a dense metric always uses
-    it).
+    it). ``criterion`` is NUTS's U-turn test: ``"displacement"`` (the
+    default: the span's displacement against the momentum at an end, as
+    nutpie) or ``"momentum_sum"`` (the summed momentum, as Stan and PyMC).
 
     ``init`` is ``"jitter"`` (uniform(-2, 2) around zero in unconstrained
     space, Stan's default, and the default for exmc models) or ``"zero"``. A
@@ -164,7 +168,8 @@ def sample(
             target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
             log_likelihood=log_likelihood, progressbar=progressbar, dense_mass=dense_mass, strict=strict,
             **({} if metric is None else {"metric": metric}),
-            **({} if schedule is None else {"schedule": schedule}), **kwargs,
+            **({} if schedule is None else {"schedule": schedule}),
+            **({} if criterion is None else {"criterion": criterion}), **kwargs,
         )
     if kwargs:
         raise TypeError(f"sample() got unexpected keyword arguments: {', '.join(sorted(kwargs))}")
@@ -172,6 +177,7 @@ def sample(
         draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
         target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
         log_likelihood=log_likelihood, dense_mass=dense_mass, metric=metric, schedule=schedule,
+        criterion=criterion,
     )
     compiled = _compile(model)
     attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered)}

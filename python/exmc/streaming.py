@@ -305,6 +305,7 @@ def sample_stream(
     batch_size: int = 50,
     metric: str | None = None,
     schedule: str | None = None,
+    criterion: str | None = None,
 ) -> Stream:
     """Sample as :func:`exmc.sample` does, yielding batches of draws while
     the chains run::
@@ -333,7 +334,7 @@ def sample_stream(
         draws=draws, tune=tune, chains=chains, cores=cores, random_seed=random_seed,
         target_accept=target_accept, max_treedepth=max_treedepth, init=init, save_warmup=save_warmup,
         log_likelihood=log_likelihood, dense_mass=dense_mass, batch_size=batch_size, metric=metric,
-        schedule=schedule,
+        schedule=schedule, criterion=criterion,
     )
     compiled = _compile(model)
     return Stream(compiled, options, strict=strict, progressbar=progressbar)

@@ -230,3 +230,5 @@ def test_adaptation_options_reach_the_sampler():
     assert not np.array_equal(online, windowed)
     with pytest.raises(ValueError, match="schedule must be one of 'online', 'windowed'"):
         exmc.sample(m, schedule="stan", **kw)
+    stan_turns = exmc.sample(m, criterion="momentum_sum", **kw).posterior["mu"].values
+    assert not np.array_equal(online, stan_turns)

@@ -260,18 +260,24 @@ def test_eight_schools_matches_posteriordb():
         assert abs(draws.std(ddof=1) / sd - 1) < 0.1, (stan_name, draws.std(ddof=1), sd)
 
 
-@pytest.mark.parametrize("option, default, other", [("metric", "gradient", "variance"),
-                                                     ("schedule", "online", "windowed")])
-def test_adaptation_options(option, default, other):
+@pytest.mark.parametrize("option, default, other, tune", [("metric", "gradient", "variance", 100),
+                                                           ("schedule", "online", "windowed", 100),
+                                                           ("criterion", "displacement", "momentum_sum", 10)])
+def test_adaptation_options(option, default, other, tune):
     """The diagonal metric's estimator (gradient-informed by default, the
-    draw variance on request) and its warmup schedule (online by default,
-    windowed on request): the default is named, the other gives other
-    draws from the same seed, anything else is refused before sampling."""
+    draw variance on request), its warmup schedule (online by default,
+    windowed on request) and NUTS's U-turn test (displacement by default,
+    the momentum sum on request): the default is named, the other gives
+    other draws from the same seed, anything else is refused before
+    sampling."""
     import exmc
 
+    # scales from 0.1 to 3; for the U-turn tests a warmup too short to
+    # learn them, so that trajectories are long enough for the two tests
+    # to stop them at different points
     with exmc.Model() as m:
-        exmc.Normal("x", 0, 3, shape=2)
-    kw = dict(draws=50, tune=100, chains=1, random_seed=4, progressbar=False)
+        exmc.Normal("x", 0, np.linspace(0.1, 3, 20), shape=20)
+    kw = dict(draws=50, tune=tune, chains=1, random_seed=4, progressbar=False)
     unset = exmc.sample(m, **kw).posterior["x"].values
     named = exmc.sample(m, **{option: default}, **kw).posterior["x"].values
     changed = exmc.sample(m, **{option: other}, **kw).posterior["x"].values

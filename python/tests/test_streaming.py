@@ -312,7 +312,8 @@ def test_stream_takes_the_adaptation_options(eight_schools):
     """sample_stream takes exmc.sample's options, the adaptation's included:
     the streamed draws equal the blocking ones for the same options and
     seed."""
-    kw = dict(draws=60, tune=100, chains=1, random_seed=5, metric="variance", schedule="windowed")
+    kw = dict(draws=60, tune=100, chains=1, random_seed=5, metric="variance", schedule="windowed",
+              criterion="momentum_sum")
     with exmc.sample_stream(eight_schools, **kw) as stream:
         streamed = concat(list(stream), model=eight_schools)
     _assert_same_tree(exmc.sample(eight_schools, progressbar=False, **kw), streamed)

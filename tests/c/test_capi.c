@@ -719,10 +719,10 @@ static void test_first_chain(void) {
   exmc_model_free(m);
 }
 
-/* One chain of eight schools with the given metric and schedule, read by
-   a library that sees only the first size bytes of the options; returns
-   the last draw of mu (NaN on failure). */
-static double last_mu(exmc_model* m, int32_t metric, int32_t schedule, uint32_t size) {
+/* One chain of eight schools with the given metric, schedule and U-turn
+   criterion, read by a library that sees only the first size bytes of the
+   options; returns the last draw of mu (NaN on failure). */
+static double last_mu(exmc_model* m, int32_t metric, int32_t schedule, int32_t criterion, uint32_t size) {
   exmc_options o;
   exmc_options_default(&o);
   o.chains = 1;
@@ -731,6 +731,7 @@ static double last_mu(exmc_model* m, int32_t metric, int32_t schedule, uint32_t 
   o.seed = 5;
   o.metric = metric;
   o.schedule = schedule;
+  o.criterion = criterion;
   o.size = size;
   struct ArrowArrayStream stream;
   struct ArrowSchema schema;
@@ -744,10 +745,10 @@ static double last_mu(exmc_model* m, int32_t metric, int32_t schedule, uint32_t 
   return last;
 }
 
-/* The adaptation options: nutpie's gradient-informed metric and online
-   schedule by default, Stan's on request (other draws from the same
-   seed), anything else refused; a caller built against a header without
-   a field gets its default. */
+/* The adaptation and U-turn options: nutpie's gradient-informed metric,
+   online schedule and displacement criterion by default, Stan's on request
+   (other draws from the same seed), anything else refused; a caller built
+   against a header without a field gets its default. */
 static void test_adaptation_options(void) {
   exmc_model* m = eight_schools();
   if (m == NULL) return;
@@ -755,16 +756,20 @@ static void test_adaptation_options(void) {
   exmc_options_default(&o);
   CHECK(o.metric == EXMC_METRIC_GRADIENT);
   CHECK(o.schedule == EXMC_SCHEDULE_ONLINE);
+  CHECK(o.criterion == EXMC_CRITERION_DISPLACEMENT);
+  const int32_t grad = EXMC_METRIC_GRADIENT, var = EXMC_METRIC_VARIANCE;
+  const int32_t online = EXMC_SCHEDULE_ONLINE, windowed = EXMC_SCHEDULE_WINDOWED;
+  const int32_t disp = EXMC_CRITERION_DISPLACEMENT, sum = EXMC_CRITERION_MOMENTUM_SUM;
   uint32_t full = (uint32_t)sizeof(exmc_options);
-  double base = last_mu(m, EXMC_METRIC_GRADIENT, EXMC_SCHEDULE_ONLINE, full);
+  double base = last_mu(m, grad, online, disp, full);
   CHECK(!isnan(base));
-  CHECK(last_mu(m, EXMC_METRIC_VARIANCE, EXMC_SCHEDULE_ONLINE, full) != base);
-  CHECK(last_mu(m, EXMC_METRIC_GRADIENT, EXMC_SCHEDULE_WINDOWED, full) != base);
+  CHECK(last_mu(m, var, online, disp, full) != base);
+  CHECK(last_mu(m, grad, windowed, disp, full) != base);
+  CHECK(last_mu(m, grad, online, sum, full) != base);
   /* not read: past the caller's size */
-  CHECK(last_mu(m, EXMC_METRIC_VARIANCE, EXMC_SCHEDULE_WINDOWED,
-                (uint32_t)offsetof(exmc_options, metric)) == base);
-  CHECK(last_mu(m, EXMC_METRIC_GRADIENT, EXMC_SCHEDULE_WINDOWED,
-                (uint32_t)offsetof(exmc_options, schedule)) == base);
+  CHECK(last_mu(m, var, windowed, sum, (uint32_t)offsetof(exmc_options, metric)) == base);
+  CHECK(last_mu(m, grad, windowed, sum, (uint32_t)offsetof(exmc_options, schedule)) == base);
+  CHECK(last_mu(m, grad, online, sum, (uint32_t)offsetof(exmc_options, criterion)) == base);
   struct ArrowArrayStream stream;
   exmc_options_default(&o);
   o.metric = 2;
@@ -772,6 +777,9 @@ static void test_adaptation_options(void) {
   exmc_options_default(&o);
   o.schedule = -1;
   CHECK_ERR(EXMC_ERR_INVALID, "schedule", exmc_sample(m, &o, &stream, &err_));
+  exmc_options_default(&o);
+  o.criterion = 7;
+  CHECK_ERR(EXMC_ERR_INVALID, "criterion", exmc_sample(m, &o, &stream, &err_));
   exmc_model_free(m);
 }
 

@@ -97,6 +97,7 @@ def sample_pymc(
     strict: bool = False,
     metric: str | None = None,
     schedule: str | None = None,
+    criterion: str | None = None,
     backend: str | None = None,
     noncentered: bool | None = None,
     initvals: Any = None,
@@ -174,6 +175,7 @@ def sample_pymc(
     seed = _pymc_seed(random_seed)
     metric = _choice("metric", metric)
     schedule = _choice("schedule", schedule)
+    criterion = _choice("criterion", criterion)
 
     backend = resolve_backend(backend)
     if noncentered is not None and not isinstance(noncentered, (bool, np.bool_)):
@@ -191,6 +193,7 @@ def sample_pymc(
         draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=float(target_accept),
         max_treedepth=max_treedepth, dense_mass=bool(dense_mass), save_warmup=bool(save_warmup),
         log_likelihood=bool(log_likelihood) and not fallback, jitter=jitter, metric=metric, schedule=schedule,
+        criterion=criterion,
     )
     table, elapsed = _run_nuts(compiled, options, progressbar=progressbar, strict=strict, init_points=init_points)
     from ..trace import split_draws, to_datatree
