@@ -224,7 +224,7 @@ typedef struct exmc_options {
   int64_t draws;            /* kept draws per chain (1000) */
   int64_t tune;             /* warmup iterations per chain (1000) */
   int64_t chains;           /* number of chains (4) */
-  int64_t cores;            /* chains computing at once, taking turns when there are more chains; 0: the library's threads */
+  int64_t cores;            /* chains run at once; 0: the library's threads */
   uint64_t seed;            /* random seed (0 is a valid seed) */
   double target_accept;     /* dual-averaging target, in (0, 1) (0.8) */
   int64_t max_treedepth;    /* maximum tree depth (10) */

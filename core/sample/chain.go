@@ -75,7 +75,7 @@ func (c *chain) getErr() error {
 
 // main runs the chain to completion, cancellation or failure. Whatever
 // happens, the chain ends flushed and marked finished.
-func (c *chain) main(ctx context.Context, t *turn) {
+func (c *chain) main(ctx context.Context) {
 	var warm, post *batcher
 	defer func() {
 		if v := recover(); v != nil {
@@ -181,8 +181,8 @@ func (c *chain) main(ctx context.Context, t *turn) {
 	}
 	c.tuning.Store(o.Tune > 0)
 	for i := range o.Tune {
-		if err := ctx.Err(); err != nil || !t.next(ctx) {
-			c.interrupt = ctx.Err()
+		if err := ctx.Err(); err != nil {
+			c.interrupt = err
 			return
 		}
 		if err := s.SetStepSize(w.StepSize()); err != nil {
@@ -231,8 +231,8 @@ func (c *chain) main(ctx context.Context, t *turn) {
 
 	post = &batcher{run: c.run, chain: c.idx, dim: dim, size: o.BatchSize, lastFlush: time.Now()}
 	for range o.Draws {
-		if err := ctx.Err(); err != nil || !t.next(ctx) {
-			c.interrupt = ctx.Err()
+		if err := ctx.Err(); err != nil {
+			c.interrupt = err
 			return
 		}
 		st, err := s.Transition(rng)

@@ -14,7 +14,7 @@ type Options struct {
 	Draws  int // post-warmup draws per chain, ≥ 1
 	Tune   int // warmup iterations per chain, ≥ 0
 	Chains int // ≥ 1
-	Cores  int // chains computing at once (taking turns: cores.go); ≤ 0 means runtime.GOMAXPROCS(0)
+	Cores  int // chains run at once; ≤ 0 means runtime.GOMAXPROCS(0)
 	Seed   uint64
 	// FirstChain is the number of the run's first chain: the run samples
 	// chains FirstChain, …, FirstChain+Chains-1. A chain's draws depend on

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/exmc/exmc/core/nuts"
 )
@@ -54,7 +53,7 @@ type ChainProgress struct {
 	Err               error
 }
 
-// Sample runs o.Chains chains of m, at most o.Cores computing at a time, and returns
+// Sample runs o.Chains chains of m, at most o.Cores at a time, and returns
 // their draws. Its error is for invalid options or model, or the context's
 // error when it was cancelled (the Result then holds the draws so far);
 // chain failures are in the Result.
@@ -114,13 +113,15 @@ func modelDim(m Model) (dim int, err error) {
 	return dim, nil
 }
 
-// dispatch starts chains in index order as cores free up; from then on
-// the chains take turns on the cores (cores.go).
-func (r *Run) dispatch(n int) {
-	cs := newCores(n)
+// dispatch starts chains in index order as cores free up, so that with
+// fewer cores than chains the low-numbered chains finish first.
+func (r *Run) dispatch(cores int) {
+	sem := make(chan struct{}, cores)
 	var wg sync.WaitGroup
 	for _, c := range r.chains {
-		if !cs.acquire(r.ctx) {
+		select {
+		case sem <- struct{}{}:
+		case <-r.ctx.Done():
 			c.interrupt = r.ctx.Err()
 			c.finished.Store(true)
 			continue
@@ -128,9 +129,8 @@ func (r *Run) dispatch(n int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t := &turn{cores: cs, held: true, since: time.Now()}
-			defer t.done()
-			c.main(r.ctx, t)
+			defer func() { <-sem }()
+			c.main(r.ctx)
 		}()
 	}
 	wg.Wait()
