@@ -387,9 +387,10 @@ def markdown(results: dict, a: dict) -> str:
              "sampler to its end, before its draws are converted to ArviZ. Every run compiles its model again: "
              "compile s is a run's first-posterior time minus its sample s.")
     L.append("- Gradients count the leapfrog steps of the kept draws only (warmup excluded) for every sampler.")
-    L.append("- exmc rewrites hierarchical Normals to non-centred form (the 'non-centred' column); PyMC and nutpie "
-             "sample the models as written (centred). The rewrite-off run of exmc is reported beside it; the goals "
-             "are checked for exmc as shipped, on the PyMC model and on its own API.")
+    L.append("- exmc rewrites hierarchical Normals to non-centred form unless their data inform them well (the "
+             "'non-centred' column says which were rewritten); PyMC and nutpie sample the models as written "
+             "(centred). The rewrite-off run of exmc is reported beside it; the goals are checked for exmc as "
+             "shipped, on the PyMC model and on its own API.")
     L.append("")
     return "\n".join(L)
 
