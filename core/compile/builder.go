@@ -23,10 +23,46 @@ type builder struct {
 	// constrainEarly) to the run's value; later members are in grouped.
 	groups  map[string]expr.Slot
 	grouped map[string]bool
+	runs    map[string][]Param // a group's members, by its first
+	// logs maps a slot known to be positive, the exponential of another,
+	// to that other slot: a term reads log(p) from there instead of taking
+	// it. rearranged records the slots that only move another's elements
+	// (reshape, slice, transpose, gather), whose logarithms follow from
+	// that slot's by the same op, laid out only when a term takes them.
+	logs       map[expr.Slot]expr.Slot
+	rearranged map[expr.Slot]rearrangement
+	// jacobians maps the value of a log-transformed variable to the index
+	// in terms of its log-Jacobian, which its prior's term takes over when
+	// it takes the value by its logarithm
+	jacobians map[expr.Slot]int
+}
+
+// rearrangement is an op that moves the elements of args[0] without
+// changing them.
+type rearrangement struct {
+	op    string
+	attrs expr.Attrs
+	args  []expr.Slot
+}
+
+// rearranging lists the ops a rearrangement may be.
+var rearranging = map[string]bool{"reshape": true, "slice": true, "transpose": true, "gather": true}
+
+// param is one parameter of a distribution as the builder lays it out.
+// An exp(expr) parameter waits with only its argument laid out (lazy), so
+// that a term that works from the logarithm alone spares the exponential.
+type param struct {
+	slot  expr.Slot
+	shape []int
+	log   expr.Slot
+	// hasLog: log(slot) is at hand, in log once laid out (logOf) or
+	// where slot is lazy; lazy: slot is not laid out yet
+	hasLog, lazy bool
 }
 
 func newBuilder(c *Model, need map[string]bool) *builder {
-	b := &builder{c: c, p: &expr.Program{}, need: need, slots: map[string]expr.Slot{}, obs: map[string]obsEval{}}
+	b := &builder{c: c, p: &expr.Program{}, need: need, slots: map[string]expr.Slot{}, obs: map[string]obsEval{},
+		logs: map[expr.Slot]expr.Slot{}, rearranged: map[expr.Slot]rearrangement{}, jacobians: map[expr.Slot]int{}}
 	b.in = b.p.Input([]int{c.dim})
 	if need == nil {
 		b.need = map[string]bool{}
@@ -67,23 +103,154 @@ func (b *builder) node(n *model.Node) error {
 	return nil
 }
 
-func (b *builder) params(n *model.Node) ([]expr.Slot, [][]int, error) {
+func (b *builder) params(n *model.Node) ([]param, error) {
 	es := b.c.graph.Params[n.Name]
-	slots := make([]expr.Slot, len(es))
-	shapes := make([][]int, len(es))
+	ps := make([]param, len(es))
 	for i, e := range es {
-		s, err := b.expr(e)
+		p, err := b.paramExpr(e)
 		if err != nil {
-			return nil, nil, fmt.Errorf("node %q: parameter %q: %w", n.Name, b.c.graph.Variant[n.Name].Params[i], err)
+			return nil, fmt.Errorf("node %q: parameter %q: %w", n.Name, b.c.graph.Variant[n.Name].Params[i], err)
 		}
-		slots[i], shapes[i] = s, b.p.Shape(s)
+		ps[i] = p
 	}
-	return slots, shapes, nil
+	return ps, nil
+}
+
+// paramExpr lays out one parameter, all but the exponential of an
+// exp(expr), and finds its logarithm where it is at hand.
+func (b *builder) paramExpr(e *model.Expr) (param, error) {
+	if _, _, c := b.c.graph.Constant(e); !c && !b.c.plain && e.Ref == "" && e.Op == "exp" && len(e.Args) == 1 {
+		a, err := b.expr(e.Args[0])
+		if err != nil {
+			return param{}, err
+		}
+		return param{shape: b.p.Shape(a), log: a, hasLog: true, lazy: true}, nil
+	}
+	s, err := b.expr(e)
+	if err != nil {
+		return param{}, err
+	}
+	return param{slot: s, shape: b.p.Shape(s), hasLog: b.hasLog(s)}, nil
+}
+
+// lay lays out a lazy parameter's exponential.
+func (b *builder) lay(p *param) error {
+	if !p.lazy {
+		return nil
+	}
+	s, err := expr.Apply(b.p, "exp", expr.Attrs{}, p.log)
+	if err != nil {
+		return err
+	}
+	b.logs[s] = p.log
+	p.slot, p.lazy = s, false
+	return nil
+}
+
+// hasLog reports whether log(s) is at hand: s is an exponential, or a
+// rearrangement of one.
+func (b *builder) hasLog(s expr.Slot) bool {
+	for {
+		if _, ok := b.logs[s]; ok {
+			return true
+		}
+		r, ok := b.rearranged[s]
+		if !ok {
+			return false
+		}
+		s = r.args[0]
+	}
+}
+
+// logOf returns the slot holding log(s), for s with hasLog, laying out the
+// rearrangements that lead to it (once).
+func (b *builder) logOf(s expr.Slot) (expr.Slot, error) {
+	if l, ok := b.logs[s]; ok {
+		return l, nil
+	}
+	r := b.rearranged[s]
+	l, err := b.logOf(r.args[0])
+	if err != nil {
+		return 0, err
+	}
+	if l, err = expr.Apply(b.p, r.op, r.attrs, append([]expr.Slot{l}, r.args[1:]...)...); err != nil {
+		return 0, err
+	}
+	b.logs[s] = l
+	return l, nil
+}
+
+// term builds the Term of variant vr over value, and lists its inputs. A
+// parameter whose logarithm is at hand is offered it (dist.Term.GiveLog):
+// alone where the parameter itself is not laid out yet, or is a single
+// number, whose exponential the term takes at the cost of the division it
+// no longer needs; beside the parameter otherwise, since the array's
+// exponentials are taken anyway. With logValue, a log-transformed free
+// variable's value is offered the same way (GiveLogValue), its
+// log-Jacobian then in the term. An exponential that every reader takes
+// alone is then left out of the evaluation (expr.GradPlan runs only what
+// the objective reads).
+func (b *builder) term(vr *dist.Variant, value expr.Slot, logValue bool, ps []param) (*dist.Term, []expr.Slot, error) {
+	shapes := make([][]int, len(ps))
+	consts := make([][]float64, len(ps))
+	for i := range ps {
+		shapes[i] = ps[i].shape
+		if !ps[i].lazy {
+			consts[i], _ = b.p.IsConst(ps[i].slot)
+		}
+	}
+	term, err := dist.NewTerm(vr, b.p.Shape(value), shapes)
+	if err != nil {
+		return nil, nil, err
+	}
+	term.SetConstants(consts)
+	in := make([]expr.Slot, len(ps))
+	if b.c.plain {
+		for i := range ps {
+			in[i] = ps[i].slot
+		}
+		return term, append([]expr.Slot{value}, in...), nil
+	}
+	if l, ok := b.logs[value]; ok && logValue {
+		if j, ok := b.jacobians[value]; ok && term.GiveLogValue() {
+			// the term is y's density, log-Jacobian included
+			b.terms[j] = -1
+			value = l
+		}
+	}
+	var logs []expr.Slot
+	for i := range ps {
+		p := &ps[i]
+		if p.lazy && term.GiveLog(i, true) {
+			in[i] = p.log
+			continue
+		}
+		if p.hasLog && shape.Size(p.shape) == 1 && term.GiveLog(i, true) {
+			l, err := b.logOf(p.slot)
+			if err != nil {
+				return nil, nil, err
+			}
+			in[i] = l
+			continue
+		}
+		if err := b.lay(p); err != nil {
+			return nil, nil, err
+		}
+		in[i] = p.slot
+		if p.hasLog && term.GiveLog(i, false) {
+			l, err := b.logOf(p.slot)
+			if err != nil {
+				return nil, nil, err
+			}
+			logs = append(logs, l)
+		}
+	}
+	return term, append(append([]expr.Slot{value}, in...), logs...), nil
 }
 
 func (b *builder) free(n *model.Node) error {
 	vr := b.c.graph.Variant[n.Name]
-	ps, pshapes, err := b.params(n)
+	ps, err := b.params(n)
 	if err != nil {
 		return err
 	}
@@ -91,24 +258,53 @@ func (b *builder) free(n *model.Node) error {
 		return nil // its prior is in its group's term
 	}
 	par := b.param(n.Name)
-	shp := par.Shape
 	value, ok := b.slots[n.Name]
 	if v, first := b.groups[n.Name]; first {
-		value, shp = v, b.p.Shape(v)
+		value = v
+		if ps, err = b.groupParams(b.runs[n.Name], ps); err != nil {
+			return fmt.Errorf("node %q: %w", n.Name, err)
+		}
 	}
 	if !ok {
-		if value, err = b.constrain(par, vr, ps, pshapes); err != nil {
+		slots := make([]expr.Slot, len(ps))
+		pshapes := make([][]int, len(ps))
+		for i := range ps {
+			if i == vr.Lower || i == vr.Upper {
+				if err := b.lay(&ps[i]); err != nil {
+					return fmt.Errorf("node %q: %w", n.Name, err)
+				}
+			}
+			slots[i], pshapes[i] = ps[i].slot, ps[i].shape
+		}
+		if value, err = b.constrain(par, vr, slots, pshapes); err != nil {
 			return fmt.Errorf("node %q: %w", n.Name, err)
 		}
 		b.slots[n.Name] = value
 	}
-	term, err := dist.NewTerm(vr, shp, pshapes)
+	// A variable's own value by its logarithm when it is a single number,
+	// as its other readers take it (see term)
+	scalars := par.Size == 1
+	for _, m := range b.runs[n.Name] {
+		scalars = scalars && m.Size == 1
+	}
+	term, in, err := b.term(vr, value, scalars, ps)
 	if err != nil {
 		return fmt.Errorf("node %q: %w", n.Name, err)
 	}
-	term.SetConstants(b.constants(ps))
-	b.terms = append(b.terms, b.p.Apply(term, nil, append([]expr.Slot{value}, ps...)...))
+	b.terms = append(b.terms, b.p.Apply(term, nil, in...))
 	return nil
+}
+
+// objective lists the slots whose sum is the log-density: the terms but
+// the log-Jacobians that terms took over.
+func (b *builder) objective() []expr.Slot {
+	var out []expr.Slot
+	for _, s := range b.terms {
+		if s >= 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (b *builder) param(name string) *Param {
@@ -129,7 +325,7 @@ func (b *builder) param(name string) *Param {
 // (alpha and beta both Normal(mu, sigma), say) are constrained together
 // and share one term: one instruction, one log(sigma), instead of one each.
 func (b *builder) constrainEarly() error {
-	b.groups, b.grouped = map[string]expr.Slot{}, map[string]bool{}
+	b.groups, b.grouped, b.runs = map[string]expr.Slot{}, map[string]bool{}, map[string][]Param{}
 	ps := b.c.params
 	for i := 0; i < len(ps); {
 		j := i + 1
@@ -166,9 +362,14 @@ func (b *builder) constrainRun(run []Param) error {
 		return err
 	}
 	b.groups[par.Name] = value
+	b.runs[par.Name] = run
+	ly, hasLog := b.logs[value]
 	for k := range run {
 		m := &run[k]
 		b.slots[m.Name] = b.p.View(value, m.Offset-par.Offset, m.Shape)
+		if hasLog {
+			b.logs[b.slots[m.Name]] = b.p.View(ly, m.Offset-par.Offset, m.Shape)
+		}
 		if k > 0 {
 			b.grouped[m.Name] = true
 		}
@@ -178,12 +379,13 @@ func (b *builder) constrainRun(run []Param) error {
 
 // siblings reports whether q, which follows p in the point, can share p's
 // term: the same distribution, the same transform (one that reads no
-// bounds), and the same single-element parameters, each the same node or
-// the same constant.
+// bounds), and parameters that are each the same single-element node, or
+// constants (the shared term reads the members' constants laid end to end,
+// v ~ Normal(0, 3) and z ~ Normal(0, 1) one term with sigma (3, 1, ...)).
 func (b *builder) siblings(p, q *Param) bool {
 	g := b.c.graph
 	vr := g.Variant[p.Name]
-	if vr != g.Variant[q.Name] || vr.Dist.Vector || vr.Dist.Components ||
+	if b.c.plain || vr != g.Variant[q.Name] || vr.Dist.Vector || vr.Dist.Components ||
 		p.Transform != q.Transform || !b.need[p.Name] || !b.need[q.Name] ||
 		q.Offset != p.Offset+p.Size {
 		return false
@@ -198,11 +400,57 @@ func (b *builder) siblings(p, q *Param) bool {
 		return false
 	}
 	for i := range pe {
-		if !b.sameScalar(pe[i], qe[i]) {
+		if !b.sameScalar(pe[i], qe[i]) && !b.constants(pe[i], qe[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func (b *builder) constants(e, f *model.Expr) bool {
+	_, _, ok1 := b.c.graph.Constant(e)
+	_, _, ok2 := b.c.graph.Constant(f)
+	return ok1 && ok2
+}
+
+// groupParams returns the parameters of a run of siblings' shared term:
+// the first member's, except constants that are not one value for every
+// member, which become the members' constants, each broadcast to its
+// member's shape, laid end to end.
+func (b *builder) groupParams(run []Param, ps []param) ([]param, error) {
+	g := b.c.graph
+	out := append([]param(nil), ps...)
+	for i := range ps {
+		if ps[i].lazy {
+			continue
+		}
+		if _, ok := b.p.IsConst(ps[i].slot); !ok {
+			continue
+		}
+		var all []float64
+		same := true
+		for _, m := range run {
+			vals, shp, ok := g.Constant(g.Params[m.Name][i])
+			if !ok {
+				return nil, fmt.Errorf("parameter %d of %q is not a constant (a bug in grouping)", i, m.Name)
+			}
+			mp, err := shape.NewMap(shp, m.Shape)
+			if err != nil {
+				return nil, err
+			}
+			for k := range m.Size {
+				v := vals[mp.At(k)]
+				same = same && (len(all) == 0 || v == all[0])
+				all = append(all, v)
+			}
+		}
+		if same {
+			continue
+		}
+		n := []int{len(all)}
+		out[i] = param{slot: b.p.Const(n, all), shape: n}
+	}
+	return out, nil
 }
 
 func (b *builder) sameScalar(e, f *model.Expr) bool {
@@ -233,6 +481,7 @@ func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshape
 			return 0, err
 		}
 		value = v
+		b.logs[value] = y
 	} else {
 		con, err := transform.NewConstrain(par.Transform, par.Shape, bshapes...)
 		if err != nil {
@@ -244,6 +493,9 @@ func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshape
 	case transform.Log, transform.LowerBound, transform.UpperBound:
 		// The log-Jacobian is the sum of y itself: the objective sums the
 		// view of the point directly, with no instruction.
+		if par.Transform == transform.Log && len(bounds) == 0 {
+			b.jacobians[value] = len(b.terms)
+		}
 		b.terms = append(b.terms, y)
 	default:
 		jac, err := transform.NewLogJac(par.Transform, par.Shape, bshapes...)
@@ -253,18 +505,6 @@ func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshape
 		b.terms = append(b.terms, b.p.Apply(jac, nil, append([]expr.Slot{y}, bounds...)...))
 	}
 	return value, nil
-}
-
-// constants lists the values of the slots that are constants, nil for the
-// others.
-func (b *builder) constants(slots []expr.Slot) [][]float64 {
-	out := make([][]float64, len(slots))
-	for i, s := range slots {
-		if v, ok := b.p.IsConst(s); ok {
-			out[i] = v
-		}
-	}
-	return out
 }
 
 // bounds returns the slots of an interval transform's bounds: parameters
@@ -291,7 +531,7 @@ func (b *builder) bounds(vr *dist.Variant, ps []expr.Slot, pshapes [][]int) ([]e
 
 func (b *builder) observed(n *model.Node) error {
 	vr := b.c.graph.Variant[n.Name]
-	ps, pshapes, err := b.params(n)
+	ps, err := b.params(n)
 	if err != nil {
 		return err
 	}
@@ -300,14 +540,12 @@ func (b *builder) observed(n *model.Node) error {
 		return fmt.Errorf("node %q: observed: %w", n.Name, err)
 	}
 	b.slots[n.Name] = value
-	vshape := b.p.Shape(value)
-	term, err := dist.NewTerm(vr, vshape, pshapes)
+	term, in, err := b.term(vr, value, false, ps)
 	if err != nil {
 		return fmt.Errorf("node %q: %w", n.Name, err)
 	}
-	term.SetConstants(b.constants(ps))
-	b.terms = append(b.terms, b.p.Apply(term, nil, append([]expr.Slot{value}, ps...)...))
-	b.obs[n.Name] = obsEval{term: term, value: value, params: ps}
+	b.terms = append(b.terms, b.p.Apply(term, nil, in...))
+	b.obs[n.Name] = obsEval{term: term, value: value, params: in[1:]}
 	return nil
 }
 
@@ -338,7 +576,17 @@ func (b *builder) expr(e *model.Expr) (expr.Slot, error) {
 		}
 		args[i] = s
 	}
-	return expr.Apply(b.p, e.Op, e.Attrs, args...)
+	s, err := expr.Apply(b.p, e.Op, e.Attrs, args...)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case e.Op == "exp":
+		b.logs[s] = args[0]
+	case rearranging[e.Op]:
+		b.rearranged[s] = rearrangement{op: e.Op, attrs: e.Attrs, args: args}
+	}
+	return s, nil
 }
 
 // mulAdd lays out add(x, mul(y, z)), in either order of the add, as one

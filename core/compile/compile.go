@@ -60,6 +60,7 @@ type Model struct {
 
 	nonCentered []string
 	pool        sync.Pool
+	plain       bool // see compile
 }
 
 type obsEval struct {
@@ -73,6 +74,14 @@ type obsEval struct {
 // Compile validates a model, applies the rewrites, and compiles it.
 // arrays supplies data values that are not inline in the model.
 func Compile(m *model.Model, arrays map[string][]float64) (*Model, error) {
+	return compile(m, arrays, false)
+}
+
+// compile is Compile; with plain, every term reads its parameters as they
+// are, each free variable has a term of its own, and no exponential is
+// left to a term: the straightforward program, which the tests hold the
+// other to.
+func compile(m *model.Model, arrays map[string][]float64, plain bool) (*Model, error) {
 	g, err := model.Validate(m, arrays)
 	if err != nil {
 		return nil, err
@@ -83,7 +92,7 @@ func Compile(m *model.Model, arrays map[string][]float64) (*Model, error) {
 			return nil, fmt.Errorf("non-centring rewrite produced an invalid model (a bug): %w", err)
 		}
 	}
-	c := &Model{graph: g, nonCentered: rw.NonCentered}
+	c := &Model{graph: g, nonCentered: rw.NonCentered, plain: plain}
 	for _, n := range g.Order {
 		if n.Kind != model.Free {
 			continue
@@ -175,7 +184,7 @@ func (c *Model) buildLogp() error {
 	}
 	b.p.Freeze()
 	c.logp, c.logpIn = b.p, b.in
-	c.plan = b.p.GradPlan(b.terms)
+	c.plan = b.p.GradPlan(b.objective())
 	return nil
 }
 

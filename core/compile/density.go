@@ -30,21 +30,33 @@ func (d *Density) Dim() int { return d.m.dim }
 // divergence, and grad then holds no meaningful values; only a wrong-sized
 // argument is an error.
 func (d *Density) LogpGrad(x, grad []float64) (float64, error) {
+	// the rare cases apart, so that the common one, a gradient per
+	// leapfrog step, is a short function
 	if len(x) != d.m.dim || len(grad) != d.m.dim {
-		return math.NaN(), fmt.Errorf("log-density: point and gradient must have length %d, got %d and %d", d.m.dim, len(x), len(grad))
+		return math.NaN(), d.sizeError(x, grad)
 	}
-	m := d.lp
 	if overlap(x, grad) {
-		// The gradient would overwrite the point as it is read.
-		m.Bind(d.m.logpIn, nil, nil)
-		copy(m.Value(d.m.logpIn), x)
-		lp := m.ValueGrad(d.m.plan)
-		copy(grad, m.Gradient(d.m.logpIn))
-		return lp, nil
+		return d.logpGradCopy(x, grad), nil
 	}
 	// The machine reads x and accumulates the gradient straight into grad.
+	m := d.lp
 	m.Bind(d.m.logpIn, x, grad)
 	return m.ValueGrad(d.m.plan), nil
+}
+
+func (d *Density) sizeError(x, grad []float64) error {
+	return fmt.Errorf("log-density: point and gradient must have length %d, got %d and %d", d.m.dim, len(x), len(grad))
+}
+
+// logpGradCopy is LogpGrad for a gradient that would overwrite the point
+// as it is read: through the machine's own buffers.
+func (d *Density) logpGradCopy(x, grad []float64) float64 {
+	m := d.lp
+	m.Bind(d.m.logpIn, nil, nil)
+	copy(m.Value(d.m.logpIn), x)
+	lp := m.ValueGrad(d.m.plan)
+	copy(grad, m.Gradient(d.m.logpIn))
+	return lp
 }
 
 // overlap reports whether a and b share an element.

@@ -3,21 +3,27 @@ package dist
 import (
 	"math"
 
+	"github.com/exmc/exmc/core/fastmath"
 	"github.com/exmc/exmc/core/shape"
 )
 
 // Normal is the commonest term in most models, so it gets its own loops
 // (the value in fused.go): no per-element dispatch, and log(sigma) is taken
 // only when sigma changes from one element to the next (once in all for a
-// scalar sigma). The results are those of the generic loop up to rounding.
+// scalar sigma), or not at all where it is given or constant. The results
+// are those of the generic loop up to rounding.
 
 func (t *Term) normalBackward(in [][]float64, g float64, gin [][]float64) {
 	mu, sg := in[1], in[2]
 	mm, sm := &t.maps[0], &t.maps[1]
 	gx, gmu, gsg := gin[0], gin[1], gin[2]
 	var accMu, accSg float64
+	alone := t.logOnly&2 != 0
 	for k, x := range in[0][:t.n] {
 		sigma := sg[sm.At(k)]
+		if alone {
+			sigma = fastmath.Exp(sigma)
+		}
 		if !(sigma > 0) {
 			continue
 		}
@@ -41,6 +47,9 @@ func (t *Term) normalBackward(in [][]float64, g float64, gin [][]float64) {
 		}
 		if gsg != nil {
 			ds := (z*z - 1) / sigma
+			if alone {
+				ds = z*z - 1 // in log(sigma)
+			}
 			switch sm.Kind {
 			case shape.Scalar:
 				accSg += ds

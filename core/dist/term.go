@@ -3,33 +3,55 @@ package dist
 import (
 	"fmt"
 
+	"github.com/exmc/exmc/core/fastmath"
 	"github.com/exmc/exmc/core/shape"
 )
 
 // Term is the fused log-density of one node: a single loop over the
 // elements of the value, reading each parameter broadcast to the value's
 // shape. It implements expr.Kernel with one output, the summed log-density.
-// in[0] is the value, in[1+i] parameter i in Variant.Params order.
+// in[0] is the value, in[1+i] parameter i in Variant.Params order, followed
+// by the logarithms of parameters given with GiveLog.
 //
-// A Term is immutable after NewTerm and holds no scratch space, so one Term
-// may serve any number of goroutines at once.
+// A Term is immutable once set up (NewTerm, then SetConstants, GiveLog and
+// GiveLogValue) and holds no scratch space, so one Term may serve any
+// number of goroutines at once.
 type Term struct {
 	v       *Variant
 	f       form
+	loop    loop // the loop Forward and ForwardGrad run
 	value   []int
 	n       int         // elements in the value
 	maps    []shape.Map // one per parameter
 	scalars []int       // parameters read once per call
-	varying []int       // parameters read per element
-	steps   int         // random walk: length of the last axis
-	comps   int         // mixture: number of components (maps then index value+[comps])
-	// constLog[i] is log(p[i]) for a parameter that is a positive scalar
-	// constant (constLogOK bit i), so that a hot loop need not take it
-	constLog   [maxParams]float64
+	// scalarBits has bit i set for each parameter i in scalars
+	scalarBits uint8
+	varying    []int // parameters read per element
+	steps      int   // random walk: length of the last axis
+	comps      int   // mixture: number of components (maps then index value+[comps])
+	// constScale[i] holds log(p[i]) and 1/p[i] for a parameter that is a
+	// positive scalar constant (constLogOK bit i), so that a hot loop need
+	// not take them
+	constScale [maxParams]scale
 	constLogOK uint8
-	// constLogs[i] is log(p[i]) element by element for a parameter that is
-	// a constant array of positive values, nil otherwise
-	constLogs [maxParams][]float64
+	// For a parameter that is a constant array of positive values,
+	// constLogs[i], constInvs[i] and constInv2s[i] hold log(p), 1/p and
+	// 1/p^2 element by element, and constLogSum[i] the sum of the
+	// logarithms over the value's elements, as p is broadcast to it; nil
+	// and 0 otherwise
+	constLogs   [maxParams][]float64
+	constInvs   [maxParams][]float64
+	constInv2s  [maxParams][]float64
+	constLogSum [maxParams]float64
+	// logIn[i] is the input holding log(p[i]), 0 when none does; logOnly
+	// bit i: in[1+i] holds log(p[i]) in place of p[i] (logIn[i] = 1+i),
+	// and the gradient of parameter i goes to its logarithm
+	logIn   [maxParams]uint8
+	logOnly uint8
+	// valueLog: in[0] holds y = log(x) in place of the value x, and the
+	// log-density is y's, log-Jacobian included (GiveLogValue)
+	valueLog bool
+	nin      int // inputs: the value, the parameters, the extra logarithms
 }
 
 // NewTerm builds the Term of variant v for a value of shape value and
@@ -40,11 +62,12 @@ func NewTerm(v *Variant, value []int, params [][]int) (*Term, error) {
 	if len(params) != len(v.Params) {
 		return nil, fmt.Errorf("%s: %d parameter shapes given, want %d", name, len(params), len(v.Params))
 	}
-	t := &Term{v: v, f: v.form, value: append([]int{}, value...), n: shape.Size(value)}
+	t := &Term{v: v, f: v.form, value: append([]int{}, value...), n: shape.Size(value), nin: 1 + len(params)}
 	if v.Dist.Components {
 		if err := t.initMixture(params); err != nil {
 			return nil, err
 		}
+		t.loop = lMixture
 		return t, nil
 	}
 	if v.Dist.Vector {
@@ -68,10 +91,12 @@ func NewTerm(v *Variant, value []int, params [][]int) (*Term, error) {
 		t.maps = append(t.maps, m)
 		if m.Kind == shape.Scalar {
 			t.scalars = append(t.scalars, i)
+			t.scalarBits |= 1 << i
 		} else {
 			t.varying = append(t.varying, i)
 		}
 	}
+	t.loop = t.chooseLoop()
 	return t, nil
 }
 
@@ -83,28 +108,26 @@ func (t *Term) Shape() []int { return t.value }
 
 // Forward writes the summed log-density into out[0].
 func (t *Term) Forward(in [][]float64, out []float64) {
-	var none [1 + maxParams][]float64
-	if v, ok := t.special(in, none[:len(in)]); ok {
-		out[0] = v
-		return
-	}
-	switch t.f {
-	case fWalk:
-		out[0] = walk(in, t.steps, nil, nil, 0)
-		return
-	case fNormalMix:
+	switch t.loop {
+	case lGeneric:
+	case lMixture:
 		out[0] = t.mixForward(in, nil)
+		return
+	default:
+		var none [1 + 2*maxParams][]float64
+		t.ForwardGrad(in, out, none[:len(in)])
 		return
 	}
 	var pb [maxParams]float64
 	p := pb[:len(t.maps)]
-	for _, i := range t.scalars {
-		p[i] = in[1+i][0]
-	}
+	t.readScalars(in, p)
 	s := 0.0
 	for k, x := range in[0][:t.n] {
-		for _, i := range t.varying {
-			p[i] = in[1+i][t.maps[i].At(k)]
+		t.readVarying(in, p, k)
+		if t.valueLog {
+			y := x
+			x = fastmath.Exp(x)
+			s += y
 		}
 		lp, _ := t.f.logp(x, p, nil, 0)
 		s += lp
@@ -112,12 +135,30 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 	out[0] = s
 }
 
+// readScalars reads the parameters that are the same for every element,
+// readVarying those of element k.
+func (t *Term) readScalars(in [][]float64, p []float64) {
+	for _, i := range t.scalars {
+		p[i] = in[1+i][0]
+	}
+	t.fromLogs(p, t.scalarBits)
+}
+
+func (t *Term) readVarying(in [][]float64, p []float64, k int) {
+	for _, i := range t.varying {
+		p[i] = in[1+i][t.maps[i].At(k)]
+	}
+	if t.logOnly&^t.scalarBits != 0 {
+		t.fromLogs(p, ^t.scalarBits)
+	}
+}
+
 // Pointwise writes the log-density of each element: out[k] for element k
 // (the per-observation log-likelihood).
 func (t *Term) Pointwise(in [][]float64, out []float64) {
 	switch t.f {
 	case fWalk:
-		walk(in, t.steps, out[:t.n], nil, 0)
+		t.walk(in, out[:t.n], nil, 0)
 		return
 	case fNormalMix:
 		t.mixForward(in, out[:t.n])
@@ -125,14 +166,15 @@ func (t *Term) Pointwise(in [][]float64, out []float64) {
 	}
 	var pb [maxParams]float64
 	p := pb[:len(t.maps)]
-	for _, i := range t.scalars {
-		p[i] = in[1+i][0]
-	}
+	t.readScalars(in, p)
 	for k, x := range in[0][:t.n] {
-		for _, i := range t.varying {
-			p[i] = in[1+i][t.maps[i].At(k)]
+		t.readVarying(in, p, k)
+		var jac float64
+		if t.valueLog {
+			jac, x = x, fastmath.Exp(x)
 		}
-		out[k], _ = t.f.logp(x, p, nil, 0)
+		lp, _ := t.f.logp(x, p, nil, 0)
+		out[k] = lp + jac
 	}
 }
 
@@ -142,7 +184,7 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 	g := gout[0]
 	switch t.f {
 	case fWalk:
-		walk(in, t.steps, nil, gin, g)
+		t.walk(in, nil, gin, g)
 		return
 	case fNormal:
 		t.normalBackward(in, g, gin)
@@ -151,32 +193,30 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 		t.mixBackward(in, g, gin)
 		return
 	}
-	var need uint8
-	for i := range t.maps {
-		if gin[1+i] != nil {
-			need |= 1 << i
-		}
-	}
+	need := t.needed(gin)
 	gx := gin[0]
 	if need == 0 && gx == nil {
 		return
 	}
 	var pb, db, acc [maxParams]float64
 	p, dp := pb[:len(t.maps)], db[:len(t.maps)]
-	for _, i := range t.scalars {
-		p[i] = in[1+i][0]
-	}
+	t.readScalars(in, p)
 	for k, x := range in[0][:t.n] {
-		for _, i := range t.varying {
-			p[i] = in[1+i][t.maps[i].At(k)]
+		t.readVarying(in, p, k)
+		if t.valueLog {
+			x = fastmath.Exp(x)
 		}
 		_, dx := t.f.logp(x, p, dp, need)
 		if gx != nil {
+			if t.valueLog {
+				dx = dx*x + 1
+			}
 			gx[k] += g * dx
 		}
 		if need == 0 {
 			continue
 		}
+		t.toLogScale(p, dp, need)
 		for i := range t.maps {
 			if need&(1<<i) == 0 {
 				continue
@@ -196,4 +236,15 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 			gin[1+i][0] += g * acc[i]
 		}
 	}
+}
+
+// needed has bit i set when gin asks for the gradient of parameter i.
+func (t *Term) needed(gin [][]float64) uint8 {
+	var need uint8
+	for i := range t.maps {
+		if gin[1+i] != nil {
+			need |= 1 << i
+		}
+	}
+	return need
 }

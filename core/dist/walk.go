@@ -1,9 +1,6 @@
 package dist
 
-import (
-	"math"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // GaussianRandomWalk(mu, sigma, init_mu, init_sigma) along the last axis:
 // x[0] ~ Normal(init_mu, init_sigma), x[t] ~ Normal(x[t-1] + mu, sigma).
@@ -16,63 +13,112 @@ import (
 // entries, in the same pass. Invalid scales make every term -Inf and add
 // no gradient. Forward, Pointwise, Backward and ForwardGrad all come here,
 // so that the value never depends on whether the gradient was asked for.
-func walk(in [][]float64, steps int, point []float64, gin [][]float64, g float64) float64 {
+func (t *Term) walk(in [][]float64, point []float64, gin [][]float64, g float64) float64 {
 	x := in[0]
-	mu, sigma, imu, isig := in[1][0], in[2][0], in[3][0], in[4][0]
-	if !(sigma > 0) || !(isig > 0) {
+	mu, imu := in[1][0], in[3][0]
+	sc, ok := t.scaleOf(in, 1)
+	sc0, ok0 := t.scaleOf(in, 3)
+	if !ok || !ok0 {
 		for k := range point {
 			point[k] = negInf
 		}
 		return negInf
 	}
+	steps := t.steps
 	if steps == 0 || len(x) == 0 {
 		return 0
 	}
-	c0 := -lnSqrt2Pi - math.Log(isig)
-	c := -lnSqrt2Pi - math.Log(sigma)
-	inv0, inv := 1/isig, 1/sigma
+	if point != nil {
+		return walkPoint(x, steps, mu, imu, sc, sc0, point)
+	}
+	inv0, inv := sc0.inv, sc.inv
 	var gx []float64
 	if gin != nil {
 		gx = gin[0]
 	}
-	// s is the value; z0 and zz0 sum z and z^2 over the first steps, z and
-	// zz over the others, from which the parameters' gradients follow
-	var s, z0, zz0, sz, szz float64
+	// The sums are of the innovations d and d^2 unscaled, with two
+	// accumulators each, so that the loop neither waits on 1/sigma nor on
+	// one long chain of additions; d0 and dd0 sum over the first steps.
+	var d0, dd0, sa, sb, ssa, ssb float64
+	gi0, gi := g*inv0*inv0, g*inv*inv
 	for r0 := 0; r0 < len(x); r0 += steps {
 		row := x[r0 : r0+steps]
-		z := (row[0] - imu) * inv0
-		lp := -0.5*z*z + c0
-		s += lp
-		if point != nil {
-			point[r0] = lp
-		}
-		z0 += z
-		zz0 += z * z
+		d := row[0] - imu
+		d0 += d
+		dd0 += d * d
 		if gx != nil {
-			gx[r0] -= g * z * inv0
+			gr := gx[r0 : r0+steps]
+			gr[0] -= gi0 * d
+			j := 1
+			for ; j+1 < len(row); j += 2 {
+				da := row[j] - row[j-1] - mu
+				db := row[j+1] - row[j] - mu
+				sa += da
+				ssa += da * da
+				sb += db
+				ssb += db * db
+				ga, gb := gi*da, gi*db
+				gr[j-1] += ga
+				gr[j] += gb - ga
+				gr[j+1] -= gb
+			}
+			for ; j < len(row); j++ {
+				da := row[j] - row[j-1] - mu
+				sa += da
+				ssa += da * da
+				ga := gi * da
+				gr[j-1] += ga
+				gr[j] -= ga
+			}
+			continue
 		}
-		for j := 1; j < steps; j++ {
-			z := (row[j] - row[j-1] - mu) * inv
-			lp := -0.5*z*z + c
-			s += lp
-			if point != nil {
-				point[r0+j] = lp
-			}
-			sz += z
-			szz += z * z
-			if gx != nil {
-				d := g * z * inv // d lp / d mu = d lp / d x[j-1] = -d lp / d x[j]
-				gx[r0+j] -= d
-				gx[r0+j-1] += d
-			}
+		j := 1
+		for ; j+1 < len(row); j += 2 {
+			da := row[j] - row[j-1] - mu
+			db := row[j+1] - row[j] - mu
+			sa += da
+			ssa += da * da
+			sb += db
+			ssb += db * db
+		}
+		for ; j < len(row); j++ {
+			da := row[j] - row[j-1] - mu
+			sa += da
+			ssa += da * da
 		}
 	}
+	rows := float64(len(x) / steps)
+	cnt := rows * float64(steps-1)
+	z0, zz0 := d0*inv0, dd0*inv0*inv0
+	sz, szz := (sa+sb)*inv, (ssa+ssb)*inv*inv
+	s := -0.5*(zz0+szz) - rows*(lnSqrt2Pi+sc0.log) - cnt*(lnSqrt2Pi+sc.log)
 	if gin != nil {
-		rows := float64(len(x) / steps)
-		for i, d := range [4]float64{sz * inv, (szz - rows*float64(steps-1)) * inv, z0 * inv0, (zz0 - rows) * inv0} {
+		for i, d := range [4]float64{sz * inv, (szz - cnt) * sc.gf, z0 * inv0, (zz0 - rows) * sc0.gf} {
 			if gin[1+i] != nil {
 				gin[1+i][0] += g * d
 			}
+		}
+	}
+	return s
+}
+
+// walkPoint is walk's value with each element's own term written into
+// point.
+func walkPoint(x []float64, steps int, mu, imu float64, sc, sc0 scale, point []float64) float64 {
+	c0 := -lnSqrt2Pi - sc0.log
+	c := -lnSqrt2Pi - sc.log
+	var s float64
+	for r0 := 0; r0 < len(x); r0 += steps {
+		row := x[r0 : r0+steps]
+		z := (row[0] - imu) * sc0.inv
+		lp := -0.5*z*z + c0
+		point[r0] = lp
+		s += lp
+		for j := 1; j < steps; j++ {
+			z := (row[j] - row[j-1] - mu) * sc.inv
+			lp := -0.5*z*z + c
+			point[r0+j] = lp
+			s += lp
 		}
 	}
 	return s

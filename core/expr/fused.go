@@ -28,23 +28,60 @@ type GradPlan struct {
 	scalars  []int32      // the arena offsets of its one-element slots that are not views of an input
 	terms    []Slot       // its other slots
 	seeds    []Slot       // whose adjoints get 1 added before the backward pass
-	back     []int32      // instructions the backward pass runs, last first
-	zero     []span       // adjoints an evaluation accumulates into, inputs aside
-	inputs   []Slot       // whose adjoints, wherever they are bound, are cleared too
+	// run lists the instructions the objective depends on, in order, or is
+	// nil when it depends on every one
+	run    []int32
+	back   []int32 // instructions the backward pass runs, last first
+	zero   []span  // adjoints an evaluation accumulates into, inputs aside
+	inputs []Slot  // whose adjoints, wherever they are bound, are cleared too
 }
 
 // span is the elements [lo, hi) of a Machine's value or adjoint arena.
 type span struct{ lo, hi int }
 
 // GradPlan plans the gradient of the sum of the elements of the given
-// slots. An instruction is fused when its kernel is a GradKernel, its
-// output is one element, is one of the objective's slots, and nothing else
-// reads it (then 1 is the whole of its adjoint). A slot may be a view of
+// slots. Instructions the objective does not depend on are not run. An
+// instruction is fused when its kernel is a GradKernel, its output is one
+// element, is one of the objective's slots, and nothing else reads it
+// (then 1 is the whole of its adjoint). A slot may be a view of
 // the inputs: a log-Jacobian that is the sum of the unconstrained values
 // then costs no instruction at all.
 func (p *Program) GradPlan(objective []Slot) *GradPlan {
+	g := &GradPlan{p: p, fused: make([]GradKernel, len(p.instrs))}
+	// An instruction whose result nothing the objective depends on reads
+	// is left out: a compiler may lay one out before it knows whether any
+	// term will read it (an exponential every reader takes by its
+	// logarithm, say).
+	needed := make([]bool, len(p.slots)) // by base
+	for _, s := range objective {
+		needed[p.slots[s].base] = true
+	}
+	run := make([]bool, len(p.instrs))
+	all := true
+	for j := len(p.instrs) - 1; j >= 0; j-- {
+		in := p.instrs[j]
+		if !needed[in.out] {
+			all = false
+			continue
+		}
+		run[j] = true
+		for _, s := range in.in {
+			needed[p.slots[s].base] = true
+		}
+	}
+	if !all {
+		g.run = []int32{}
+		for j, r := range run {
+			if r {
+				g.run = append(g.run, int32(j))
+			}
+		}
+	}
 	read := make([]bool, len(p.slots)) // by base: a view's reader reads its base
-	for _, in := range p.instrs {
+	for j, in := range p.instrs {
+		if !run[j] {
+			continue
+		}
 		for _, s := range in.in {
 			read[p.slots[s].base] = true
 		}
@@ -56,11 +93,10 @@ func (p *Program) GradPlan(objective []Slot) *GradPlan {
 			read[b] = true
 		}
 	}
-	g := &GradPlan{p: p, fused: make([]GradKernel, len(p.instrs))}
 	fusedOut := map[Slot]bool{}
 	for j, in := range p.instrs {
 		gk, ok := in.k.(GradKernel)
-		if ok && inObjective[in.out] == 1 && !read[in.out] && p.slots[in.out].size == 1 {
+		if ok && run[j] && inObjective[in.out] == 1 && !read[in.out] && p.slots[in.out].size == 1 {
 			g.fused[j] = gk
 			fusedOut[in.out] = true
 		}
@@ -89,6 +125,9 @@ func (p *Program) GradPlan(objective []Slot) *GradPlan {
 	}
 	for j := len(p.instrs) - 1; j >= 0; j-- {
 		in := p.instrs[j]
+		if !run[j] {
+			continue
+		}
 		if g.fused[j] == nil {
 			if !p.slots[in.out].grad || !live[in.out] {
 				continue
@@ -157,6 +196,20 @@ func (m *Machine) use(g *GradPlan) {
 	for j := range m.steps {
 		m.steps[j].fused = g.fused[j]
 	}
+	m.run = m.run[:0]
+	if g.run == nil {
+		for j := range m.steps {
+			m.run = append(m.run, &m.steps[j])
+		}
+	} else {
+		for _, j := range g.run {
+			m.run = append(m.run, &m.steps[j])
+		}
+	}
+	m.back = m.back[:0]
+	for _, j := range g.back {
+		m.back = append(m.back, &m.steps[j])
+	}
 	m.plan = g
 }
 
@@ -166,7 +219,14 @@ func (m *Machine) Objective(g *GradPlan) float64 {
 	if g.p != m.p {
 		panic("expr: GradPlan of another Program")
 	}
-	m.Forward()
+	if g.run == nil {
+		m.Forward()
+		return g.value(m)
+	}
+	for _, j := range g.run {
+		s := &m.steps[j]
+		s.k.Forward(s.in, s.out)
+	}
 	return g.value(m)
 }
 
@@ -178,16 +238,13 @@ func (m *Machine) ValueGrad(g *GradPlan) float64 {
 	if m.plan != g {
 		m.use(g)
 	}
-	grad := m.grad
 	for _, s := range g.inputs {
 		clear(m.grads[s])
 	}
-	for _, z := range g.zero {
-		clear(grad[z.lo:z.hi])
+	if len(g.zero) > 0 {
+		m.clearAdjoints(g)
 	}
-	steps := m.steps
-	for i := range steps {
-		s := &steps[i]
+	for _, s := range m.run {
 		if s.fused != nil {
 			s.fused.ForwardGrad(s.in, s.out, s.gin)
 		} else {
@@ -195,20 +252,33 @@ func (m *Machine) ValueGrad(g *GradPlan) float64 {
 		}
 	}
 	v := g.value(m)
-	if v != v || v > maxFloat || v < -maxFloat {
+	if v != v || v > maxFloat || v < -maxFloat || len(g.seeds)+len(m.back) == 0 {
 		return v
 	}
+	m.backward(g)
+	return v
+}
+
+// clearAdjoints clears the adjoints an evaluation accumulates into, the
+// inputs' aside.
+func (m *Machine) clearAdjoints(g *GradPlan) {
+	for _, z := range g.zero {
+		clear(m.grad[z.lo:z.hi])
+	}
+}
+
+// backward seeds the adjoints and runs the backward pass; apart, so that
+// a program without one (every term fused) keeps ValueGrad's frame small.
+func (m *Machine) backward(g *GradPlan) {
 	for _, sd := range g.seeds {
 		gs := m.grads[sd]
 		for k := range gs {
 			gs[k]++
 		}
 	}
-	for _, j := range g.back {
-		s := &steps[j]
+	for _, s := range m.back {
 		s.k.Backward(s.in, s.out, s.gout, s.gin)
 	}
-	return v
 }
 
 const maxFloat = 1.7976931348623157e308

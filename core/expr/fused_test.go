@@ -147,3 +147,67 @@ func TestView(t *testing.T) {
 	q := &Program{}
 	q.View(q.Input([]int{2}), 1, []int{2})
 }
+
+// counting is a kernel that counts its evaluations: out = in[0].
+type counting struct{ forward, backward *int }
+
+func (k counting) Forward(in [][]float64, out []float64) {
+	*k.forward++
+	copy(out, in[0])
+}
+
+func (k counting) Backward(_ [][]float64, _, g []float64, gin [][]float64) {
+	*k.backward++
+	for i, v := range g {
+		gin[0][i] += v
+	}
+}
+
+// An instruction nothing the objective depends on reads is not run, nor
+// is one that only it reads; a term read only by such an instruction is
+// still fused.
+func TestValueGradSkipsUnread(t *testing.T) {
+	cases := []struct {
+		name  string
+		extra func(p *Program, term, ex Slot, k counting)
+		runs  int // counting evaluations per ValueGrad
+	}{
+		{"nothing unread", func(*Program, Slot, Slot, counting) {}, 0},
+		{"an unread copy", func(p *Program, _, ex Slot, k counting) { p.Apply(k, []int{2}, ex) }, 0},
+		{"a chain of unread copies", func(p *Program, _, ex Slot, k counting) {
+			p.Apply(k, []int{2}, p.Apply(k, []int{2}, ex))
+		}, 0},
+		{"an unread reader of the term", func(p *Program, term, _ Slot, k counting) { p.Apply(k, nil, term) }, 0},
+	}
+	for _, c := range cases {
+		calls, fwd, bwd := 0, 0, 0
+		p := &Program{}
+		x := p.Input([]int{2})
+		ex, err := Apply(p, "exp", Attrs{}, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		term := p.Apply(sumSquares{&calls}, nil, x)
+		c.extra(p, term, ex, counting{&fwd, &bwd})
+		p.Freeze()
+		g := p.GradPlan([]Slot{term})
+		m := p.NewMachine()
+		copy(m.Value(x), []float64{0.3, -1.2})
+		v := m.ValueGrad(g)
+		if want := -0.5 * (0.09 + 1.44); math.Abs(v-want) > 1e-15 {
+			t.Errorf("%s: value %v, want %v", c.name, v, want)
+		}
+		if gr := m.Gradient(x); gr[0] != -0.3 || gr[1] != 1.2 {
+			t.Errorf("%s: gradient %v", c.name, gr)
+		}
+		if o := m.Objective(g); o != v {
+			t.Errorf("%s: Objective %v, ValueGrad %v", c.name, o, v)
+		}
+		if fwd+bwd != c.runs || calls != 1 {
+			t.Errorf("%s: unread kernel ran %d+%d times, the term fused %d times", c.name, fwd, bwd, calls)
+		}
+		if n := testing.AllocsPerRun(10, func() { m.ValueGrad(g) }); n != 0 {
+			t.Errorf("%s: ValueGrad allocates %v times", c.name, n)
+		}
+	}
+}

@@ -133,8 +133,11 @@ type Machine struct {
 	grads [][]float64 // slot -> view into grad, nil where no gradient
 	steps []step
 	plan  *GradPlan // whose fused kernels steps hold; nil: none yet
-	binds []binding // one per input slot
-	bind0 *binding  // the first, nil if none
+	// run and back are the plan's forward and backward passes as the
+	// steps they run, in the order they run them
+	run, back []*step
+	binds     []binding // one per input slot
+	bind0     *binding  // the first, nil if none
 }
 
 // binding is where an input slot's values and adjoint live: the Machine's
@@ -260,10 +263,9 @@ func first(v []float64) *float64 { return unsafe.SliceData(v) }
 func (m *Machine) Bind(in Slot, x, grad []float64) {
 	// A sampler binds the same vectors call after call, and most programs
 	// have one input: that case is settled before anything else.
-	if b := m.bind0; b != nil && b.slot == in && len(x) == b.n && len(grad) == b.n && first(x) == b.x && first(grad) == b.g {
-		return
+	if b := m.bind0; b == nil || b.slot != in || len(x) != b.n || len(grad) != b.n || first(x) != b.x || first(grad) != b.g {
+		m.bind(in, x, grad)
 	}
-	m.bind(in, x, grad)
 }
 
 func (m *Machine) bind(in Slot, x, grad []float64) {
