@@ -50,9 +50,11 @@ def test_fallback_logp_grad_matches_pymc(garch):
 
 def test_fallback_runs_without_the_gil(garch):
     """The chains finish while this thread holds the GIL: the numba function
-    runs on the Go threads without ever taking it. The GIL is held in a C
-    call (ctypes.PyDLL keeps it): a log-density that needed it, such as a
-    Python callback, would stall until the call returns."""
+    runs on the Go threads without ever taking it. This thread waits for
+    the run in exmc_run_wait called through ctypes.PyDLL, which keeps the
+    GIL for the whole call: a log-density that needed it, such as a Python
+    callback, would stall the run until the wait gives up after a minute
+    (a run takes well under a second)."""
     import ctypes
 
     from exmc import _ffi
@@ -63,15 +65,17 @@ def test_fallback_runs_without_the_gil(garch):
     opts = ffi.new("exmc_options*")
     lib.exmc_options_default(opts)
     opts.draws, opts.tune, opts.chains, opts.cores, opts.seed = 50, 50, 2, 2, 1
-    sleep_holding_the_gil = ctypes.PyDLL(None).usleep
+    holding = ctypes.PyDLL(str(_ffi.library_path()))
+    holding.exmc_run_wait.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p]
+    holding.exmc_run_wait.restype = ctypes.c_int
     run = _Run(c, opts)
     try:
-        sleep_holding_the_gil(5_000_000)  # some twenty times the work
-        finished_while_held = run.wait(0)
+        handle = int(ffi.cast("uintptr_t", run.handle))
+        code = holding.exmc_run_wait(handle, 60_000, None)
     finally:
         run.wait(-1)
         run.free()
-    assert finished_while_held
+    assert code == lib.EXMC_OK
 
 
 def test_garch_posterior(garch):
