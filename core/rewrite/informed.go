@@ -6,6 +6,7 @@ import (
 
 	"github.com/exmc/exmc/core/model"
 	"github.com/exmc/exmc/core/shape"
+	"gonum.org/v1/gonum/stat"
 )
 
 // informedAbove is the share of an element's posterior precision that must
@@ -140,7 +141,7 @@ func informed(g *model.Graph, family []*model.Node, byName map[string]*model.Nod
 		// One informed element says nothing about the spread sigma.
 		return 0, false
 	}
-	tau2 := max(variance(ybar)-mean(se2), 0)
+	tau2 := max(stat.Variance(ybar, nil)-stat.Mean(se2, nil), 0)
 	share := 0.0
 	for _, s := range se2 {
 		if tau2 > 0 {
@@ -256,22 +257,4 @@ func spread(v []float64, from, to []int) ([]float64, bool) {
 		out[i] = v[m.At(i)]
 	}
 	return out, true
-}
-
-func mean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
-
-// variance is the sample variance (n - 1 in the denominator).
-func variance(x []float64) float64 {
-	m := mean(x)
-	s := 0.0
-	for _, v := range x {
-		s += (v - m) * (v - m)
-	}
-	return s / float64(len(x)-1)
 }
