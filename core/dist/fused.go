@@ -158,19 +158,7 @@ func (t *Term) genericForwardGrad(in [][]float64, gin [][]float64) float64 {
 			continue
 		}
 		t.toLogScale(p, dp, need)
-		for i := range t.maps {
-			if need&(1<<i) == 0 {
-				continue
-			}
-			switch m := &t.maps[i]; m.Kind {
-			case shape.Scalar:
-				acc[i] += dp[i]
-			case shape.Full:
-				gin[1+i][k] += dp[i]
-			default:
-				gin[1+i][m.Index[k]] += dp[i]
-			}
-		}
+		t.addParamGrads(need, k, 1, dp, &acc, gin)
 	}
 	for _, i := range t.scalars {
 		if need&(1<<i) != 0 {

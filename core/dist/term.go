@@ -217,23 +217,30 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 			continue
 		}
 		t.toLogScale(p, dp, need)
-		for i := range t.maps {
-			if need&(1<<i) == 0 {
-				continue
-			}
-			switch m := &t.maps[i]; m.Kind {
-			case shape.Scalar:
-				acc[i] += dp[i]
-			case shape.Full:
-				gin[1+i][k] += g * dp[i]
-			default:
-				gin[1+i][m.Index[k]] += g * dp[i]
-			}
-		}
+		t.addParamGrads(need, k, g, dp, &acc, gin)
 	}
 	for _, i := range t.scalars {
 		if need&(1<<i) != 0 {
 			gin[1+i][0] += g * acc[i]
+		}
+	}
+}
+
+// addParamGrads adds element k's parameter derivatives dp, times the
+// adjoint g, to gin: scalar parameters into acc (unscaled, for the caller
+// to add once after the loop), the others at the element they read.
+func (t *Term) addParamGrads(need uint8, k int, g float64, dp []float64, acc *[maxParams]float64, gin [][]float64) {
+	for i := range t.maps {
+		if need&(1<<i) == 0 {
+			continue
+		}
+		switch m := &t.maps[i]; m.Kind {
+		case shape.Scalar:
+			acc[i] += dp[i]
+		case shape.Full:
+			gin[1+i][k] += g * dp[i]
+		default:
+			gin[1+i][m.Index[k]] += g * dp[i]
 		}
 	}
 }
