@@ -162,3 +162,56 @@ func TestLog1pExact(t *testing.T) {
 	}
 	c.report()
 }
+
+// intoBound is the slice kernels' bound: their vector forms (vector.go)
+// reduce without tables and are held to an ulp; without them the kernels
+// run the scalar functions.
+func intoBound(scalar float64) float64 {
+	if vectorOK {
+		return 1
+	}
+	return scalar
+}
+
+// checkInto runs a slice kernel over xs and checks every element.
+func checkInto(c *exactCheck, into func(dst, src []float64), xs []float64) {
+	got := make([]float64, len(xs))
+	into(got, xs)
+	for i, x := range xs {
+		c.f = func(float64) float64 { return got[i] }
+		c.check(x)
+	}
+}
+
+func TestExpIntoExact(t *testing.T) {
+	c := &exactCheck{t: t, name: "ExpInto", ref: refExp, bound: intoBound(0.51)}
+	r := rand.New(rand.NewPCG(27, 28))
+	var xs []float64
+	for range exactPoints(t) {
+		xs = append(xs, -708+1416*r.Float64(), 2*r.Float64()-1, 0.01*(2*r.Float64()-1))
+		// halves of ln2, where |r| is largest
+		k := float64(r.IntN(2040) - 1020)
+		xs = append(xs, (k+0.5)*math.Ln2)
+	}
+	checkInto(c, ExpInto, xs)
+	c.report()
+}
+
+func TestLog1pIntoExact(t *testing.T) {
+	c := &exactCheck{t: t, name: "Log1pInto", ref: refLog1p, bound: intoBound(0.8)}
+	r := rand.New(rand.NewPCG(29, 30))
+	var xs []float64
+	for range exactPoints(t) {
+		xs = append(xs,
+			r.Float64(),                         // [0, 1), the softplus range
+			math.Exp(-60*r.Float64()),           // down to 1e-26
+			-1+math.Exp(-30*r.Float64()),        // (-1, 0)
+			0.07*r.Float64()-0.03,               // around 0
+			math.Sqrt2-1+0.02*(r.Float64()-0.5), // where k changes, above and below 0
+			math.Sqrt2/2-1+0.02*(r.Float64()-0.5),
+			math.Exp(700*r.Float64()), // large x
+		)
+	}
+	checkInto(c, Log1pInto, xs)
+	c.report()
+}
