@@ -44,9 +44,12 @@ test: test-go test-c test-python
 lint:
 	@out=$$(gofmt -l core capi bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags purego ./core/fastmath ./core/matvec
 
+# The vector kernels' portable forms (purego) are tested beside them.
 test-go: lint
 	$(GO) test -race ./...
+	$(GO) test -tags purego ./core/fastmath ./core/matvec
 
 test-c: $(CHECKED_LIB)
 	tests/c/run.sh $(CHECKED_LIB)

@@ -5,8 +5,7 @@ import (
 	"math"
 
 	"github.com/exmc/exmc/core/fastmath"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
+	"github.com/exmc/exmc/core/matvec"
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -17,8 +16,8 @@ import (
 // normalising constants, so that both give the same numbers at the same
 // point. It is the floor for the compiled gradient: a pass or a few over
 // the data per likelihood with each term's derivative in closed form, every
-// constant that depends only on parameters computed once per call, BLAS
-// (gonum's) for the matrix-vector products and core/fastmath's slice
+// constant that depends only on parameters computed once per call,
+// core/matvec for the matrix-vector products and core/fastmath's slice
 // kernels for exp and log, as the compiled terms use, but no algebra
 // beyond that (no sufficient statistics precomputed from the data).
 type Handwritten interface {
@@ -255,10 +254,7 @@ func (h *hwLogistic) Dim() int { return 1 + h.k }
 func (h *hwLogistic) LogpGrad(x, g []float64) float64 {
 	const one, sign = 0x3ff0000000000000, 1 << 63
 	alpha, beta := x[0], x[1:]
-	X := blas64.General{Rows: h.n, Cols: h.k, Data: h.x, Stride: h.k}
-	eta := blas64.Vector{N: h.n, Data: h.eta, Inc: 1}
-	// eta = X beta
-	blas64.Gemv(blas.NoTrans, 1, X, blas64.Vector{N: h.k, Data: beta, Inc: 1}, 0, eta)
+	matvec.Mul(h.eta, h.x, h.n, h.k, beta, false) // eta = X beta
 	lp := -0.5*(alpha*alpha)/100 - math.Log(10) - hwLnSqrt2Pi
 	g[0] = -alpha / 100
 	for j, b := range beta {
@@ -288,8 +284,7 @@ func (h *hwLogistic) LogpGrad(x, g []float64) float64 {
 		dalpha += r
 	}
 	g[0] += dalpha
-	// grad beta += X^T r
-	blas64.Gemv(blas.Trans, 1, X, eta, 1, blas64.Vector{N: h.k, Data: g[1:], Inc: 1})
+	matvec.MulT(g[1:], h.x, h.n, h.k, h.eta, true) // grad beta += X^T r
 	return lp
 }
 

@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
+	"github.com/exmc/exmc/core/matvec"
 	"github.com/exmc/exmc/core/shape"
 )
 
@@ -30,7 +31,8 @@ func matmulShape(_ Attrs, args [][]int) ([]int, error) {
 
 // matmul is A·B for the four products a model writes: matrix-matrix,
 // matrix-vector, vector-matrix and the dot product. The vectors are laid out
-// exactly as BLAS wants them, so the work is handed straight to blas64.
+// exactly as BLAS wants them, so the work is handed straight to core/matvec
+// (matrix-vector) or blas64 (the rest).
 type matmul struct {
 	m, k, n      int  // A is m×k, B is k×n; m or n is 1 for a vector side
 	aVec, bVec   bool // which side was written as a vector
@@ -70,9 +72,9 @@ func (k *matmul) Forward(in [][]float64, out []float64) {
 	case k.aVec && k.bVec:
 		out[0] = blas64.Dot(vector(a), vector(b))
 	case k.bVec:
-		blas64.Gemv(blas.NoTrans, 1, general(k.m, k.k, a), vector(b), 0, vector(out))
+		matvec.Mul(out, a, k.m, k.k, b, false)
 	case k.aVec:
-		blas64.Gemv(blas.Trans, 1, general(k.k, k.n, b), vector(a), 0, vector(out))
+		matvec.MulT(out, b, k.k, k.n, a, false)
 	default:
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(k.m, k.k, a), general(k.k, k.n, b), 0, general(k.m, k.n, out))
 	}
@@ -97,11 +99,11 @@ func (k *matmul) Backward(in [][]float64, _, g []float64, gin [][]float64) {
 			blas64.Ger(1, vector(g), vector(b), general(k.m, k.k, ga))
 		}
 		if gb != nil {
-			blas64.Gemv(blas.Trans, 1, general(k.m, k.k, a), vector(g), 1, vector(gb))
+			matvec.MulT(gb, a, k.m, k.k, g, true)
 		}
 	case k.aVec: // out = Bᵀ x
 		if ga != nil {
-			blas64.Gemv(blas.NoTrans, 1, general(k.k, k.n, b), vector(g), 1, vector(ga))
+			matvec.Mul(ga, b, k.k, k.n, g, true)
 		}
 		if gb != nil {
 			blas64.Ger(1, vector(a), vector(g), general(k.k, k.n, gb))
