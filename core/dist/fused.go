@@ -487,20 +487,23 @@ const (
 // ±(a >= 0 ? 1 : e)/(1 + e), e = exp(-|l|). The cases are chosen with bit
 // masks rather than branches, which the random signs of l and the 0/1
 // data would mispredict half the time. The exponentials and logarithms of
-// a chunk each go through one slice kernel: short separate loops let the
-// processor overlap more elements than one loop doing everything, whose
-// long chain of dependent operations per element fills its window.
+// a chunk each go through one slice kernel, and the rest of the arithmetic
+// through a third (logit_amd64.s, four elements at a time, where it runs):
+// short separate loops let the processor overlap more elements than one
+// loop doing everything, whose long chain of dependent operations per
+// element fills its window. The derivatives are added to the gradient
+// after, in a loop of their own for each layout of l.
 func (t *Term) bernoulliLogitForwardGrad(in [][]float64, gin [][]float64) float64 {
 	const one, sign = 0x3ff0000000000000, 1 << 63
 	x, lg := in[0][:t.n], in[1]
 	lm := &t.maps[0]
 	gl := gin[1]
-	var lb, eb, sb [chunk]float64
+	var lb, eb, sb, db [chunk]float64
 	s := 0.0
 	var acc float64
 	for k0 := 0; k0 < len(x); k0 += chunk {
 		xs := x[k0:min(k0+chunk, len(x))]
-		ls, es, sp := lb[:len(xs)], eb[:len(xs)], sb[:len(xs)]
+		ls, es, sp, ds := lb[:len(xs)], eb[:len(xs)], sb[:len(xs)], db[:len(xs)]
 		if lm.Kind == shape.Full {
 			ls = lg[k0 : k0+len(xs)]
 		} else {
@@ -513,7 +516,10 @@ func (t *Term) bernoulliLogitForwardGrad(in [][]float64, gin [][]float64) float6
 		}
 		fastmath.ExpInto(es, es)
 		fastmath.Log1pInto(sp, es)
-		for i, v := range xs {
+		done, part := logitVector(ls, xs, es, sp, ds)
+		s -= part
+		for i := done; i < len(xs); i++ {
+			v := xs[i]
 			if v != 0 && v != 1 {
 				return negInf
 			}
@@ -521,18 +527,25 @@ func (t *Term) bernoulliLogitForwardGrad(in [][]float64, gin [][]float64) float6
 			a := math.Float64bits(ls[i]) ^ flip
 			neg := uint64(int64(a) >> 63) // all ones when a < 0
 			s -= math.Float64frombits(a&^neg) + sp[i]
-			if gl == nil {
-				continue
-			}
 			e := es[i]
 			sig := math.Float64frombits(one&^neg|math.Float64bits(e)&neg) / (1 + e)
-			d := math.Float64frombits(math.Float64bits(sig) ^ flip ^ sign)
-			switch lm.Kind {
-			case shape.Scalar:
+			ds[i] = math.Float64frombits(math.Float64bits(sig) ^ flip ^ sign)
+		}
+		if gl == nil {
+			continue
+		}
+		switch lm.Kind {
+		case shape.Scalar:
+			for _, d := range ds {
 				acc += d
-			case shape.Full:
-				gl[k0+i] += d
-			default:
+			}
+		case shape.Full:
+			g := gl[k0 : k0+len(ds)]
+			for i, d := range ds {
+				g[i] += d
+			}
+		default:
+			for i, d := range ds {
 				gl[lm.Index[k0+i]] += d
 			}
 		}

@@ -142,6 +142,9 @@ func TestTermForwardGradInvalid(t *testing.T) {
 		{"StudentT", []string{"nu", "mu", "sigma"}, []int{2}, [][]int{{}, {}, {}}, [][]float64{{1, 2}, {-3}, {0}, {1}}},
 		{"StudentT", []string{"nu", "mu", "sigma"}, []int{2}, [][]int{{}, {}, {2}}, [][]float64{{1, 2}, {3}, {0}, {1, 0}}},
 		{"Bernoulli", []string{"logit_p"}, []int{2}, [][]int{{}}, [][]float64{{1, 0.5}, {0.3}}},
+		// past the first blocks of four, where the vector loop runs
+		{"Bernoulli", []string{"logit_p"}, []int{9}, [][]int{{}}, [][]float64{{1, 0, 1, 0, 1, 0.5, 0, 1, 1}, {0.3}}},
+		{"Bernoulli", []string{"logit_p"}, []int{9}, [][]int{{}}, [][]float64{{1, 0, 1, 0, 1, 0, 0, 1, -1}, {0.3}}},
 	}
 	for _, c := range cases {
 		v := variantByParams(t, c.dist, c.params)
