@@ -44,12 +44,14 @@ test: test-go test-c test-python
 lint:
 	@out=$$(gofmt -l core capi bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags purego ./core/fastmath ./core/matvec
+	$(GO) vet -tags purego ./core/fastmath ./core/matvec ./core/dist
 
-# The vector kernels' portable forms (purego) are tested beside them.
+# The AVX2 kernels' portable forms are tested beside them: built without
+# the assembly (purego), and switched to at run time (core/avx).
 test-go: lint
 	$(GO) test -race ./...
-	$(GO) test -tags purego ./core/fastmath ./core/matvec
+	$(GO) test -tags purego ./core/fastmath ./core/matvec ./core/dist
+	EXMC_NO_AVX=1 $(GO) test ./core/fastmath ./core/matvec ./core/dist
 
 test-c: $(CHECKED_LIB)
 	tests/c/run.sh $(CHECKED_LIB)

@@ -2,10 +2,10 @@
 
 package fastmath
 
-import "golang.org/x/sys/cpu"
+import "github.com/exmc/exmc/core/avx"
 
 // The slice kernels run four elements at a time in AVX2 registers where
-// the processor has AVX2 and FMA (vector_amd64.s). A gather of table
+// the processor has AVX2 and FMA (vector_amd64.s; see core/avx). A gather of table
 // entries costs more than it saves there, so the vector forms reduce
 // without tables: exp by whole powers of two to |r| <= ln2/2 with a longer
 // polynomial, log1p to m in [sqrt(1/2), sqrt(2)) with
@@ -18,7 +18,7 @@ import "golang.org/x/sys/cpu"
 // experiment enabled, the SSE code of the math package and of gonum ran
 // more than a hundred times slower on the machine this was measured on.
 
-var vectorOK = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+var vectorOK = avx.OK
 
 // expBlocks writes e^src[i] into dst[i] for i < n (n a multiple of 4),
 // four at a time, while every element of a block has |x| <= vecExpMax,

@@ -2,13 +2,13 @@
 
 package matvec
 
-import "golang.org/x/sys/cpu"
+import "github.com/exmc/exmc/core/avx"
 
-// The vector forms (vector_amd64.s) need AVX2 and FMA. They take the
+// The vector forms (vector_amd64.s) need AVX2 and FMA (see core/avx). They take the
 // columns in whole groups of four; the last cols%4 columns, and for Mul
 // the last rows%4 rows, are added here.
 
-var vectorOK = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+var vectorOK = avx.OK
 
 // mulRows sets (or, add != 0, adds to) dst[i] the dot product of the first
 // cols4 elements of row i of a (rows apart by stride) with x, for
