@@ -14,7 +14,11 @@ Phases, all in this one invocation:
    loaded exmc's Go runtime, another reason for one process per sampler;
 5. eight schools from model object to posterior (4 chains x 1000 draws,
    compilation included) in fresh processes, one per sampler and repeat;
-6. scoring (ArviZ bulk ESS of the draws, here, the same code for every
+6. exmc's parallel scaling: per model and exmc sampler, one process runs
+   one chain and four chains by turns, pairs of runs on the same seed
+   after a first pair left out, so that the ratio of millisecond-long runs
+   is read from many repetitions under the same conditions;
+7. scoring (ArviZ bulk ESS of the draws, here, the same code for every
    sampler), then results.json, results.md and ratios.png in bench/results.
 """
 
@@ -42,7 +46,7 @@ WORKER = HERE / "harness" / "worker.py"
 MODES = {
     "full": {
         "models": MODELS, "samplers": list(SAMPLERS), "seeds": 5, "tune": 1000, "draws": 1000, "chains": [1, 4],
-        "four_chain_models": MODELS, "ttfp_repeats": 3, "go_count": 5, "go_benchtime": "1s",
+        "four_chain_models": MODELS, "ttfp_repeats": 3, "go_count": 5, "go_benchtime": "1s", "scaling_pairs": 15,
     },
     # a minute or two: one seed, short runs, three models; four chains and
     # the time to first posterior on eight schools only (at full length:
@@ -50,7 +54,7 @@ MODES = {
     "quick": {
         "models": ["simple", "eight_schools", "logistic"], "samplers": list(SAMPLERS), "seeds": 1, "tune": 300,
         "draws": 300, "chains": [1, 4], "four_chain_models": ["eight_schools"], "ttfp_repeats": 1, "go_count": 1,
-        "go_benchtime": "0.2s",
+        "go_benchtime": "0.2s", "scaling_pairs": 3,
     },
 }
 SEED_BASE = 20240
@@ -163,6 +167,19 @@ def main(argv=None) -> int:
                                  "seed": seeds[0] + 100 + rep, "settings": {"tune": 1000, "draws": 1000}}]
                         runs += _collect(_worker("isolated", {"settings": settings, "jobs": jobs}, work,
                                                  f"ttfp-{s}-{rep}"), "ttfp")
+
+            for m in cfg["models"]:
+                for s in [s for s in cfg["samplers"] if s in report.GOAL_EXMC]:
+                    _say(f"scaling: {m} / {s}, one and four chains by turns")
+                    # the first pair of a process pays for its one-time costs
+                    # (threads, heap) and is left out of the figures
+                    jobs = []
+                    for i in range(-1, cfg["scaling_pairs"]):
+                        seed = seeds[i % len(seeds)]
+                        jobs += [{"model": m, "sampler": s, "chains": 1, "cores": 1, "seed": seed},
+                                 {"model": m, "sampler": s, "chains": 4, "cores": cores, "seed": seed}]
+                    runs += _collect(_worker("run", {"settings": settings, "jobs": jobs}, work, f"scaling-{m}-{s}"),
+                                     "scaling")
     finally:
         results["runs"] = runs
         results["elapsed_s"] = time.time() - started
