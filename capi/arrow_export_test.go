@@ -236,7 +236,7 @@ func TestCompiledRecord(t *testing.T) {
 	if err := json.Unmarshal(doc, &info); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"dim", "params", "vars", "observed", "coords", "noncentered"} {
+	for _, k := range []string{"dim", "params", "vars", "observed", "coords", "noncentered", "kept_centered"} {
 		if _, ok := info[k]; !ok {
 			t.Errorf("info has no %q: %s", k, doc)
 		}

@@ -16,6 +16,10 @@ type modelInfo struct {
 	Observed    []varInfo                `json:"observed"`
 	Coords      map[string][]model.Label `json:"coords"`
 	NonCentered []string                 `json:"noncentered"`
+	// KeptCentered maps each node left centred because its data inform
+	// it to the share of its posterior precision estimated to come from
+	// the data.
+	KeptCentered map[string]float64 `json:"kept_centered"`
 }
 
 type paramInfo struct {
@@ -40,11 +44,15 @@ type varInfo struct {
 
 func (t *compiledTarget) info() modelInfo {
 	in := modelInfo{
-		Dim:         t.c.Dim(),
-		Vars:        varInfos(t.c.Vars()),
-		Observed:    varInfos(t.c.Observed()),
-		Coords:      t.c.Graph().Model.Coords,
-		NonCentered: t.c.NonCentered(),
+		Dim:          t.c.Dim(),
+		Vars:         varInfos(t.c.Vars()),
+		Observed:     varInfos(t.c.Observed()),
+		Coords:       t.c.Graph().Model.Coords,
+		NonCentered:  t.c.NonCentered(),
+		KeptCentered: map[string]float64{},
+	}
+	for k, v := range t.c.KeptCentred() {
+		in.KeptCentered[k] = v
 	}
 	for _, p := range t.c.Params() {
 		in.Params = append(in.Params, paramInfo{

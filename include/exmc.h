@@ -192,14 +192,17 @@ int exmc_model_constrained_size(const exmc_model* model, size_t* size, char** er
 int exmc_model_param_names(const exmc_model* model, int constrained, const char** names, char** err);
 
 /* A JSON description of the model, an object with the keys "dim",
-   "params", "vars", "observed", "coords" and "noncentered": the dimension,
+   "params", "vars", "observed", "coords", "noncentered" and
+   "kept_centered": the dimension,
    the unconstrained blocks (name, value_name, offset, size, shape,
    transform, and "aux", the variable a non-centring block stands for, when
    it is one), the reported variables (name, kind, shape, dims, offset,
    size, located in what exmc_constrain writes), the observed variables
    (likewise, located in the log-likelihood columns), the coords (dimension
-   name -> labels) and the nodes the non-centring rewrote. Lists are never
-   null. Free the string with exmc_free_string. Thread-safe. */
+   name -> labels), the nodes the non-centring rewrote, and the nodes it
+   left as written because their data inform them (name -> the estimated
+   share of the posterior precision that comes from the data). Lists and
+   objects are never null. Free the string with exmc_free_string. Thread-safe. */
 int exmc_model_info(const exmc_model* model, char** json, char** err);
 
 /* The log-density at the unconstrained point x (n == dim values) into

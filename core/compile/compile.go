@@ -59,6 +59,7 @@ type Model struct {
 	nobs     int
 
 	nonCentered []string
+	keptCentred map[string]float64
 	pool        sync.Pool
 	plain       bool // see compile
 }
@@ -92,7 +93,7 @@ func compile(m *model.Model, arrays map[string][]float64, plain bool) (*Model, e
 			return nil, fmt.Errorf("non-centring rewrite produced an invalid model (a bug): %w", err)
 		}
 	}
-	c := &Model{graph: g, nonCentered: rw.NonCentered, plain: plain}
+	c := &Model{graph: g, nonCentered: rw.NonCentered, keptCentred: rw.Informed, plain: plain}
 	for _, n := range g.Order {
 		if n.Kind != model.Free {
 			continue
@@ -262,6 +263,11 @@ func (c *Model) LogLikelihoodSize() int { return c.nobs }
 
 // NonCentered lists the nodes the automatic non-centring rewrote.
 func (c *Model) NonCentered() []string { return c.nonCentered }
+
+// KeptCentred maps each node the automatic non-centring would have
+// rewritten but left as written, because its data inform it, to the
+// estimated share of its posterior precision that comes from the data.
+func (c *Model) KeptCentred() map[string]float64 { return c.keptCentred }
 
 // Graph is the validated (and rewritten) model that was compiled.
 func (c *Model) Graph() *model.Graph { return c.graph }

@@ -81,6 +81,9 @@ func TestNonCenteredRewrite(t *testing.T) {
 	if got := c.NonCentered(); len(got) != 1 || got[0] != "theta" {
 		t.Fatalf("non-centred %v, want [theta]", got)
 	}
+	if len(c.KeptCentred()) != 0 {
+		t.Fatalf("kept centred %v, want none", c.KeptCentred())
+	}
 	names := []string{}
 	for _, v := range c.Vars() {
 		names = append(names, v.Name)
@@ -296,4 +299,30 @@ func TestSiblingPriors(t *testing.T) {
 		}
 	}
 	checkGradient(t, c, 10)
+}
+
+// A hierarchy whose groups are each fixed by precise data is compiled as
+// written, and the compiled model says so, with the data's share of the
+// posterior precision (above the rewrite's threshold of one half).
+func TestKeptCentred(t *testing.T) {
+	b := model.NewBuilder()
+	b.RV("mu", "Normal", model.P{"sigma": 10})
+	b.RV("tau", "HalfNormal", model.P{"sigma": 5})
+	b.RV("theta", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(3))
+	b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
+	m, err := b.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.NonCentered()) != 0 {
+		t.Fatalf("rewritten %v, want none", c.NonCentered())
+	}
+	kept := c.KeptCentred()
+	if share, ok := kept["theta"]; len(kept) != 1 || !ok || !(share > 0.5 && share <= 1) {
+		t.Fatalf("kept centred %v, want theta with a share in (0.5, 1]", kept)
+	}
 }

@@ -126,7 +126,15 @@ class CompiledModel:
 
     @property
     def noncentered(self) -> list[str]:
+        """The hierarchical Normals the automatic non-centring rewrote."""
         return list(self.info.get("noncentered") or [])
+
+    @property
+    def kept_centered(self) -> dict[str, float]:
+        """The hierarchical Normals the automatic non-centring left as
+        written because their data inform them, each with the estimated
+        share of its posterior precision that comes from the data."""
+        return dict(self.info.get("kept_centered") or {})
 
     def param_names(self, constrained: bool = False) -> list[str]:
         ffi, lib, _ = _ffi.load()

@@ -360,7 +360,8 @@ def sample(
         raise NotImplementedError("exmc.dask.sample takes exmc models; a pymc.Model is sampled in place")
     options = Options.checked(**kwargs)
     compiled = _compile(model)
-    attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered)}
+    attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered),
+             "kept_centered": ",".join(sorted(compiled.kept_centered))}
     return sample_on(
         client, compiled, options, progressbar=progressbar, strict=strict, attrs=attrs,
         chains_per_task=chains_per_task, retries=retries,

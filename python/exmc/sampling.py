@@ -180,7 +180,8 @@ def sample(
         criterion=criterion,
     )
     compiled = _compile(model)
-    attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered)}
+    attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered),
+             "kept_centered": ",".join(sorted(compiled.kept_centered))}
     if client is not None or not blocking:
         from .runs import Run
 

@@ -124,6 +124,7 @@ def test_parameterisation_is_reported():
     m = zoo.eight_schools()
     idata = exmc.sample(m, draws=50, tune=50, chains=2, random_seed=3, progressbar=False)
     assert idata.posterior.attrs["noncentered"] == "theta"
+    assert idata.posterior.attrs["kept_centered"] == ""
     assert idata.attrs["exmc_backend"] == "native"
     idata = exmc.sample(m, draws=50, tune=50, chains=2, random_seed=3, progressbar=False, noncentered=False)
     assert idata.posterior.attrs["noncentered"] == ""
@@ -143,8 +144,12 @@ def test_informed_groups_stay_centred():
         s = pm.Exponential("s", 1)
         pm.Normal("y", theta[g], s, observed=y)
     kw = dict(draws=20, tune=20, chains=1, random_seed=1, progressbar=False)
-    assert exmc.sample(m, **kw).posterior.attrs["noncentered"] == ""
-    assert exmc.sample(m, noncentered=True, **kw).posterior.attrs["noncentered"] == "theta"
+    kept = exmc.sample(m, **kw)
+    assert kept.posterior.attrs["noncentered"] == ""
+    assert kept.posterior.attrs["kept_centered"] == "theta"
+    forced = exmc.sample(m, noncentered=True, **kw)
+    assert forced.posterior.attrs["noncentered"] == "theta"
+    assert forced.posterior.attrs["kept_centered"] == ""
     with pytest.raises(ValueError, match="noncentered must be None or a bool"):
         exmc.sample(m, noncentered="auto", **kw)
 

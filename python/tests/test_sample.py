@@ -299,3 +299,20 @@ def test_arviz_plots_accept_the_result(idata, plot):
     pc = getattr(az, plot)(idata, backend="matplotlib", **kwargs)
     assert pc is not None
     plt.close("all")
+
+
+def test_kept_centered_is_reported():
+    # three groups, each fixed by a precise observation: the data, not the
+    # prior, inform theta, so the rewrite leaves it as written and says so
+    with exmc.Model() as m:
+        mu = exmc.Normal("mu", mu=0, sigma=10)
+        tau = exmc.HalfNormal("tau", sigma=5)
+        theta = exmc.Normal("theta", mu=mu, sigma=tau, shape=3)
+        exmc.Normal("y", mu=theta, sigma=0.1, observed=np.array([-4.0, 1.0, 7.0]))
+    compiled = exmc.CompiledModel.from_model(m)
+    assert compiled.noncentered == []
+    assert list(compiled.kept_centered) == ["theta"]
+    assert 0.5 < compiled.kept_centered["theta"] <= 1
+    idata = exmc.sample(compiled, draws=20, tune=20, chains=1, random_seed=1, progressbar=False)
+    assert idata.posterior.attrs["kept_centered"] == "theta"
+    assert idata.posterior.attrs["noncentered"] == ""

@@ -130,7 +130,8 @@ def sample_pymc(
     them as ``mu + sigma * z`` unless the data inform them well enough that
     the model as written samples better, ``True`` always rewrites them and
     ``False`` keeps the model as written; the result's attributes
-    ``exmc_backend`` and ``noncentered`` say what ran.
+    ``exmc_backend``, ``noncentered`` (the rewritten) and ``kept_centered``
+    (those the data kept as written) say what ran.
     """
     if not return_inferencedata:
         raise ValueError("exmc returns a DataTree; return_inferencedata=False (a MultiTrace) is not supported")
@@ -210,6 +211,7 @@ def sample_pymc(
         "random_seed": seed,
         "exmc_backend": compiled.backend if fallback else "native",
         "noncentered": ",".join(compiled.noncentered),
+        "kept_centered": ",".join(sorted(compiled.kept_centered)),
         "compile_seconds": float(compile_seconds),
     }
     return to_datatree(
