@@ -305,19 +305,12 @@ func TestSiblingPriors(t *testing.T) {
 // written, and the compiled model says so, with the data's share of the
 // posterior precision (above the rewrite's threshold of one half).
 func TestKeptCentred(t *testing.T) {
-	b := model.NewBuilder()
-	b.RV("mu", "Normal", model.P{"sigma": 10})
-	b.RV("tau", "HalfNormal", model.P{"sigma": 5})
-	b.RV("theta", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(3))
-	b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
-	m, err := b.Model()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Compile(m, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := compileBuilt(t, func(b *model.Builder) {
+		b.RV("mu", "Normal", model.P{"sigma": 10})
+		b.RV("tau", "HalfNormal", model.P{"sigma": 5})
+		b.RV("theta", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(3))
+		b.Obs("y", "Normal", model.P{"mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
+	})
 	if len(c.NonCentered()) != 0 {
 		t.Fatalf("rewritten %v, want none", c.NonCentered())
 	}
