@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 
 	"github.com/exmc/exmc/core/compile"
 	"github.com/exmc/exmc/core/model"
@@ -51,9 +52,7 @@ func (t *compiledTarget) info() modelInfo {
 		NonCentered:  t.c.NonCentered(),
 		KeptCentered: map[string]float64{},
 	}
-	for k, v := range t.c.KeptCentred() {
-		in.KeptCentered[k] = v
-	}
+	maps.Copy(in.KeptCentered, t.c.KeptCentred()) // {} rather than null when none
 	for _, p := range t.c.Params() {
 		in.Params = append(in.Params, paramInfo{
 			Name: p.Name, ValueName: p.ValueName, Offset: p.Offset, Size: p.Size,
