@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 OUT := build/out
 LIB := $(OUT)/libexmc.so
 CHECKED_LIB := $(OUT)/cgocheck2/libexmc.so
+# the packages with AVX2 assembly and a portable form beside it
+AVX_PACKAGES := ./core/fastmath ./core/matvec ./core/dist
 GO_SOURCES := $(shell find core capi -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum include/exmc.h
 
 .PHONY: all lib install demo test test-go test-c test-python lint bench bench-quick bench-go clean
@@ -44,14 +46,14 @@ test: test-go test-c test-python
 lint:
 	@out=$$(gofmt -l core capi bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags purego ./core/fastmath ./core/matvec ./core/dist
+	$(GO) vet -tags purego $(AVX_PACKAGES)
 
 # The AVX2 kernels' portable forms are tested beside them: built without
 # the assembly (purego), and switched to at run time (core/avx).
 test-go: lint
 	$(GO) test -race ./...
-	$(GO) test -tags purego ./core/fastmath ./core/matvec ./core/dist
-	EXMC_NO_AVX=1 $(GO) test ./core/fastmath ./core/matvec ./core/dist
+	$(GO) test -tags purego $(AVX_PACKAGES)
+	EXMC_NO_AVX=1 $(GO) test $(AVX_PACKAGES)
 
 test-c: $(CHECKED_LIB)
 	tests/c/run.sh $(CHECKED_LIB)

@@ -200,17 +200,7 @@ func TestGradients(t *testing.T) {
 	}
 	for name, build := range cases {
 		t.Run(name, func(t *testing.T) {
-			b := model.NewBuilder()
-			build(b)
-			m, err := b.Model()
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := Compile(m, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGradient(t, c, 10)
+			checkGradient(t, compileBuilt(t, build), 10)
 		})
 	}
 }

@@ -8,8 +8,6 @@ import "github.com/exmc/exmc/core/avx"
 // logarithms are in, four elements at a time in AVX registers
 // (logit_amd64.s).
 
-var logitVectorOK = avx.OK
-
 // logitBlocks is the loop of bernoulliLogitForwardGrad over the first n
 // elements (n a multiple of 4) of a chunk, four at a time: for the logit
 // l, the observation v, e = exp(-|l|) and sp = log(1 + e), it writes the
@@ -22,7 +20,7 @@ func logitBlocks(l, v, e, sp, d *float64, n int) (done int, sum float64)
 
 func logitVector(l, v, e, sp, d []float64) (int, float64) {
 	n := len(v) &^ 3
-	if !logitVectorOK || n == 0 {
+	if !avx.OK || n == 0 {
 		return 0, 0
 	}
 	return logitBlocks(&l[0], &v[0], &e[0], &sp[0], &d[0], n)

@@ -21,8 +21,11 @@ import "github.com/exmc/exmc/core/avx"
 var vectorOK = avx.OK
 
 // expBlocks writes e^src[i] into dst[i] for i < n (n a multiple of 4),
-// four at a time, while every element of a block has |x| <= vecExpMax,
-// and returns how many it wrote.
+// four at a time, while every element of a block has |x| <= 700, and
+// returns how many it wrote. The bound stops short of the scalar fast
+// path's (expMax), leaving to Exp the results within a few binades of the
+// subnormals, where products of 2^k and the polynomial are rounded to
+// fewer digits.
 //
 //go:noescape
 func expBlocks(dst, src *float64, n int) int
@@ -33,12 +36,6 @@ func expBlocks(dst, src *float64, n int) int
 //
 //go:noescape
 func log1pBlocks(dst, src *float64, n int) int
-
-// The vector exp's fast path stops short of the scalar one's (expMax),
-// leaving to Exp the results within a few binades of the subnormals, where
-// products of 2^k and the polynomial are rounded to fewer digits. The
-// assembly has the same value.
-const vecExpMax = 700
 
 // expVector writes e^src[i] into dst[i] for the leading multiple of four
 // elements and returns how many it wrote; len(dst) >= len(src).

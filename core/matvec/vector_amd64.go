@@ -8,8 +8,6 @@ import "github.com/exmc/exmc/core/avx"
 // columns in whole groups of four; the last cols%4 columns, and for Mul
 // the last rows%4 rows, are added here.
 
-var vectorOK = avx.OK
-
 // mulRows sets (or, add != 0, adds to) dst[i] the dot product of the first
 // cols4 elements of row i of a (rows apart by stride) with x, for
 // i < rows4, four rows at a time; rows4 and cols4 are multiples of 4.
@@ -33,7 +31,7 @@ func flag(add bool) int {
 
 func mulVector(dst, a []float64, rows, cols int, x []float64, add bool) bool {
 	rows4, cols4 := rows&^3, cols&^3
-	if !vectorOK || rows4 == 0 || cols4 == 0 {
+	if !avx.OK || rows4 == 0 || cols4 == 0 {
 		return false
 	}
 	mulRows(&dst[0], &a[0], &x[0], rows4, cols4, cols, flag(add))
@@ -63,7 +61,7 @@ func mulVector(dst, a []float64, rows, cols int, x []float64, add bool) bool {
 
 func mulTVector(dst, a []float64, rows, cols int, y []float64, add bool) bool {
 	cols4 := cols &^ 3
-	if !vectorOK || cols4 == 0 {
+	if !avx.OK || cols4 == 0 {
 		return false
 	}
 	mulCols(&dst[0], &a[0], &y[0], rows, cols4, cols, flag(add))
