@@ -136,6 +136,11 @@ class CompiledModel:
         share of its posterior precision that comes from the data."""
         return dict(self.info.get("kept_centered") or {})
 
+    def parameterisation_attrs(self) -> dict[str, str]:
+        """The result attributes that say how hierarchical Normals ran:
+        ``noncentered`` and ``kept_centered``, comma-separated names."""
+        return {"noncentered": ",".join(self.noncentered), "kept_centered": ",".join(sorted(self.kept_centered))}
+
     def param_names(self, constrained: bool = False) -> list[str]:
         ffi, lib, _ = _ffi.load()
         s = ffi.new("const char**")

@@ -360,8 +360,7 @@ def sample(
         raise NotImplementedError("exmc.dask.sample takes exmc models; a pymc.Model is sampled in place")
     options = Options.checked(**kwargs)
     compiled = _compile(model)
-    attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered),
-             "kept_centered": ",".join(sorted(compiled.kept_centered))}
+    attrs = {"random_seed": options.seed, **compiled.parameterisation_attrs()}
     return sample_on(
         client, compiled, options, progressbar=progressbar, strict=strict, attrs=attrs,
         chains_per_task=chains_per_task, retries=retries,

@@ -180,8 +180,7 @@ def sample(
         criterion=criterion,
     )
     compiled = _compile(model)
-    attrs = {"random_seed": options.seed, "noncentered": ",".join(compiled.noncentered),
-             "kept_centered": ",".join(sorted(compiled.kept_centered))}
+    attrs = {"random_seed": options.seed, **compiled.parameterisation_attrs()}
     if client is not None or not blocking:
         from .runs import Run
 

@@ -210,8 +210,7 @@ def sample_pymc(
     attrs = {
         "random_seed": seed,
         "exmc_backend": compiled.backend if fallback else "native",
-        "noncentered": ",".join(compiled.noncentered),
-        "kept_centered": ",".join(sorted(compiled.kept_centered)),
+        **compiled.parameterisation_attrs(),
         "compile_seconds": float(compile_seconds),
     }
     return to_datatree(
