@@ -54,7 +54,17 @@ type Options struct {
 	// BatchSize is the number of draws per streamed batch per chain; a
 	// chain also flushes a partial batch when FlushInterval has passed.
 	BatchSize int
+
+	// Threads starts the run's workers, min(Cores, Chains) of them, each
+	// running chains one after another; nil starts each on a goroutine.
+	Threads ThreadStarter
 }
+
+// A ThreadStarter runs work on a thread of its own and returns at once.
+// work never panics. A host that owns threads (the C library) passes one
+// so that workers are woken where it chooses rather than where the Go
+// scheduler's wake-ups land.
+type ThreadStarter func(work func())
 
 // Metric names an estimator of the diagonal inverse mass matrix.
 type Metric int

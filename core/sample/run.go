@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/exmc/exmc/core/nuts"
 )
@@ -26,6 +27,9 @@ type Run struct {
 	cancel context.CancelFunc
 	chains []*chain
 	done   chan struct{} // closed when every chain has finished
+
+	started atomic.Int64 // chains taken by a worker
+	working atomic.Int64 // workers not yet finished
 
 	mu     sync.Mutex
 	queue  []Batch
@@ -96,7 +100,7 @@ func Start(ctx context.Context, m Model, o Options) (*Run, error) {
 		c.dens, c.setupErr = newDensity(m)
 		r.chains = append(r.chains, c)
 	}
-	go r.dispatch(cores)
+	r.dispatch(cores)
 	return r, nil
 }
 
@@ -113,29 +117,41 @@ func modelDim(m Model) (dim int, err error) {
 	return dim, nil
 }
 
-// dispatch starts chains in index order as cores free up, so that with
-// fewer cores than chains the low-numbered chains finish first.
+// dispatch starts the workers. Each takes the lowest-numbered chain not
+// yet started, so that with fewer cores than chains the low-numbered
+// chains finish first; the last worker to finish closes done.
 func (r *Run) dispatch(cores int) {
-	sem := make(chan struct{}, cores)
-	var wg sync.WaitGroup
-	for _, c := range r.chains {
-		select {
-		case sem <- struct{}{}:
-		case <-r.ctx.Done():
-			c.interrupt = r.ctx.Err()
+	workers := min(cores, len(r.chains))
+	r.working.Store(int64(workers))
+	start := r.opts.Threads
+	if start == nil {
+		start = func(work func()) { go work() }
+	}
+	for range workers {
+		start(r.work)
+	}
+}
+
+func (r *Run) work() {
+	defer func() {
+		if r.working.Add(-1) == 0 {
+			close(r.done)
+			r.wake()
+		}
+	}()
+	for {
+		i := int(r.started.Add(1)) - 1
+		if i >= len(r.chains) {
+			return
+		}
+		c := r.chains[i]
+		if err := r.ctx.Err(); err != nil {
+			c.interrupt = err
 			c.finished.Store(true)
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			c.main(r.ctx)
-		}()
+		c.main(r.ctx)
 	}
-	wg.Wait()
-	close(r.done)
-	r.wake()
 }
 
 // Cancel stops every chain at its next transition; Wait then returns the

@@ -708,3 +708,32 @@ func TestMetricEstimators(t *testing.T) {
 		}
 	}
 }
+
+func TestThreadStarter(t *testing.T) {
+	m := diagModel(logspace(3, 0.5, 2)...)
+	base := opts(5, 100, 100, 7)
+	base.Cores = 1
+	want, err := sample.Sample(context.Background(), m, base)
+	if err != nil || want.Err() != nil {
+		t.Fatal(err, want.Err())
+	}
+	for _, tc := range []struct{ cores, workers int }{{1, 1}, {2, 2}, {8, 5}} {
+		var started atomic.Int32
+		o := base
+		o.Cores = tc.cores
+		o.Threads = func(work func()) {
+			started.Add(1)
+			go work()
+		}
+		got, err := sample.Sample(context.Background(), m, o)
+		if err != nil || got.Err() != nil {
+			t.Fatal(err, got.Err())
+		}
+		if n := int(started.Load()); n != tc.workers {
+			t.Errorf("cores %d, 5 chains: %d workers started, want %d", tc.cores, n, tc.workers)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("cores %d: draws differ from one core's", tc.cores)
+		}
+	}
+}
