@@ -6,7 +6,6 @@ package main
 import "C"
 
 import (
-	"runtime"
 	"unsafe"
 )
 
@@ -31,8 +30,7 @@ func exmc_set_threads(threads C.int, err **C.char) C.int {
 		if threads < 1 {
 			return 0, errorf(codeInvalid, "threads must be at least 1, got %d", int(threads))
 		}
-		// Runs with cores == 0 run as many chains at once as GOMAXPROCS.
-		runtime.GOMAXPROCS(int(threads))
+		setThreads(int(threads))
 		return codeOK, nil
 	})
 }

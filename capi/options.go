@@ -263,6 +263,13 @@ func sampleOptions(p *C.exmc_coptions, dim int) (sample.Options, cOptions, error
 	o, err := c.toSample(dim, func(n int) []float64 {
 		return unsafe.Slice((*float64)(unsafe.Add(unsafe.Pointer(nil), c.Init)), n)
 	})
+	if err != nil {
+		return o, c, err
+	}
+	if o.Cores <= 0 {
+		o.Cores = defaultCores()
+	}
+	o.Threads = chainThreads(min(o.Cores, o.Chains))
 	return o, c, err
 }
 
