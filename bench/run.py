@@ -155,8 +155,8 @@ def main(argv=None) -> int:
                         # the first run of a fresh process is also the time to first posterior
                         for j in jobs:
                             j["settings"] = {"tune": 1000, "draws": 1000}
-                    runs += _collect(_worker("isolated", {"settings": settings, "jobs": jobs}, work, f"four-{m}-{s}"),
-                                     "four_chains")
+                    spec = {"settings": settings, "jobs": jobs, "poll_memory": True}
+                    runs += _collect(_worker("isolated", spec, work, f"four-{m}-{s}"), "four_chains")
 
             ttfp = [s for s in cfg["samplers"] if s != "exmc_centred"]
             if "eight_schools" in four:
