@@ -1,4 +1,6 @@
-// Package sample runs NUTS chains of a model in parallel goroutines.
+// Package sample runs NUTS chains of a model in parallel: Cores workers,
+// each sampling chains one after another, on goroutines or on threads the
+// caller provides (Options.Threads).
 //
 // Each chain owns a Density from the model, its own random stream derived
 // only from (Seed, chain index), and its output arrays; chains share
