@@ -266,11 +266,7 @@ func sampleOptions(p *C.exmc_coptions, dim int) (sample.Options, cOptions, error
 	if err != nil {
 		return o, c, err
 	}
-	if o.Cores <= 0 {
-		o.Cores = defaultCores()
-	}
-	o.Threads = chainThreads(min(o.Cores, o.Chains))
-	return o, c, err
+	return onLibraryThreads(o), c, nil
 }
 
 //export exmc_options_default

@@ -41,6 +41,16 @@ func defaultCores() int {
 	return threads.n
 }
 
+// onLibraryThreads gives a run the library's default for cores (0: its
+// threads) and has its workers run on the pool.
+func onLibraryThreads(o sample.Options) sample.Options {
+	if o.Cores <= 0 {
+		o.Cores = defaultCores()
+	}
+	o.Threads = chainThreads(min(o.Cores, o.Chains))
+	return o
+}
+
 // chainThreads returns a run's thread starter: its n workers run on the
 // library's pool threads (threads.c), each woken on its own group of the
 // CPUs the caller may use (wakeGroups). A thread that cannot be had is

@@ -2,9 +2,12 @@ package main
 
 import (
 	"reflect"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/exmc/exmc/core/sample"
 )
 
 func TestWakeGroups(t *testing.T) {
@@ -89,5 +92,21 @@ func TestChainThreads(t *testing.T) {
 	round()
 	if again := settled(); again != first {
 		t.Errorf("a second round grew the pool from %d to %d threads", first, again)
+	}
+}
+
+func TestLibraryThreadsSetting(t *testing.T) {
+	defer setThreads(defaultCores())
+	setThreads(3)
+	if got := runtime.GOMAXPROCS(0); got != 4 {
+		t.Errorf("3 threads: GOMAXPROCS %d, want 4", got)
+	}
+	for _, tc := range []struct{ cores, chains, want int }{{0, 5, 3}, {0, 2, 3}, {1, 4, 1}, {6, 4, 6}} {
+		o := sample.DefaultOptions()
+		o.Cores, o.Chains = tc.cores, tc.chains
+		o = onLibraryThreads(o)
+		if o.Cores != tc.want || o.Threads == nil {
+			t.Errorf("cores %d, chains %d: cores %d (want %d), threads set %v", tc.cores, tc.chains, o.Cores, tc.want, o.Threads != nil)
+		}
 	}
 }
