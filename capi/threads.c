@@ -65,6 +65,9 @@ static int new_worker(worker* w, const cpu_set_t* wake_on) {
   pthread_t t;
   rc = pthread_create(&t, &attr, worker_main, w);
   pthread_attr_destroy(&attr);
+  /* A CPU gone offline since the caller's affinity was read: start it
+     anywhere. */
+  if (rc == EINVAL && wake_on != NULL) return new_worker(w, NULL);
   return rc;
 }
 
