@@ -119,10 +119,11 @@ void exmc_free_string(char* s);
 
 /* Sets how many chains a run samples at once by default (at least 1):
    runs started afterwards with exmc_options.cores == 0 use it. The default
-   is the number of cores the process may use. Chains run on the library's
-   own threads, kept between runs and named "exmc chain"; the Go runtime
-   gets threads + 1 processors (GOMAXPROCS), the one more for the calls of
-   the host's threads while chains run. Thread-safe. */
+   is the number of cores the process may use (or GOMAXPROCS from the
+   environment). Chains run on the library's own threads, kept between
+   runs and named "exmc chain"; the Go runtime gets threads + 1 processors
+   (GOMAXPROCS), the one more for the calls of the host's threads while
+   chains run. Thread-safe. */
 int exmc_set_threads(int threads, char** err);
 
 /* ---- Models ------------------------------------------------------------ */
