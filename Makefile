@@ -9,7 +9,7 @@ LIB := $(OUT)/libexmc.so
 CHECKED_LIB := $(OUT)/cgocheck2/libexmc.so
 # the packages with AVX2 assembly and a portable form beside it
 AVX_PACKAGES := ./core/fastmath ./core/matvec ./core/dist
-GO_SOURCES := $(shell find core capi -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum include/exmc.h
+GO_SOURCES := $(shell find core capi \( -name '*.go' -o -name '*.s' -o -name '*.c' -o -name '*.h' \) -not -name '*_test.go' 2>/dev/null) go.mod go.sum include/exmc.h
 
 .PHONY: all lib install demo test test-go test-c test-python lint bench bench-quick bench-go clean
 
