@@ -60,7 +60,7 @@ def _run(spec_path: str, out_dir: str) -> None:
         settings = Settings(**{**spec["settings"], **job.get("settings", {})})
         mem = TreeSampler() if poll_memory else None
         try:
-            with mem or contextlib.nullcontext():
+            with mem if mem is not None else contextlib.nullcontext():
                 r = run(models, job["model"], job["sampler"], job["chains"], job["seed"], settings, job.get("cores"))
         except Exception as err:  # one sampler failing must not lose the others' runs
             records.append({**{k: job[k] for k in ("model", "sampler", "chains", "seed")},
@@ -69,7 +69,7 @@ def _run(spec_path: str, out_dir: str) -> None:
             print(f"  {job['model']:14s} {job['sampler']:13s} FAILED: {err}", file=sys.stderr, flush=True)
             continue
         rec = r.record()
-        rec["tree_pss_peak_mb"] = mem.peak_kb / 1024 if mem else None
+        rec["tree_pss_peak_mb"] = mem.peak_kb / 1024 if mem is not None else None
         rec["index_in_process"] = i
         rec["draws_file"] = f"run{i}.npz"
         np.savez(out / rec["draws_file"], **r.draws)
