@@ -6,6 +6,8 @@ package main
 import "C"
 
 import (
+	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -49,11 +51,14 @@ func importData(schema *C.struct_ArrowSchema, batch *C.struct_ArrowArray) (*impo
 		C.exmc_capi_release_schema(schema)
 		return nil, errorf(codeInvalid, "data is released")
 	}
-	rec, err := cdata.ImportCRecordBatch(
-		(*cdata.CArrowArray)(unsafe.Pointer(batch)),
-		(*cdata.CArrowSchema)(unsafe.Pointer(schema)))
-	// The import releases the schema in every case and moves the array
-	// when it succeeds; an array it did not take is still ours to release.
+	sc, err := readSchema(schema)
+	if err != nil {
+		C.exmc_capi_release_array(batch)
+		return nil, err
+	}
+	rec, err := cdata.ImportCRecordBatchWithSchema((*cdata.CArrowArray)(unsafe.Pointer(batch)), sc)
+	// The import moves the array when it succeeds; an array it did not
+	// take is still ours to release.
 	C.exmc_capi_release_array(batch)
 	if err != nil {
 		return nil, errorf(codeInvalid, "data: not a valid Arrow record batch (a struct array of columns): %v", err)
@@ -127,4 +132,134 @@ func values(name string, a arrow.Array) ([]float64, error) {
 		return out, nil
 	}
 	return nil, errorf(codeInvalid, "data: column %q has type %s; want float64 or int64 (or a list of them)", name, a.DataType())
+}
+
+// readSchema reads a record batch's schema, the producer's struct of
+// columns, and then releases it through its own release callback alone:
+// under the C data interface the children belong to their parent, whose
+// release frees them, and a consumer never calls theirs (arrow-go's
+// importer does, which is why it is not used here). Only the types a data
+// node can have are read: float64 and int64 columns, or fixed-size, plain
+// or large lists of them.
+func readSchema(s *C.struct_ArrowSchema) (*arrow.Schema, error) {
+	defer C.exmc_capi_release_schema(s)
+	if f := goFormat(s); f != "+s" {
+		return nil, errorf(codeInvalid, "data: the schema is %s, not a struct of columns (format \"+s\")", describeFormat(f))
+	}
+	kids, err := schemaChildren(s, "the schema")
+	if err != nil {
+		return nil, err
+	}
+	fields := make([]arrow.Field, len(kids))
+	for i, k := range kids {
+		name := goName(k)
+		t, err := columnType(name, k)
+		if err != nil {
+			return nil, err
+		}
+		fields[i] = arrow.Field{Name: name, Type: t, Nullable: k.flags&C.ARROW_FLAG_NULLABLE != 0}
+	}
+	return arrow.NewSchema(fields, nil), nil
+}
+
+// columnType is the type of a data column: a number, or a list of numbers.
+func columnType(name string, s *C.struct_ArrowSchema) (arrow.DataType, error) {
+	f := goFormat(s)
+	var list func(arrow.DataType) arrow.DataType
+	switch {
+	case f == "+l":
+		list = func(t arrow.DataType) arrow.DataType { return arrow.ListOf(t) }
+	case f == "+L":
+		list = func(t arrow.DataType) arrow.DataType { return arrow.LargeListOf(t) }
+	case strings.HasPrefix(f, "+w:"):
+		n, err := strconv.ParseInt(f[3:], 10, 32)
+		if err != nil || n < 0 {
+			return nil, errorf(codeInvalid, "data: column %q has the invalid format %q", name, f)
+		}
+		list = func(t arrow.DataType) arrow.DataType { return arrow.FixedSizeListOf(int32(n), t) }
+	default:
+		return numberType(name, s)
+	}
+	kids, err := schemaChildren(s, "column "+strconv.Quote(name))
+	if err != nil {
+		return nil, err
+	}
+	if len(kids) != 1 {
+		return nil, errorf(codeInvalid, "data: column %q is a list with %d child types, not 1", name, len(kids))
+	}
+	elem, err := numberType(name, kids[0])
+	if err != nil {
+		return nil, err
+	}
+	return list(elem), nil
+}
+
+func numberType(name string, s *C.struct_ArrowSchema) (arrow.DataType, error) {
+	f := goFormat(s)
+	if s.dictionary != nil {
+		return nil, errorf(codeInvalid, "data: column %q is dictionary-encoded; want float64 or int64 values", name)
+	}
+	switch f {
+	case "g":
+		return arrow.PrimitiveTypes.Float64, nil
+	case "l":
+		return arrow.PrimitiveTypes.Int64, nil
+	}
+	return nil, errorf(codeInvalid, "data: column %q has type %s; want float64 or int64 (or a list of them)", name, describeFormat(f))
+}
+
+// schemaChildren checks and returns a schema's children.
+func schemaChildren(s *C.struct_ArrowSchema, what string) ([]*C.struct_ArrowSchema, error) {
+	n := int64(s.n_children)
+	switch {
+	case n < 0 || n > maxChildren:
+		return nil, errorf(codeInvalid, "data: %s has %d children", what, n)
+	case n == 0:
+		return nil, nil
+	case s.children == nil:
+		return nil, errorf(codeInvalid, "data: %s has %d children but no children array", what, n)
+	}
+	kids := unsafe.Slice(s.children, n)
+	for i, k := range kids {
+		if k == nil {
+			return nil, errorf(codeInvalid, "data: child %d of %s is NULL", i, what)
+		}
+	}
+	return kids, nil
+}
+
+// maxChildren bounds a schema's number of columns; more is a corrupt
+// structure, not data.
+const maxChildren = 1 << 24
+
+func goFormat(s *C.struct_ArrowSchema) string {
+	if s.format == nil {
+		return ""
+	}
+	return C.GoString(s.format)
+}
+
+func goName(s *C.struct_ArrowSchema) string {
+	if s.name == nil {
+		return ""
+	}
+	return C.GoString(s.name)
+}
+
+// describeFormat names an Arrow format string for an error message.
+func describeFormat(f string) string {
+	if n, ok := formatNames[f]; ok {
+		return n
+	}
+	if f == "" {
+		return "missing (format is NULL or empty)"
+	}
+	return "Arrow format " + strconv.Quote(f)
+}
+
+var formatNames = map[string]string{
+	"n": "null", "b": "bool", "c": "int8", "C": "uint8", "s": "int16", "S": "uint16",
+	"i": "int32", "I": "uint32", "l": "int64", "L": "uint64", "e": "float16", "f": "float32",
+	"g": "float64", "u": "utf8", "U": "large_utf8", "z": "binary", "Z": "large_binary",
+	"+s": "a struct", "+l": "a list", "+L": "a large list",
 }

@@ -1187,6 +1187,93 @@ static void test_arrow_data(void) {
   schema.release(&schema);
 }
 
+/* A producer whose children are released by their parent's release alone,
+   as the C data interface has it: a child's release called by anyone else
+   is counted, and so is one called twice. */
+struct strict_producer {
+  int in_parent_release, children_released_outside, children_released_twice, parent_released;
+  double y[8];
+  int64_t sigma[8];
+  const void* struct_buffers[1];
+  const void* bufs[2][2];
+  struct ArrowSchema child_schemas[2], *child_schema_ptrs[2];
+  struct ArrowArray child_arrays[2], *child_array_ptrs[2];
+};
+
+static void strict_release_child_schema(struct ArrowSchema* s) {
+  struct strict_producer* p = s->private_data;
+  if (!p->in_parent_release) p->children_released_outside++;
+  s->release = NULL;
+}
+
+static void strict_release_schema(struct ArrowSchema* s) {
+  struct strict_producer* p = s->private_data;
+  p->in_parent_release = 1;
+  for (int i = 0; i < 2; i++) {
+    if (p->child_schemas[i].release) {
+      p->child_schemas[i].release(&p->child_schemas[i]);
+    } else {
+      p->children_released_twice++;
+    }
+  }
+  p->in_parent_release = 0;
+  p->parent_released++;
+  s->release = NULL;
+}
+
+static void strict_release_array(struct ArrowArray* a) {
+  struct strict_producer* p = a->private_data;
+  for (int i = 0; i < 2; i++) p->child_arrays[i].release = NULL;
+  a->release = NULL;
+}
+
+static void make_strict_batch(struct strict_producer* p, const char* y_format, struct ArrowSchema* schema,
+                              struct ArrowArray* array) {
+  memset(p, 0, sizeof *p);
+  memcpy(p->y, Y_OBS, sizeof p->y);
+  memcpy(p->sigma, SIGMA, sizeof p->sigma);
+  const char* names[2] = {"y_obs", "sigma"};
+  const char* formats[2] = {y_format, "l"};
+  p->bufs[0][1] = p->y;
+  p->bufs[1][1] = p->sigma;
+  for (int i = 0; i < 2; i++) {
+    p->child_schemas[i] = (struct ArrowSchema){.format = formats[i], .name = names[i],
+                                               .release = strict_release_child_schema, .private_data = p};
+    p->child_schema_ptrs[i] = &p->child_schemas[i];
+    p->child_arrays[i] = (struct ArrowArray){.length = 8, .n_buffers = 2, .buffers = p->bufs[i],
+                                             .release = strict_release_array, .private_data = p};
+    p->child_array_ptrs[i] = &p->child_arrays[i];
+  }
+  *schema = (struct ArrowSchema){.format = "+s", .name = "", .n_children = 2, .children = p->child_schema_ptrs,
+                                 .release = strict_release_schema, .private_data = p};
+  *array = (struct ArrowArray){.length = 8, .n_buffers = 1, .buffers = p->struct_buffers, .n_children = 2,
+                               .children = p->child_array_ptrs, .release = strict_release_array, .private_data = p};
+}
+
+/* exmc_model_from_json_arrow releases a schema through its parent's
+   release only, whether the import succeeds or fails. */
+static void test_arrow_child_release(void) {
+  const char* formats[2] = {"g", "f"}; /* accepted, then refused */
+  for (int k = 0; k < 2; k++) {
+    struct strict_producer p;
+    struct ArrowSchema schema;
+    struct ArrowArray array;
+    make_strict_batch(&p, formats[k], &schema, &array);
+    exmc_model* m = NULL;
+    char* err = NULL;
+    int rc = exmc_model_from_json_arrow(EIGHT_SCHOOLS_NO_DATA, strlen(EIGHT_SCHOOLS_NO_DATA), &schema, &array, &m, &err);
+    CHECKF(rc == (k == 0 ? EXMC_OK : EXMC_ERR_INVALID), "format %s: rc %d: %s", formats[k], rc, err ? err : "");
+    exmc_free_error(err);
+    CHECKF(p.children_released_outside == 0, "format %s: %d child schemas released by the consumer", formats[k],
+           p.children_released_outside);
+    CHECKF(p.children_released_twice == 0, "format %s: %d child schemas already released when the parent was",
+           formats[k], p.children_released_twice);
+    CHECKF(p.parent_released == 1, "format %s: parent released %d times", formats[k], p.parent_released);
+    CHECK(schema.release == NULL && array.release == NULL);
+    exmc_model_free(m);
+  }
+}
+
 int main(void) {
   test_version();
   test_model();
@@ -1201,6 +1288,7 @@ int main(void) {
   test_function_model();
   test_errors();
   test_arrow_data();
+  test_arrow_child_release();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
