@@ -87,8 +87,7 @@ func (c *chain) main(ctx context.Context) {
 		if post != nil {
 			post.flush(c.n, c.draws, c.stats)
 		}
-		c.tuning.Store(false)
-		c.finished.Store(true)
+		c.run.finish(c)
 	}()
 	if c.setupErr != nil {
 		c.setErr(c.setupErr)

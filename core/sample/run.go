@@ -28,8 +28,8 @@ type Run struct {
 	chains []*chain
 	done   chan struct{} // closed when every chain has finished
 
-	started atomic.Int64 // chains taken by a worker
-	working atomic.Int64 // workers not yet finished
+	started   atomic.Int64 // chains taken by a worker
+	remaining atomic.Int64 // chains not yet finished
 
 	mu     sync.Mutex
 	queue  []Batch
@@ -53,8 +53,11 @@ type ChainProgress struct {
 	Tuning            bool
 	Divergences       int
 	WarmupDivergences int
-	Finished          bool
-	Err               error
+	// Finished is set once the chain's draws are complete. When every
+	// chain is Finished the run has ended: Done is closed and Wait
+	// returns at once.
+	Finished bool
+	Err      error
 }
 
 // Sample runs o.Chains chains of m, at most o.Cores at a time, and returns
@@ -119,10 +122,10 @@ func modelDim(m Model) (dim int, err error) {
 
 // dispatch starts the workers. Each takes the lowest-numbered chain not
 // yet started, so that with fewer cores than chains the low-numbered
-// chains finish first; the last worker to finish closes done.
+// chains finish first.
 func (r *Run) dispatch(cores int) {
 	workers := min(cores, len(r.chains))
-	r.working.Store(int64(workers))
+	r.remaining.Store(int64(len(r.chains)))
 	start := r.opts.Threads
 	if start == nil {
 		start = func(work func()) { go work() }
@@ -133,12 +136,6 @@ func (r *Run) dispatch(cores int) {
 }
 
 func (r *Run) work() {
-	defer func() {
-		if r.working.Add(-1) == 0 {
-			close(r.done)
-			r.wake()
-		}
-	}()
 	for {
 		i := int(r.started.Add(1)) - 1
 		if i >= len(r.chains) {
@@ -147,11 +144,24 @@ func (r *Run) work() {
 		c := r.chains[i]
 		if err := r.ctx.Err(); err != nil {
 			c.interrupt = err
-			c.finished.Store(true)
+			r.finish(c)
 			continue
 		}
 		c.main(r.ctx)
 	}
+}
+
+// finish marks a chain finished once its output is complete. The run ends
+// (done closes) before the last chain's flag is raised, so that whoever
+// sees every chain finished in Progress finds the run ended: Wait, Done
+// and the result never lag behind what Progress said.
+func (r *Run) finish(c *chain) {
+	c.tuning.Store(false)
+	if r.remaining.Add(-1) == 0 {
+		close(r.done)
+		r.wake()
+	}
+	c.finished.Store(true)
 }
 
 // Cancel stops every chain at its next transition; Wait then returns the
