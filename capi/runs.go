@@ -34,7 +34,9 @@ func (r *runObj) destroy() {
 	r.run.Cancel()
 	_, _ = r.run.Wait()
 	r.closeDensities()
-	r.model.putConstrainer(r.ev)
+	if r.ev != nil {
+		r.model.putConstrainer(r.ev)
+	}
 	r.model.release()
 }
 
@@ -101,23 +103,44 @@ func exmc_run_start(p *C.exmc_cmodel, options *C.exmc_coptions, out **C.exmc_run
 			m.release()
 			return 0, e
 		}
-		sm, closeDensities := m.t.newSampler()
-		run, e := sample.Start(context.Background(), sm, o)
-		if e != nil {
-			closeDensities()
-			m.release()
-			return 0, wrap(codeInvalid, e)
-		}
-		r := &runObj{
-			model: m, run: run, closeDensities: closeDensities,
-			layout: newLayout(m.t.Dim(), m.t.Vars(), m.t.Observed(), c.LogLikelihood == 1),
-			ev:     m.constrainer(),
-		}
-		r.init(r.destroy)
-		storeToken(unsafe.Pointer(out), handles.add(kindRun, r))
-		return codeOK, nil
+		return startRun(m, o, c.LogLikelihood == 1, unsafe.Pointer(out))
 	})
 }
+
+// startRun starts a run of m, taking over the caller's reference to it,
+// and writes the run's handle to out. Whatever fails, nothing is left
+// running: the model is released and, once started, the chains are
+// cancelled and waited for.
+func startRun(m *modelObj, o sample.Options, logLikelihood bool, out unsafe.Pointer) (int, error) {
+	// What can fail without starting anything is done first.
+	l := newLayout(m.t.Dim(), m.t.Vars(), m.t.Observed(), logLikelihood)
+	sm, closeDensities := m.t.newSampler()
+	run, e := sample.Start(context.Background(), sm, o)
+	if e != nil {
+		closeDensities()
+		m.release()
+		return 0, wrap(codeInvalid, e)
+	}
+	r := &runObj{model: m, run: run, closeDensities: closeDensities, layout: l}
+	r.init(r.destroy)
+	// From here the run is the handle's or, should anything fail or panic
+	// before the handle is returned, stopped and freed by this reference.
+	handed := false
+	defer func() {
+		if !handed {
+			r.release()
+		}
+	}()
+	r.ev = m.constrainer()
+	afterRunStart()
+	storeToken(out, handles.add(kindRun, r))
+	handed = true
+	return codeOK, nil
+}
+
+// afterRunStart runs between a run's start and the return of its handle;
+// tests set it to fail there.
+var afterRunStart = func() {}
 
 //export exmc_run_next
 func exmc_run_next(p *C.exmc_run, timeoutMs C.int64_t, schema *C.struct_ArrowSchema, batch *C.struct_ArrowArray,
