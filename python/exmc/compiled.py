@@ -150,7 +150,11 @@ class CompiledModel:
         return text.split(",") if text else []
 
     def _point(self, x: Any) -> np.ndarray:
-        x = np.ascontiguousarray(x, dtype=np.float64)
+        a = np.asarray(x)
+        if a.dtype.kind not in "iuf":
+            raise TypeError(f"the point must be an array of {self.dim} real numbers, got {type(x).__name__}"
+                            + (f" of {a.dtype}" if isinstance(x, np.ndarray) else ""))
+        x = np.ascontiguousarray(a, dtype=np.float64)
         if x.shape != (self.dim,):
             raise ValueError(f"the point must have shape ({self.dim},), got {x.shape}")
         return x

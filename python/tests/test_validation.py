@@ -209,3 +209,22 @@ def test_failed_node_leaves_no_data_behind():
         x = exmc.Normal("ok", mu=big)
     assert m.data_names == ["_data0"]
     assert x.params["mu"].name == "_data0"
+
+
+@pytest.mark.parametrize("point, error", [
+    (None, TypeError),
+    ("0.5", TypeError),
+    ([None], TypeError),
+    (np.array(["a"]), TypeError),
+    (np.array([1 + 2j]), TypeError),
+    ([0.0, 1.0], ValueError),
+    (np.zeros((1, 1)), ValueError),
+])
+def test_compiled_model_points_are_checked(point, error):
+    with exmc.Model() as m:
+        exmc.Normal("x", mu=0, sigma=1)
+    c = exmc.CompiledModel.from_model(m)
+    for f in (c.logp, c.logp_grad, c.constrain):
+        with pytest.raises(error, match="the point must"):
+            f(point)
+    assert c.logp([0.0]) == pytest.approx(-0.5 * np.log(2 * np.pi))
