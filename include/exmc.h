@@ -331,7 +331,7 @@ typedef struct exmc_progress {
 
 /* Starts sampling in the background and returns at once. Free the run with
    exmc_run_free. The options are read, and init copied, before it returns.
-   Thread-safe. */
+   When it fails, nothing was left running. Thread-safe. */
 int exmc_run_start(const exmc_model* model, const exmc_options* options, exmc_run** out, char** err);
 
 /* Takes the next batch of draws: one chain's consecutive draws of one
@@ -348,7 +348,9 @@ int exmc_run_next(exmc_run* run, int64_t timeout_ms, struct ArrowSchema* schema,
 
 /* Writes the progress of min(n, chains) chains into progress[] and the
    number of chains into *chains (either may be NULL to ask for the count
-   only). Thread-safe. */
+   only). Once every chain reports finished, the run has ended:
+   exmc_run_wait returns EXMC_OK at once and exmc_run_result gives the
+   draws. Thread-safe. */
 int exmc_run_progress(exmc_run* run, exmc_progress* progress, size_t n, size_t* chains, char** err);
 
 /* Asks every chain to stop; they stop within one transition. Returns at
