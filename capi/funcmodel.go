@@ -54,13 +54,57 @@ func (t *funcTarget) info() modelInfo {
 // call evaluates the user's function. The pointers are C memory: the
 // function may keep them for the duration of the call only, and under the
 // cgo rules that must never be Go memory it could hold on to.
+//
+// The outputs are poisoned first, with a NaN no arithmetic makes: a value
+// the function did not write is still that NaN afterwards, an error that
+// the sampler takes for a divergence, instead of whatever the buffer held
+// from the call before.
 func (t *funcTarget) call(x, lp, grad *C.double) error {
+	*lp = C.double(poison)
+	var g []C.double
+	if grad != nil {
+		g = unsafe.Slice(grad, t.dim)
+		for i := range g {
+			g[i] = C.double(poison)
+		}
+	}
 	rc := C.exmc_capi_call_logp(t.fn, C.size_t(t.dim), x, lp, grad, C.uintptr_t(t.ctx))
 	if rc != 0 {
 		return &callbackError{rc: int(rc)}
 	}
+	if isPoison(float64(*lp)) {
+		return &unwrittenError{index: -1}
+	}
+	for i, v := range g {
+		if isPoison(float64(v)) {
+			return &unwrittenError{index: i}
+		}
+	}
 	return nil
 }
+
+// poisonBits is a quiet NaN whose payload spells "exmc". Arithmetic on
+// NaNs yields the default NaN or carries an operand's payload, and the
+// function has no operand holding this one, so it cannot compute it.
+const poisonBits = 0x7ff8_6578_6d63_0000
+
+var poison = math.Float64frombits(poisonBits)
+
+func isPoison(v float64) bool { return math.Float64bits(v) == poisonBits }
+
+// unwrittenError is a return of 0 from the user's function that left
+// logp, or an entry of the gradient, unwritten. The point is treated as
+// invalid, as when the function returns a positive value.
+type unwrittenError struct{ index int }
+
+func (e *unwrittenError) Error() string {
+	if e.index < 0 {
+		return "the log-density function returned 0 without writing logp"
+	}
+	return fmt.Sprintf("the log-density function returned 0 without writing grad[%d]", e.index)
+}
+
+func (e *unwrittenError) Recoverable() bool { return true }
 
 func (t *funcTarget) logDensity(x []float64, lp *float64, grad []float64) error {
 	var g *C.double

@@ -160,9 +160,13 @@ int exmc_model_from_json_arrow(const char* json, size_t len, struct ArrowSchema*
    grad is not NULL, its gradient (dim values) into grad. Returns 0 on
    success; a positive value when the point is invalid (the sampler treats it
    as a divergence and moves on); a negative value to stop the chain with an
-   error. It is called from several threads at once when the model is
-   sampled with more than one thread: it must be thread-safe, or sample with
-   one thread (exmc_set_threads(1)). */
+   error. Before each call *logp and, when grad is not NULL, every entry of
+   grad are set to a NaN: returning 0 without writing all of them makes the
+   point invalid (a divergence, as a positive return), never a use of an
+   earlier call's values, and exmc_log_density_gradient reports which
+   value was missing. It is called from several threads at once when the
+   model is sampled with more than one thread: it must be thread-safe, or
+   sample with one thread (exmc_set_threads(1)). */
 typedef int (*exmc_logp_fn)(size_t dim, const double* x, double* logp, double* grad, void* ctx);
 
 /* Wraps a user's log-density as a model of dimension dim (at least 1),

@@ -1274,6 +1274,78 @@ static void test_arrow_child_release(void) {
   }
 }
 
+/* ---- a C function that does not write its outputs ---------------------- */
+
+/* Says it succeeded but writes nothing once x[0] > 1; a standard normal
+   elsewhere. */
+static int silent_past_one(size_t dim, const double* x, double* logp, double* grad, void* ctx) {
+  if (x[0] > 1) return 0;
+  return std_normal(dim, x, logp, grad, ctx);
+}
+
+/* Writes logp and every entry of the gradient but the last. */
+static int short_gradient(size_t dim, const double* x, double* logp, double* grad, void* ctx) {
+  (void)ctx;
+  *logp = 0;
+  for (size_t i = 0; i + 1 < dim && grad; i++) grad[i] = -x[i];
+  return 0;
+}
+
+/* The values of variable name in a batch of draws, a fixed_size_list of
+   width values per row; NULL when there is no such column. */
+static const double* variable_values(const struct ArrowSchema* schema, const struct ArrowArray* batch,
+                                     const char* name, int64_t width) {
+  int64_t i = child_index(schema, name);
+  if (i < 0) return NULL;
+  return list_values(batch->children[i], width);
+}
+
+/* An output the function leaves unwritten is NaN, never the value of the
+   call before: the point is invalid, so no draw lands where the function
+   fails, and exmc_log_density_gradient says what was missing. */
+static void test_function_unwritten(void) {
+  exmc_model* m = NULL;
+  CHECK_OK(exmc_model_from_function(2, silent_past_one, &normal_calls, NULL, &m, &err_));
+  if (m == NULL) return;
+  double lp = 0, grad[2] = {0, 0};
+  CHECK_OK(exmc_log_density_gradient(m, (double[]){0.5, 0}, 2, &lp, grad, &err_));
+  CHECK(lp == -0.125 && grad[0] == -0.5);
+  CHECK_ERR(EXMC_ERR_NUMERIC, "without writing logp",
+            exmc_log_density_gradient(m, (double[]){2, 0}, 2, &lp, grad, &err_));
+
+  exmc_options o;
+  exmc_options_default(&o);
+  o.seed = 5;
+  o.draws = 500;
+  o.tune = 500;
+  struct ArrowArrayStream stream;
+  struct ArrowSchema schema;
+  struct ArrowArray batch;
+  CHECK_OK(exmc_sample(m, &o, &stream, &err_));
+  if (read_single_batch(&stream, &schema, &batch)) {
+    const double* x = variable_values(&schema, &batch, "x", 2);
+    CHECK(x != NULL && batch.length == 4 * 500);
+    int64_t beyond = 0, near = 0;
+    for (int64_t r = 0; x && r < batch.length; r++) {
+      beyond += x[2 * r] > 1;
+      near += x[2 * r] > 0.5;
+    }
+    CHECKF(beyond == 0, "%lld of %lld draws where the function wrote nothing", (long long)beyond,
+           (long long)batch.length);
+    CHECKF(near > 100, "only %lld draws in (0.5, 1]: the sampler did not get near the edge", (long long)near);
+    release_batch(&schema, &batch);
+  }
+  exmc_model_free(m);
+
+  CHECK_OK(exmc_model_from_function(3, short_gradient, NULL, NULL, &m, &err_));
+  if (m == NULL) return;
+  double g3[3];
+  CHECK_ERR(EXMC_ERR_NUMERIC, "without writing grad[2]",
+            exmc_log_density_gradient(m, (double[]){1, 2, 3}, 3, &lp, g3, &err_));
+  CHECK_OK(exmc_log_density_gradient(m, (double[]){1, 2, 3}, 3, &lp, NULL, &err_));
+  exmc_model_free(m);
+}
+
 int main(void) {
   test_version();
   test_model();
@@ -1286,6 +1358,7 @@ int main(void) {
   test_first_chain();
   test_adaptation_options();
   test_function_model();
+  test_function_unwritten();
   test_errors();
   test_arrow_data();
   test_arrow_child_release();
