@@ -52,6 +52,9 @@ type chain struct {
 
 func newChain(r *Run, pos int) *chain {
 	c := &chain{run: r, pos: pos, idx: r.opts.FirstChain + pos}
+	if r.opts.Recorder != nil {
+		return c // the recorder keeps the draws
+	}
 	c.stats = make([]nuts.Stats, r.opts.Draws)
 	c.draws = make([]float64, r.opts.Draws*r.dim)
 	if r.opts.SaveWarmup {
@@ -208,8 +211,10 @@ func (c *chain) main(ctx context.Context) {
 			c.warmDivs.Add(1)
 		}
 		if warm != nil {
-			copy(c.warmDraws[c.warmN*dim:], s.Position())
-			c.warmStats[c.warmN] = st
+			if err := c.keep(true, c.warmN, s.Position(), st); err != nil {
+				c.setErr(fmt.Errorf("warmup iteration %d: %w", i, err))
+				return
+			}
 			c.warmN++
 			warm.added(c.warmN, c.warmDraws, c.warmStats)
 		}
@@ -242,8 +247,10 @@ func (c *chain) main(ctx context.Context) {
 		if st.Diverging {
 			c.divs.Add(1)
 		}
-		copy(c.draws[c.n*dim:], s.Position())
-		c.stats[c.n] = st
+		if err := c.keep(false, c.n, s.Position(), st); err != nil {
+			c.setErr(fmt.Errorf("draw %d: %w", c.n, err))
+			return
+		}
 		c.n++
 		post.added(c.n, c.draws, c.stats)
 		c.done.Add(1)
@@ -254,8 +261,10 @@ func (c *chain) main(ctx context.Context) {
 func (c *chain) result(dim int) ChainResult {
 	cr := ChainResult{
 		Chain:             c.idx,
-		Draws:             c.draws[: c.n*dim : c.n*dim],
-		Stats:             c.stats[:c.n:c.n],
+		Draws:             head(c.draws, c.n*dim),
+		Stats:             head(c.stats, c.n),
+		DrawCount:         c.n,
+		WarmupCount:       c.warmN,
 		StepSize:          c.stepSize,
 		InvMass:           c.invMass,
 		Err:               c.err,
@@ -264,8 +273,8 @@ func (c *chain) result(dim int) ChainResult {
 		GradEvals:         c.gradEvals,
 	}
 	if c.run.opts.SaveWarmup {
-		cr.WarmupDraws = c.warmDraws[: c.warmN*dim : c.warmN*dim]
-		cr.WarmupStats = c.warmStats[:c.warmN:c.warmN]
+		cr.WarmupDraws = head(c.warmDraws, c.warmN*dim)
+		cr.WarmupStats = head(c.warmStats, c.warmN)
 	}
 	return cr
 }

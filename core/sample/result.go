@@ -17,12 +17,17 @@ type Result struct {
 type ChainResult struct {
 	Chain int // the chain's number (Options.FirstChain + its index)
 	// Draws holds the post-warmup unconstrained positions, n × Dim
-	// row-major; Stats the matching transition statistics.
+	// row-major; Stats the matching transition statistics. Both are nil
+	// with Options.Recorder.
 	Draws []float64
 	Stats []nuts.Stats
-	// WarmupDraws and WarmupStats are filled when Options.SaveWarmup.
+	// WarmupDraws and WarmupStats are filled when Options.SaveWarmup
+	// (without a Recorder).
 	WarmupDraws []float64
 	WarmupStats []nuts.Stats
+	// DrawCount is the number of post-warmup draws the chain made,
+	// WarmupCount that of the warmup draws it kept (Options.SaveWarmup).
+	DrawCount, WarmupCount int
 	// StepSize and InvMass are the adapted parameters sampling used (the
 	// warmup's current ones if warmup did not finish). InvMass is the
 	// diagonal, or the row-major Dim × Dim matrix with Options.Dense.
@@ -41,7 +46,16 @@ type ChainResult struct {
 }
 
 // NumDraws is the number of post-warmup draws the chain produced.
-func (c *ChainResult) NumDraws() int { return len(c.Stats) }
+func (c *ChainResult) NumDraws() int { return c.DrawCount }
+
+// head is the first n elements of s, or nil when s is nil (the chain's
+// arrays are nil when a Recorder keeps the draws).
+func head[T any](s []T, n int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[:n:n]
+}
 
 // Err joins the chains' errors; it is nil when every chain succeeded.
 func (r *Result) Err() error {

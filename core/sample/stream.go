@@ -9,20 +9,53 @@ import (
 
 // Batch is a run of consecutive draws of one chain and one phase. Its
 // slices are views of the chain's result arrays: read them, do not modify
-// them.
+// them. With Options.Recorder they are nil: the draws are the recorder's.
 type Batch struct {
 	Chain int // the chain's number (Options.FirstChain + its index)
 	// Start is the index of the first draw within its phase: within the
 	// warmup draws when Tuning, within the post-warmup draws otherwise.
 	Start  int
 	Tuning bool
-	// Positions holds n × Dim unconstrained positions, row-major.
+	// N is the number of draws.
+	N int
+	// Positions holds N × Dim unconstrained positions, row-major.
 	Positions []float64
 	Stats     []nuts.Stats
 }
 
 // Len is the number of draws in the batch.
-func (b Batch) Len() int { return len(b.Stats) }
+func (b Batch) Len() int { return b.N }
+
+// A Recorder keeps a run's draws where its user wants them, instead of
+// the run's Go arrays: the C library writes them straight into the Arrow
+// columns it hands out, so that they exist once.
+type Recorder interface {
+	// Record stores draw i of a phase (the warmup when tuning, counted
+	// from 0 in each phase) of the chain at index chain of the run (its
+	// number less Options.FirstChain). x is the unconstrained position,
+	// valid during the call only. Record is called from each chain's
+	// thread in turn, draws in order, chains at once: it must be safe for
+	// concurrent calls about different chains. An error ends the chain,
+	// as a failure.
+	Record(chain int, tuning bool, i int, x []float64, st nuts.Stats) error
+}
+
+// keep stores draw n of a phase of c: in the chain's arrays, or through
+// the recorder.
+func (c *chain) keep(tuning bool, n int, x []float64, st nuts.Stats) error {
+	if rec := c.run.opts.Recorder; rec != nil {
+		return rec.Record(c.pos, tuning, n, x, st)
+	}
+	dim := c.run.dim
+	if tuning {
+		copy(c.warmDraws[n*dim:], x)
+		c.warmStats[n] = st
+	} else {
+		copy(c.draws[n*dim:], x)
+		c.stats[n] = st
+	}
+	return nil
+}
 
 // push queues a batch and wakes one waiting reader.
 func (r *Run) push(b Batch) {
@@ -96,19 +129,19 @@ func (b *batcher) added(n int, positions []float64, stats []nuts.Stats) {
 	}
 }
 
-// flush streams draws [start, n) of the phase.
+// flush streams draws [start, n) of the phase; positions and stats are
+// nil when a Recorder keeps them.
 func (b *batcher) flush(n int, positions []float64, stats []nuts.Stats) {
 	b.lastFlush = time.Now()
 	if n <= b.start {
 		return
 	}
 	d := b.dim
-	b.run.push(Batch{
-		Chain:     b.chain,
-		Start:     b.start,
-		Tuning:    b.tuning,
-		Positions: positions[b.start*d : n*d : n*d],
-		Stats:     stats[b.start:n:n],
-	})
+	batch := Batch{Chain: b.chain, Start: b.start, Tuning: b.tuning, N: n - b.start}
+	if stats != nil {
+		batch.Positions = positions[b.start*d : n*d : n*d]
+		batch.Stats = stats[b.start:n:n]
+	}
+	b.run.push(batch)
 	b.start = n
 }
