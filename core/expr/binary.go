@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/exmc/exmc/core/shape"
@@ -19,21 +18,10 @@ const (
 	binMin
 )
 
-func binaryOp(c binCode) opDef {
-	return opDef{minArgs: 2, maxArgs: 2, infer: broadcastShape,
-		build: func(_ *Program, _ Attrs, _ []Slot, shapes [][]int, out []int) (Kernel, error) {
-			return newBinary(c, shapes[0], shapes[1], out)
-		}}
-}
-
-func broadcastShape(_ Attrs, args [][]int) ([]int, error) {
-	out, err := shape.Broadcast(args...)
-	if err != nil {
-		// Name the operands as the user wrote them, in order.
-		return nil, fmt.Errorf("shapes %s and %s cannot be broadcast together",
-			shape.String(args[0]), shape.String(args[1]))
-	}
-	return out, nil
+func binaryOp(c binCode) kernelDef {
+	return kernelDef{build: func(_ *Program, _ Attrs, _ []Slot, shapes [][]int, out []int) (Kernel, error) {
+		return newBinary(c, shapes[0], shapes[1], out)
+	}}
 }
 
 // layout picks the loop of a binary kernel. The three fast layouts cover

@@ -1,10 +1,6 @@
 package expr
 
-import (
-	"fmt"
-
-	"github.com/exmc/exmc/core/shape"
-)
+import "github.com/exmc/exmc/core/shape"
 
 type cmpCode uint8
 
@@ -17,11 +13,10 @@ const (
 	cmpNeq
 )
 
-func compareOp(c cmpCode) opDef {
-	return opDef{minArgs: 2, maxArgs: 2, infer: broadcastShape,
-		build: func(_ *Program, _ Attrs, _ []Slot, shapes [][]int, out []int) (Kernel, error) {
-			return newCompare(c, shapes[0], shapes[1], out)
-		}}
+func compareOp(c cmpCode) kernelDef {
+	return kernelDef{build: func(_ *Program, _ Attrs, _ []Slot, shapes [][]int, out []int) (Kernel, error) {
+		return newCompare(c, shapes[0], shapes[1], out)
+	}}
 }
 
 // compare is an elementwise comparison giving 1 where it holds and 0 where
@@ -72,15 +67,6 @@ func (k *compare) Forward(in [][]float64, out []float64) {
 }
 
 func (k *compare) Backward([][]float64, []float64, []float64, [][]float64) {}
-
-func switchShape(_ Attrs, args [][]int) ([]int, error) {
-	out, err := shape.Broadcast(args...)
-	if err != nil {
-		return nil, fmt.Errorf("shapes %s, %s and %s cannot be broadcast together",
-			shape.String(args[0]), shape.String(args[1]), shape.String(args[2]))
-	}
-	return out, nil
-}
 
 // choose is switch(cond, a, b): a where cond is non-zero, b elsewhere (NaN
 // counts as non-zero, as in numpy). The gradient goes to the branch taken;

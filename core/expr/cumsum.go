@@ -1,17 +1,6 @@
 package expr
 
-import "errors"
-
-func cumsumShape(a Attrs, args [][]int) ([]int, error) {
-	src := args[0]
-	if len(src) == 0 {
-		return nil, errors.New("cannot take the running sum of a scalar")
-	}
-	if _, err := normAxis(axisOr(a.Axis, 0), len(src)); err != nil {
-		return nil, err
-	}
-	return clone(src), nil
-}
+import "github.com/exmc/exmc/core/ops"
 
 // cumsum is the running sum along one axis; its adjoint is the running sum
 // of the gradient taken from the other end.
@@ -20,7 +9,7 @@ type cumsum struct {
 }
 
 func buildCumsum(_ *Program, a Attrs, _ []Slot, shapes [][]int, _ []int) (Kernel, error) {
-	ax, _ := normAxis(axisOr(a.Axis, 0), len(shapes[0]))
+	ax, _ := ops.Axis(a, len(shapes[0]))
 	k := &cumsum{}
 	k.outer, k.dim, k.inner = split(shapes[0], ax)
 	return k, nil

@@ -6,7 +6,8 @@
 // buffers for a Program, so many chains share one Program and allocate
 // nothing per gradient evaluation.
 //
-// The op catalogue (add, exp, matmul, gather, sum, ...) lives here too, with
-// the shape rule of each op, so that a model can be checked before it is
-// compiled.
+// The ops themselves, their names, arguments, attributes and shape rules,
+// are the vocabulary of core/ops; this package has a kernel for each
+// (Apply), and registers Eval as the evaluator that folds constant
+// expressions (ops.Eval).
 package expr

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/exmc/exmc/core/ops"
 	"github.com/exmc/exmc/core/shape"
 )
 
@@ -190,7 +191,7 @@ func TestForwardCoversCatalogue(t *testing.T) {
 	for _, c := range fwdCases {
 		seen[c.op] = true
 	}
-	for _, op := range OpNames() {
+	for _, op := range ops.Names() {
 		if !seen[op] {
 			t.Errorf("no forward case for %s", op)
 		}

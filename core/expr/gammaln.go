@@ -10,10 +10,8 @@ import (
 // function.
 type gammaln struct{}
 
-func gammalnOp() opDef {
-	return opDef{minArgs: 1, maxArgs: 1,
-		infer: func(_ Attrs, args [][]int) ([]int, error) { return clone(args[0]), nil },
-		build: func(*Program, Attrs, []Slot, [][]int, []int) (Kernel, error) { return gammaln{}, nil }}
+func gammalnOp() kernelDef {
+	return kernelDef{build: func(*Program, Attrs, []Slot, [][]int, []int) (Kernel, error) { return gammaln{}, nil }}
 }
 
 func (gammaln) Forward(in [][]float64, out []float64) {

@@ -4,20 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-)
 
-func gatherShape(a Attrs, args [][]int) ([]int, error) {
-	src, idx := args[0], args[1]
-	if len(src) == 0 {
-		return nil, errors.New("cannot index a scalar")
-	}
-	ax, err := normAxis(axisOr(a.Axis, 0), len(src))
-	if err != nil {
-		return nil, err
-	}
-	out := append(clone(src[:ax]), idx...)
-	return append(out, src[ax+1:]...), nil
-}
+	"github.com/exmc/exmc/core/ops"
+)
 
 // gather is a[idx] along one axis. The indices are data, fixed when the
 // model is compiled, so they are checked and normalised once here and the
@@ -32,7 +21,7 @@ func buildGather(p *Program, a Attrs, args []Slot, shapes [][]int, _ []int) (Ker
 	if !ok {
 		return nil, errors.New("the index array must be constant data")
 	}
-	ax, _ := normAxis(axisOr(a.Axis, 0), len(shapes[0]))
+	ax, _ := ops.Axis(a, len(shapes[0]))
 	k := &gather{idx: make([]int, len(vals))}
 	k.outer, k.dim, k.inner = split(shapes[0], ax)
 	for i, v := range vals {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/exmc/exmc/core/ops"
 	"github.com/exmc/exmc/core/shape"
 )
 
@@ -177,7 +178,7 @@ func (c gradCase) build(t testing.TB, r *rand.Rand, mask int) *built {
 		t.Fatalf("%s: %v", c.name, err)
 	}
 	b.out = out
-	want, err := InferShape(c.op, c.attrs, c.shapes)
+	want, err := ops.InferShape(c.op, c.attrs, c.shapes)
 	if err != nil || !shape.Equal(want, b.p.Shape(out)) {
 		t.Fatalf("%s: InferShape gives %v (%v), Apply gives %v", c.name, want, err, b.p.Shape(out))
 	}
@@ -292,7 +293,7 @@ func TestGradientCasesCoverCatalogue(t *testing.T) {
 	for _, c := range allGradCases() {
 		seen[c.op] = true
 	}
-	for _, op := range OpNames() {
+	for _, op := range ops.Names() {
 		if !seen[op] {
 			t.Errorf("no gradient case for %s", op)
 		}

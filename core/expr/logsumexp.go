@@ -4,11 +4,12 @@ import (
 	"math"
 
 	"github.com/exmc/exmc/core/fastmath"
+	"github.com/exmc/exmc/core/ops"
 	"github.com/exmc/exmc/core/shape"
 )
 
 // logsumexp is log(sum(exp(a))) along one axis, or over the whole array
-// when the axis attribute is absent (the shape rule is reduceShape's). The
+// when the axis attribute is absent (the shape rule is sum's). The
 // largest element is taken out first so that nothing overflows; a slice
 // whose largest element is -Inf gives -Inf and +Inf gives +Inf, as in
 // scipy. The adjoint of element j is exp(a[j] - out), the softmax weight.
@@ -20,7 +21,7 @@ func buildLogsumexp(_ *Program, a Attrs, _ []Slot, shapes [][]int, _ []int) (Ker
 	src := shapes[0]
 	k := &logsumexp{outer: 1, dim: shape.Size(src), inner: 1}
 	if a.Axis != nil {
-		ax, _ := normAxis(*a.Axis, len(src))
+		ax, _ := ops.Axis(a, len(src))
 		k.outer, k.dim, k.inner = split(src, ax)
 	}
 	return k, nil

@@ -1,33 +1,12 @@
 package expr
 
 import (
-	"fmt"
-
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/exmc/exmc/core/matvec"
 	"github.com/exmc/exmc/core/shape"
 )
-
-func matmulShape(_ Attrs, args [][]int) ([]int, error) {
-	a, b := args[0], args[1]
-	for _, s := range args {
-		if len(s) == 0 {
-			return nil, fmt.Errorf("scalar operands are not allowed (use mul)")
-		}
-		if len(s) > 2 {
-			return nil, fmt.Errorf("operands of rank above 2 are not supported, got %s", shape.String(s))
-		}
-	}
-	ka := a[len(a)-1]
-	kb := b[0]
-	if ka != kb {
-		return nil, fmt.Errorf("shapes %s and %s do not align", shape.String(a), shape.String(b))
-	}
-	out := append(clone(a[:len(a)-1]), b[1:]...)
-	return out, nil
-}
 
 // matmul is A·B for the four products a model writes: matrix-matrix,
 // matrix-vector, vector-matrix and the dot product. The vectors are laid out

@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 
+	"github.com/exmc/exmc/core/ops"
 	"github.com/exmc/exmc/core/shape"
 )
 
@@ -18,11 +19,11 @@ func MulAdd(p *Program, a, b, c Slot) (Slot, error) {
 		}
 	}
 	sa, sb, sc := p.Shape(a), p.Shape(b), p.Shape(c)
-	prod, err := InferShape("mul", Attrs{}, [][]int{sb, sc})
+	prod, err := ops.InferShape("mul", Attrs{}, [][]int{sb, sc})
 	if err != nil {
 		return -1, err
 	}
-	out, err := InferShape("add", Attrs{}, [][]int{sa, prod})
+	out, err := ops.InferShape("add", Attrs{}, [][]int{sa, prod})
 	if err != nil {
 		return -1, err
 	}

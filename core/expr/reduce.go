@@ -1,18 +1,9 @@
 package expr
 
-import "github.com/exmc/exmc/core/shape"
-
-func reduceShape(a Attrs, args [][]int) ([]int, error) {
-	src := args[0]
-	if a.Axis == nil {
-		return []int{}, nil
-	}
-	ax, err := normAxis(*a.Axis, len(src))
-	if err != nil {
-		return nil, err
-	}
-	return append(clone(src[:ax]), src[ax+1:]...), nil
-}
+import (
+	"github.com/exmc/exmc/core/ops"
+	"github.com/exmc/exmc/core/shape"
+)
 
 // reduce sums (and for mean scales) along one axis; a reduction over all
 // axes is the same walk with the whole array as that axis.
@@ -26,7 +17,7 @@ func buildReduce(mean bool) func(*Program, Attrs, []Slot, [][]int, []int) (Kerne
 		src := shapes[0]
 		k := &reduce{outer: 1, dim: shape.Size(src), inner: 1, scale: 1}
 		if a.Axis != nil {
-			ax, _ := normAxis(*a.Axis, len(src))
+			ax, _ := ops.Axis(a, len(src))
 			k.outer, k.dim, k.inner = split(src, ax)
 		}
 		if mean {

@@ -1,50 +1,9 @@
 package expr
 
 import (
-	"fmt"
-
+	"github.com/exmc/exmc/core/ops"
 	"github.com/exmc/exmc/core/shape"
 )
-
-func stackShape(a Attrs, args [][]int) ([]int, error) {
-	first := args[0]
-	for i, s := range args[1:] {
-		if !shape.Equal(s, first) {
-			return nil, fmt.Errorf("all arguments must have the same shape, but argument 1 has shape %s and argument %d has shape %s",
-				shape.String(first), i+2, shape.String(s))
-		}
-	}
-	ax, err := normAxis(axisOr(a.Axis, 0), len(first)+1)
-	if err != nil {
-		return nil, err
-	}
-	out := append(clone(first[:ax]), len(args))
-	return append(out, first[ax:]...), nil
-}
-
-func concatShape(a Attrs, args [][]int) ([]int, error) {
-	first := args[0]
-	if len(first) == 0 {
-		return nil, fmt.Errorf("cannot concatenate scalars (use stack)")
-	}
-	ax, err := normAxis(axisOr(a.Axis, 0), len(first))
-	if err != nil {
-		return nil, err
-	}
-	out := clone(first)
-	for i, s := range args[1:] {
-		ok := len(s) == len(first)
-		for d := 0; ok && d < len(s); d++ {
-			ok = d == ax || s[d] == first[d]
-		}
-		if !ok {
-			return nil, fmt.Errorf("argument 1 has shape %s and argument %d has shape %s, which differ on an axis other than %d",
-				shape.String(first), i+2, shape.String(s), ax)
-		}
-		out[ax] += s[ax]
-	}
-	return out, nil
-}
 
 // join interleaves its arguments: for each of outer steps, a contiguous
 // block of each argument in turn. Stacking is joining blocks of a whole
@@ -65,7 +24,7 @@ func newJoin(outer int, blocks []int) *join {
 
 func buildStack(_ *Program, a Attrs, _ []Slot, shapes [][]int, _ []int) (Kernel, error) {
 	s := shapes[0]
-	ax, _ := normAxis(axisOr(a.Axis, 0), len(s)+1)
+	ax, _ := ops.Axis(a, len(s)+1)
 	blocks := make([]int, len(shapes))
 	for i := range blocks {
 		blocks[i] = shape.Size(s[ax:])
@@ -74,7 +33,7 @@ func buildStack(_ *Program, a Attrs, _ []Slot, shapes [][]int, _ []int) (Kernel,
 }
 
 func buildConcat(_ *Program, a Attrs, _ []Slot, shapes [][]int, _ []int) (Kernel, error) {
-	ax, _ := normAxis(axisOr(a.Axis, 0), len(shapes[0]))
+	ax, _ := ops.Axis(a, len(shapes[0]))
 	blocks := make([]int, len(shapes))
 	for i, s := range shapes {
 		blocks[i] = shape.Size(s[ax:])

@@ -1,51 +1,9 @@
 package expr
 
 import (
-	"fmt"
-
+	"github.com/exmc/exmc/core/ops"
 	"github.com/exmc/exmc/core/shape"
 )
-
-// resolvePerm returns the permutation with negative axes resolved; none
-// given means reversing the axes, as numpy does.
-func resolvePerm(a Attrs, rank int) ([]int, error) {
-	if a.Perm == nil {
-		p := make([]int, rank)
-		for i := range p {
-			p[i] = rank - 1 - i
-		}
-		return p, nil
-	}
-	if len(a.Perm) != rank {
-		return nil, fmt.Errorf("perm %v does not match an array of rank %d", a.Perm, rank)
-	}
-	p := make([]int, rank)
-	seen := make([]bool, rank)
-	for i, ax := range a.Perm {
-		n, err := normAxis(ax, rank)
-		if err != nil {
-			return nil, err
-		}
-		if seen[n] {
-			return nil, fmt.Errorf("perm %v repeats axis %d", a.Perm, ax)
-		}
-		seen[n] = true
-		p[i] = n
-	}
-	return p, nil
-}
-
-func transposeShape(a Attrs, args [][]int) ([]int, error) {
-	perm, err := resolvePerm(a, len(args[0]))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int, len(perm))
-	for i, ax := range perm {
-		out[i] = args[0][ax]
-	}
-	return out, nil
-}
 
 // transpose reads its operand through a table of source positions, built
 // once, so that any permutation is one gather.
@@ -54,7 +12,7 @@ type transpose struct {
 }
 
 func buildTranspose(_ *Program, a Attrs, _ []Slot, shapes [][]int, out []int) (Kernel, error) {
-	perm, _ := resolvePerm(a, len(shapes[0]))
+	perm, _ := ops.Perm(a, len(shapes[0]))
 	identity := true
 	for i, ax := range perm {
 		identity = identity && i == ax

@@ -24,10 +24,8 @@ const (
 	unErf
 )
 
-func unaryOp(c unCode) opDef {
-	return opDef{minArgs: 1, maxArgs: 1,
-		infer: func(_ Attrs, args [][]int) ([]int, error) { return clone(args[0]), nil },
-		build: func(*Program, Attrs, []Slot, [][]int, []int) (Kernel, error) { return &unaries[c], nil }}
+func unaryOp(c unCode) kernelDef {
+	return kernelDef{build: func(*Program, Attrs, []Slot, [][]int, []int) (Kernel, error) { return &unaries[c], nil }}
 }
 
 // unary is an elementwise function of one array; the code is all the state

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/ops"
 )
 
 // P gives a distribution's parameters to the Builder. A value is a number
@@ -196,7 +196,7 @@ func Array(values []float64, shp ...int) *Expr {
 
 // Call applies an op to arguments (anything ToExpr accepts). Conversion
 // errors surface when the model is validated, as an unknown-argument op.
-func Call(op string, attrs expr.Attrs, args ...any) *Expr {
+func Call(op string, attrs ops.Attrs, args ...any) *Expr {
 	e := &Expr{Op: op, Attrs: attrs}
 	for _, a := range args {
 		x, err := ToExpr(a)
@@ -209,20 +209,20 @@ func Call(op string, attrs expr.Attrs, args ...any) *Expr {
 }
 
 // Axis is a convenience for the Axis attribute.
-func Axis(a int) expr.Attrs { return expr.Attrs{Axis: &a} }
+func Axis(a int) ops.Attrs { return ops.Attrs{Axis: &a} }
 
-func Add(a, b any) *Expr          { return Call("add", expr.Attrs{}, a, b) }
-func Sub(a, b any) *Expr          { return Call("sub", expr.Attrs{}, a, b) }
-func Mul(a, b any) *Expr          { return Call("mul", expr.Attrs{}, a, b) }
-func Div(a, b any) *Expr          { return Call("div", expr.Attrs{}, a, b) }
-func Pow(a, b any) *Expr          { return Call("pow", expr.Attrs{}, a, b) }
-func Exp(a any) *Expr             { return Call("exp", expr.Attrs{}, a) }
-func Log(a any) *Expr             { return Call("log", expr.Attrs{}, a) }
-func Sqrt(a any) *Expr            { return Call("sqrt", expr.Attrs{}, a) }
-func MatMul(a, b any) *Expr       { return Call("matmul", expr.Attrs{}, a, b) }
-func Gather(a, index any) *Expr   { return Call("gather", expr.Attrs{}, a, index) }
-func Sum(a any) *Expr             { return Call("sum", expr.Attrs{}, a) }
-func Stack(args ...any) *Expr     { return Call("stack", expr.Attrs{}, args...) }
+func Add(a, b any) *Expr          { return Call("add", ops.Attrs{}, a, b) }
+func Sub(a, b any) *Expr          { return Call("sub", ops.Attrs{}, a, b) }
+func Mul(a, b any) *Expr          { return Call("mul", ops.Attrs{}, a, b) }
+func Div(a, b any) *Expr          { return Call("div", ops.Attrs{}, a, b) }
+func Pow(a, b any) *Expr          { return Call("pow", ops.Attrs{}, a, b) }
+func Exp(a any) *Expr             { return Call("exp", ops.Attrs{}, a) }
+func Log(a any) *Expr             { return Call("log", ops.Attrs{}, a) }
+func Sqrt(a any) *Expr            { return Call("sqrt", ops.Attrs{}, a) }
+func MatMul(a, b any) *Expr       { return Call("matmul", ops.Attrs{}, a, b) }
+func Gather(a, index any) *Expr   { return Call("gather", ops.Attrs{}, a, index) }
+func Sum(a any) *Expr             { return Call("sum", ops.Attrs{}, a) }
+func Stack(args ...any) *Expr     { return Call("stack", ops.Attrs{}, args...) }
 func SumAxis(a any, ax int) *Expr { return Call("sum", Axis(ax), a) }
 
 func jsonLabel(l any) (Label, error) {

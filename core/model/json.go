@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/ops"
 )
 
 // Label is one coordinate label, kept as its JSON text (a string or a
@@ -43,7 +43,7 @@ type exprJSON struct {
 	Shape []int     `json:"shape,omitempty"`
 	Op    string    `json:"op,omitempty"`
 	Args  []*Expr   `json:"args,omitempty"`
-	expr.Attrs
+	ops.Attrs
 }
 
 // MarshalJSON writes a scalar constant as a bare number and anything else

@@ -1,7 +1,7 @@
 package model
 
 import (
-	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/ops"
 )
 
 // Format is the value of the "format" key of every model document.
@@ -72,7 +72,7 @@ type Expr struct {
 	Shape []int
 	Op    string
 	Args  []*Expr
-	expr.Attrs
+	ops.Attrs
 }
 
 // IsScalarConst reports whether e is a plain number.
@@ -161,7 +161,7 @@ func (e *Expr) Clone() *Expr {
 	return &c
 }
 
-func cloneAttrs(a expr.Attrs) expr.Attrs {
+func cloneAttrs(a ops.Attrs) ops.Attrs {
 	c := a
 	c.Axis = cloneIntPtr(a.Axis)
 	c.Start = cloneIntPtr(a.Start)

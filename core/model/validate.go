@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/exmc/exmc/core/dist"
-	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/ops"
 	"github.com/exmc/exmc/core/shape"
 )
 
@@ -545,8 +545,8 @@ func (v *validator) shapeOf(e *Expr) ([]int, error) {
 		}
 		return e.Shape, nil
 	}
-	if !expr.IsOp(e.Op) {
-		return nil, fmt.Errorf("unknown op %q (ops: %s)", e.Op, strings.Join(expr.OpNames(), ", "))
+	if !ops.Known(e.Op) {
+		return nil, fmt.Errorf("unknown op %q (ops: %s)", e.Op, strings.Join(ops.Names(), ", "))
 	}
 	args := make([][]int, len(e.Args))
 	for i, a := range e.Args {
@@ -561,7 +561,7 @@ func (v *validator) shapeOf(e *Expr) ([]int, error) {
 			return nil, err
 		}
 	}
-	return expr.InferShape(e.Op, e.Attrs, args)
+	return ops.InferShape(e.Op, e.Attrs, args)
 }
 
 // index checks that a gather's index is a constant integer array within
@@ -643,7 +643,7 @@ func (g *Graph) Evaluate(e *Expr, at map[string][]float64) (values []float64, sh
 		}
 		args[i], shapes[i] = c, s
 	}
-	out, s, err := expr.Eval(e.Op, e.Attrs, args, shapes)
+	out, s, err := ops.Eval(e.Op, e.Attrs, args, shapes)
 	if err != nil {
 		return nil, nil, false
 	}

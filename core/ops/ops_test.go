@@ -1,4 +1,4 @@
-package expr
+package ops
 
 import (
 	"strings"
@@ -95,67 +95,41 @@ func TestInferShapeResults(t *testing.T) {
 	}
 }
 
-// Errors that depend on values or on how the program is built surface in Apply.
-func TestApplyErrors(t *testing.T) {
-	var p Program
-	a := p.Input([]int{3})
-	idxIn := p.Input([]int{2})
-	for _, c := range []struct {
-		name string
-		idx  []float64
-		want string
-	}{
-		{"out of range", []float64{0, 3}, "gather: index 3 is out of bounds for axis 0 with size 3"},
-		{"too negative", []float64{-4, 0}, "out of bounds"},
-		{"fractional", []float64{0.5, 1}, "not an integer"},
-	} {
-		idx := p.Const([]int{2}, c.idx)
-		if _, err := Apply(&p, "gather", Attrs{}, a, idx); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
-		}
-	}
-	if _, err := Apply(&p, "gather", Attrs{}, a, idxIn); err == nil || !strings.Contains(err.Error(), "constant") {
-		t.Errorf("gather with an input index: %v", err)
-	}
-	if _, err := Apply(&p, "add", Attrs{}, a, Slot(99)); err == nil {
-		t.Error("Apply accepted a slot that does not exist")
-	}
-	p.Freeze()
-	if _, err := Apply(&p, "exp", Attrs{}, a); err == nil {
-		t.Error("Apply on a frozen program succeeded")
-	}
-}
-
-func TestEvalErrors(t *testing.T) {
-	if _, _, err := Eval("add", Attrs{}, [][]float64{{1}}, [][]int{{1}, {1}}); err == nil {
-		t.Error("Eval accepted more shapes than arguments")
-	}
-	if _, _, err := Eval("exp", Attrs{}, [][]float64{{1, 2}}, [][]int{{3}}); err == nil {
-		t.Error("Eval accepted values that do not fill the shape")
-	}
-	if _, _, err := Eval("exp", Attrs{}, [][]float64{{1}}, [][]int{{-1, -1}}); err == nil {
-		t.Error("Eval accepted a negative shape")
-	}
-	if _, _, err := Eval("nope", Attrs{}, nil, nil); err == nil {
-		t.Error("Eval accepted an unknown op")
-	}
-}
-
-func TestOpNames(t *testing.T) {
-	names := OpNames()
+func TestNames(t *testing.T) {
+	names := Names()
 	for _, want := range []string{"add", "sub", "mul", "div", "pow", "maximum", "minimum", "neg", "exp", "log",
 		"log1p", "expm1", "sqrt", "square", "abs", "sigmoid", "softplus", "logit", "tanh", "erf", "matmul",
-		"gather", "slice", "sum", "mean", "cumsum", "stack", "concatenate", "reshape", "transpose"} {
-		if !IsOp(want) {
-			t.Errorf("IsOp(%q) is false", want)
+		"gather", "slice", "sum", "mean", "cumsum", "stack", "concatenate", "reshape", "transpose", "gammaln", "logsumexp",
+		"gt", "ge", "lt", "le", "eq", "neq", "switch"} {
+		if !Known(want) {
+			t.Errorf("Known(%q) is false", want)
 		}
 	}
-	if IsOp("foo") || IsOp("") {
-		t.Error("IsOp accepts unknown names")
+	if Known("foo") || Known("") {
+		t.Error("Known accepts unknown names")
 	}
 	for i := 1; i < len(names); i++ {
 		if names[i-1] >= names[i] {
-			t.Fatalf("OpNames not sorted: %v", names)
+			t.Fatalf("Names not sorted: %v", names)
 		}
 	}
 }
+
+func TestCompareShapeErrors(t *testing.T) {
+	if _, err := InferShape("switch", Attrs{}, [][]int{{2}, {3}, {3}}); err == nil {
+		t.Error("switch with shapes (2,), (3,), (3,): no error")
+	}
+	if _, err := InferShape("gt", Attrs{}, [][]int{{2}, {3}}); err == nil {
+		t.Error("gt with shapes (2,), (3,): no error")
+	}
+	if _, err := InferShape("logsumexp", ax(2), [][]int{{2, 3}}); err == nil {
+		t.Error("logsumexp with axis 2 of a matrix: no error")
+	}
+	if _, err := InferShape("switch", Attrs{}, [][]int{{2}, {2}}); err == nil {
+		t.Error("switch with two arguments: no error")
+	}
+}
+
+func ip(i int) *int { return &i }
+
+func ax(i int) Attrs { return Attrs{Axis: &i} }

@@ -1,0 +1,191 @@
+package ops
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/exmc/exmc/core/shape"
+)
+
+// The shape rules of the ops. Each may assume that its argument count and
+// attributes have been checked (lookup) and that no shape is negative.
+
+func clone(s []int) []int { return append([]int{}, s...) }
+
+func sameShape(_ Attrs, args [][]int) ([]int, error) { return clone(args[0]), nil }
+
+func broadcastShape(_ Attrs, args [][]int) ([]int, error) {
+	out, err := shape.Broadcast(args...)
+	if err != nil {
+		// Name the operands as the user wrote them, in order.
+		return nil, fmt.Errorf("shapes %s and %s cannot be broadcast together",
+			shape.String(args[0]), shape.String(args[1]))
+	}
+	return out, nil
+}
+
+func switchShape(_ Attrs, args [][]int) ([]int, error) {
+	out, err := shape.Broadcast(args...)
+	if err != nil {
+		return nil, fmt.Errorf("shapes %s, %s and %s cannot be broadcast together",
+			shape.String(args[0]), shape.String(args[1]), shape.String(args[2]))
+	}
+	return out, nil
+}
+
+func matmulShape(_ Attrs, args [][]int) ([]int, error) {
+	a, b := args[0], args[1]
+	for _, s := range args {
+		if len(s) == 0 {
+			return nil, fmt.Errorf("scalar operands are not allowed (use mul)")
+		}
+		if len(s) > 2 {
+			return nil, fmt.Errorf("operands of rank above 2 are not supported, got %s", shape.String(s))
+		}
+	}
+	ka := a[len(a)-1]
+	kb := b[0]
+	if ka != kb {
+		return nil, fmt.Errorf("shapes %s and %s do not align", shape.String(a), shape.String(b))
+	}
+	return append(clone(a[:len(a)-1]), b[1:]...), nil
+}
+
+func gatherShape(a Attrs, args [][]int) ([]int, error) {
+	src, idx := args[0], args[1]
+	if len(src) == 0 {
+		return nil, errors.New("cannot index a scalar")
+	}
+	ax, err := Axis(a, len(src))
+	if err != nil {
+		return nil, err
+	}
+	out := append(clone(src[:ax]), idx...)
+	return append(out, src[ax+1:]...), nil
+}
+
+func sliceShape(a Attrs, args [][]int) ([]int, error) {
+	src := args[0]
+	if len(src) == 0 {
+		return nil, errors.New("cannot slice a scalar")
+	}
+	ax, err := Axis(a, len(src))
+	if err != nil {
+		return nil, err
+	}
+	_, _, count, err := SliceRange(a, src[ax])
+	if err != nil {
+		return nil, err
+	}
+	out := clone(src)
+	out[ax] = count
+	return out, nil
+}
+
+// reduceShape is the rule of sum, mean and logsumexp: along one axis, or
+// over the whole array when the axis attribute is absent.
+func reduceShape(a Attrs, args [][]int) ([]int, error) {
+	src := args[0]
+	if a.Axis == nil {
+		return []int{}, nil
+	}
+	ax, err := Axis(a, len(src))
+	if err != nil {
+		return nil, err
+	}
+	return append(clone(src[:ax]), src[ax+1:]...), nil
+}
+
+func cumsumShape(a Attrs, args [][]int) ([]int, error) {
+	src := args[0]
+	if len(src) == 0 {
+		return nil, errors.New("cannot take the running sum of a scalar")
+	}
+	if _, err := Axis(a, len(src)); err != nil {
+		return nil, err
+	}
+	return clone(src), nil
+}
+
+func stackShape(a Attrs, args [][]int) ([]int, error) {
+	first := args[0]
+	for i, s := range args[1:] {
+		if !shape.Equal(s, first) {
+			return nil, fmt.Errorf("all arguments must have the same shape, but argument 1 has shape %s and argument %d has shape %s",
+				shape.String(first), i+2, shape.String(s))
+		}
+	}
+	ax, err := Axis(a, len(first)+1)
+	if err != nil {
+		return nil, err
+	}
+	out := append(clone(first[:ax]), len(args))
+	return append(out, first[ax:]...), nil
+}
+
+func concatShape(a Attrs, args [][]int) ([]int, error) {
+	first := args[0]
+	if len(first) == 0 {
+		return nil, fmt.Errorf("cannot concatenate scalars (use stack)")
+	}
+	ax, err := Axis(a, len(first))
+	if err != nil {
+		return nil, err
+	}
+	out := clone(first)
+	for i, s := range args[1:] {
+		ok := len(s) == len(first)
+		for d := 0; ok && d < len(s); d++ {
+			ok = d == ax || s[d] == first[d]
+		}
+		if !ok {
+			return nil, fmt.Errorf("argument 1 has shape %s and argument %d has shape %s, which differ on an axis other than %d",
+				shape.String(first), i+2, shape.String(s), ax)
+		}
+		out[ax] += s[ax]
+	}
+	return out, nil
+}
+
+// reshapeShape resolves the target shape. A missing shape means the scalar
+// shape (): the JSON form drops an empty list, so the two must agree.
+func reshapeShape(a Attrs, args [][]int) ([]int, error) {
+	src := args[0]
+	out := clone(a.Shape)
+	unknown, known := -1, 1
+	for i, d := range out {
+		switch {
+		case d == -1 && unknown >= 0:
+			return nil, errors.New("only one dimension can be -1")
+		case d == -1:
+			unknown = i
+		case d < 0:
+			return nil, fmt.Errorf("invalid dimension %d in shape %s", d, shape.String(a.Shape))
+		default:
+			known *= d
+		}
+	}
+	n := shape.Size(src)
+	if unknown >= 0 {
+		if known == 0 || n%known != 0 {
+			return nil, fmt.Errorf("cannot reshape an array of shape %s into shape %s", shape.String(src), shape.String(a.Shape))
+		}
+		out[unknown] = n / known
+	}
+	if shape.Size(out) != n {
+		return nil, fmt.Errorf("cannot reshape an array of shape %s into shape %s", shape.String(src), shape.String(out))
+	}
+	return out, nil
+}
+
+func transposeShape(a Attrs, args [][]int) ([]int, error) {
+	perm, err := Perm(a, len(args[0]))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(perm))
+	for i, ax := range perm {
+		out[i] = args[0][ax]
+	}
+	return out, nil
+}
