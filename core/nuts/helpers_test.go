@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/exmc/exmc/core/diag"
 	"github.com/exmc/exmc/core/nuts"
 )
 
@@ -80,41 +81,9 @@ func logspace(n int, lo, hi float64) []float64 {
 	return out
 }
 
-// ess is the effective sample size of one chain by Geyer's initial
-// monotone sequence estimator, the estimator Stan and ArviZ build on.
-func ess(x []float64) float64 {
-	n := len(x)
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(n)
-	acov := func(lag int) float64 {
-		s := 0.0
-		for i := 0; i+lag < n; i++ {
-			s += (x[i] - mean) * (x[i+lag] - mean)
-		}
-		return s / float64(n)
-	}
-	c0 := acov(0)
-	if c0 == 0 {
-		return float64(n)
-	}
-	tau := 0.0
-	prev := math.Inf(1)
-	for k := 0; 2*k+1 < n; k++ {
-		g := (acov(2*k) + acov(2*k+1)) / c0
-		if g <= 0 {
-			break
-		}
-		g = math.Min(g, prev)
-		prev = g
-		tau += 2 * g
-	}
-	tau--
-	// Stan caps the estimate at n·log10(n) for strongly antithetic chains.
-	return math.Min(float64(n)/tau, float64(n)*math.Log10(float64(n)))
-}
+// ess is the effective sample size of the mean of one chain, ArviZ's
+// ess(method="mean") as core/diag computes it.
+func ess(x []float64) float64 { return diag.ESSMean([][]float64{x}) }
 
 // checkMoments checks the marginal mean and variance of every coordinate
 // of draws (n × d, flat) against a Gaussian with means mu and variances v.

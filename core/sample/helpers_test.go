@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/exmc/exmc/core/diag"
 	"github.com/exmc/exmc/core/nuts"
 	"github.com/exmc/exmc/core/sample"
 )
@@ -82,49 +83,18 @@ func logspace(n int, lo, hi float64) []float64 {
 	return out
 }
 
-// ess is Geyer's initial monotone sequence estimate for one chain.
-func ess(x []float64) float64 {
-	n := len(x)
-	mean := 0.0
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(n)
-	acov := func(lag int) float64 {
-		s := 0.0
-		for i := 0; i+lag < n; i++ {
-			s += (x[i] - mean) * (x[i+lag] - mean)
-		}
-		return s / float64(n)
-	}
-	c0 := acov(0)
-	if c0 == 0 {
-		return float64(n)
-	}
-	tau, prev := 0.0, math.Inf(1)
-	for k := 0; 2*k+1 < n; k++ {
-		g := (acov(2*k) + acov(2*k+1)) / c0
-		if g <= 0 {
-			break
-		}
-		g = math.Min(g, prev)
-		prev = g
-		tau += 2 * g
-	}
-	tau--
-	return math.Min(float64(n)/tau, float64(n)*math.Log10(float64(n)))
-}
-
 // checkMoments compares the pooled mean and variance of each coordinate
 // over all chains with the truth. Standard errors are sd/sqrt(ESS) for
 // the mean and sqrt(2)σ²/sqrt(ESS₂) for the variance (ESS₂: of the squared
-// deviations), ESS summed over chains; five of them make a false alarm a
+// deviations), the ESS of all chains together as core/diag computes it
+// (ArviZ's ess(method="mean")); five of them make a false alarm a
 // one-in-a-million event per check.
 func checkMoments(t *testing.T, res *sample.Result, mu, v []float64) {
 	t.Helper()
 	d := res.Dim
 	for i := 0; i < d; i++ {
-		var sum, sumSq, essM, essV float64
+		var sum, sumSq float64
+		var cols, sqs [][]float64
 		n := 0
 		for _, c := range res.Chains {
 			k := len(c.Draws) / d
@@ -135,10 +105,10 @@ func checkMoments(t *testing.T, res *sample.Result, mu, v []float64) {
 				sum += col[j]
 				sumSq += sq[j]
 			}
-			essM += ess(col)
-			essV += ess(sq)
+			cols, sqs = append(cols, col), append(sqs, sq)
 			n += k
 		}
+		essM, essV := diag.ESSMean(cols), diag.ESSMean(sqs)
 		m, vv := sum/float64(n), sumSq/float64(n)
 		if se := math.Sqrt(v[i] / essM); math.Abs(m-mu[i]) > 5*se {
 			t.Errorf("coordinate %d: mean %.4f, want %.4f ± %.4f", i, m, mu[i], 5*se)
