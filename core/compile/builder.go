@@ -490,7 +490,7 @@ func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshape
 		value = b.p.Apply(con, par.Shape, append([]expr.Slot{y}, bounds...)...)
 	}
 	switch par.Transform {
-	case transform.Log, transform.LowerBound, transform.UpperBound:
+	case transform.Log:
 		// The log-Jacobian is the sum of y itself: the objective sums the
 		// view of the point directly, with no instruction.
 		if par.Transform == transform.Log && len(bounds) == 0 {

@@ -8,8 +8,7 @@ import (
 
 // ConstrainKernel computes x = Constrain(y) elementwise (Ordered: along the
 // last axis), as an expr.Kernel: in[0] is y, followed by the bounds
-// (Interval: lo, hi; LowerBound: lo; UpperBound: hi), each broadcast to y's
-// shape; out has y's shape.
+// (Interval: lo, hi), each broadcast to y's shape; out has y's shape.
 type ConstrainKernel struct{ s spec }
 
 var _ expr.Kernel = (*ConstrainKernel)(nil)
@@ -40,14 +39,6 @@ func (c *ConstrainKernel) Forward(in [][]float64, out []float64) {
 	case Interval:
 		for i, v := range y {
 			out[i] = intervalValue(v, lo[s.lo.At(i)], hi[s.hi.At(i)])
-		}
-	case LowerBound:
-		for i, v := range y {
-			out[i] = lo[s.lo.At(i)] + math.Exp(v)
-		}
-	case UpperBound:
-		for i, v := range y {
-			out[i] = hi[s.hi.At(i)] - math.Exp(v)
 		}
 	case Ordered:
 		for r := 0; r < s.n; r += s.row {
@@ -94,24 +85,6 @@ func (c *ConstrainKernel) Backward(in [][]float64, out, gout []float64, gin [][]
 			}
 			if ghi != nil {
 				ghi[k] += g * p
-			}
-		}
-	case LowerBound:
-		for i, g := range gout {
-			if gy != nil {
-				gy[i] += g * math.Exp(y[i])
-			}
-			if glo != nil {
-				glo[s.lo.At(i)] += g
-			}
-		}
-	case UpperBound:
-		for i, g := range gout {
-			if gy != nil {
-				gy[i] -= g * math.Exp(y[i])
-			}
-			if ghi != nil {
-				ghi[s.hi.At(i)] += g
 			}
 		}
 	case Ordered:

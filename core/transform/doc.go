@@ -4,10 +4,11 @@
 // same log-Jacobian terms, and hence the same log density and initial
 // values.
 //
-// Constrain is PyMC's "backward" map y -> x from the unconstrained value y
-// to the constrained value x; Unconstrain is PyMC's "forward" map x -> y.
-// The log-Jacobian is log|dx/dy| of the backward map (PyMC's log_jac_det),
-// the term added to the log density of x to get the density of y.
+// A ConstrainKernel computes PyMC's "backward" map y -> x from the
+// unconstrained value y to the constrained value x; a LogJacKernel its
+// log-Jacobian log|dx/dy| (PyMC's log_jac_det), the term added to the log
+// density of x to get the density of y. Nothing in exmc needs the forward
+// map x -> y: initial points are given on the unconstrained scale.
 //
 // Bounds are arrays broadcast against y and may themselves depend on other
 // parameters, so the kernels propagate gradients into them as well as

@@ -12,16 +12,12 @@ const (
 	Log
 	// Interval: x = lo + (hi - lo) * sigmoid(y), for lo < x < hi.
 	Interval
-	// LowerBound: x = lo + exp(y), for x > lo.
-	LowerBound
-	// UpperBound: x = hi - exp(y), for x < hi.
-	UpperBound
 	// Ordered: along the last axis, x[0] = y[0] and
 	// x[i] = x[i-1] + exp(y[i]), for strictly increasing vectors.
 	Ordered
 )
 
-var kindNames = [...]string{"identity", "log", "interval", "lowerbound", "upperbound", "ordered"}
+var kindNames = [...]string{"identity", "log", "interval", "ordered"}
 
 // String returns the lower-case name PyMC gives the transform.
 func (k Kind) String() string {
@@ -32,13 +28,10 @@ func (k Kind) String() string {
 }
 
 // NumBounds is the number of bound arrays the kernels of k take after y:
-// 2 for Interval (lo, hi), 1 for LowerBound (lo) and UpperBound (hi).
+// 2 for Interval (lo, hi), none for the others.
 func (k Kind) NumBounds() int {
-	switch k {
-	case Interval:
+	if k == Interval {
 		return 2
-	case LowerBound, UpperBound:
-		return 1
 	}
 	return 0
 }

@@ -12,8 +12,8 @@ type spec struct {
 	kind Kind
 	n    int // elements of y
 	row  int // Ordered: length of the last axis
-	// Where element i of y reads its bounds. lo is in[1] for Interval and
-	// LowerBound; hi is in[2] for Interval and in[1] for UpperBound.
+	// Where element i of y reads its bounds: Interval's lo is in[1], its
+	// hi in[2].
 	lo, hi shape.Map
 }
 
@@ -39,16 +39,11 @@ func newSpec(k Kind, y []int, bounds [][]int) (spec, error) {
 		return m, nil
 	}
 	var err error
-	switch k {
-	case Interval:
+	if k == Interval {
 		if s.lo, err = mapOf("lo", bounds[0]); err != nil {
 			return s, err
 		}
 		s.hi, err = mapOf("hi", bounds[1])
-	case LowerBound:
-		s.lo, err = mapOf("lo", bounds[0])
-	case UpperBound:
-		s.hi, err = mapOf("hi", bounds[0])
 	}
 	return s, err
 }
@@ -56,21 +51,10 @@ func newSpec(k Kind, y []int, bounds [][]int) (spec, error) {
 // bounds returns the lo and hi operands (nil where the kind has none) and
 // their gradient buffers.
 func (s *spec) bounds(in, gin [][]float64) (lo, hi, glo, ghi []float64) {
-	switch s.kind {
-	case Interval:
+	if s.kind == Interval {
 		lo, hi = in[1], in[2]
 		if gin != nil {
 			glo, ghi = gin[1], gin[2]
-		}
-	case LowerBound:
-		lo = in[1]
-		if gin != nil {
-			glo = gin[1]
-		}
-	case UpperBound:
-		hi = in[1]
-		if gin != nil {
-			ghi = gin[1]
 		}
 	}
 	return

@@ -24,3 +24,10 @@ func logSigmoidPair(y float64) float64 {
 // dLogSigmoidPair is the derivative of logSigmoidPair,
 // sigmoid(-y) - sigmoid(y), in the form without cancellation.
 func dLogSigmoidPair(y float64) float64 { return -math.Tanh(y / 2) }
+
+// intervalValue is PyMC's sigmoid(y)*hi + (1-sigmoid(y))*lo, with 1-sigmoid(y)
+// evaluated as sigmoid(-y) so that x approaches lo with full precision for
+// very negative y.
+func intervalValue(y, lo, hi float64) float64 {
+	return sigmoid(y)*hi + sigmoid(-y)*lo
+}
