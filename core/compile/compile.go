@@ -2,10 +2,13 @@ package compile
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/exmc/exmc/core/dist"
 	"github.com/exmc/exmc/core/expr"
+	"github.com/exmc/exmc/core/limits"
 	"github.com/exmc/exmc/core/model"
 	"github.com/exmc/exmc/core/rewrite"
 	"github.com/exmc/exmc/core/shape"
@@ -116,8 +119,98 @@ func compile(m *model.Model, arrays map[string][]float64, plain bool) (*Model, e
 	if err := c.buildOutputs(); err != nil {
 		return nil, err
 	}
+	// the programs hold their own copies of the folded constants
+	g.ForgetConstants()
+	if err := c.checkFlatNames(); err != nil {
+		return nil, err
+	}
 	c.pool.New = func() any { return c.NewDensity() }
 	return c, nil
+}
+
+// DensityBytes is about what one Density (NewDensity) allocates: the
+// values and adjoints of both programs' machines, and their bookkeeping.
+func (c *Model) DensityBytes() uint64 {
+	const perMachine = 16 << 10
+	vals := limits.Add(limits.Uint(c.logp.Values()), limits.Uint(c.out.Values()))
+	return limits.Add(limits.Mul(vals, 16), 2*perMachine)
+}
+
+// checkFlatNames refuses a model whose flattened names (theta[0],
+// theta[1], ...; see capi's exmc_model_param_names) would name one
+// element twice: a variable named exactly like an element of another,
+// "theta[1]" beside a vector theta, or an unconstrained value's name,
+// sigma_log__, taken by another variable. Per variable, not per element.
+func (c *Model) checkFlatNames() error {
+	type named struct {
+		name, node string
+		shape      []int
+	}
+	check := func(list []named) error {
+		byName := map[string]named{}
+		for _, v := range list {
+			if o, dup := byName[v.name]; dup {
+				return fmt.Errorf("node %q: its flattened name %q is also node %q's; rename one of them", v.node, v.name, o.node)
+			}
+			byName[v.name] = v
+		}
+		for _, v := range list {
+			if len(v.shape) != 0 {
+				continue
+			}
+			stem, idx, ok := elementName(v.name)
+			if !ok {
+				continue
+			}
+			o, found := byName[stem]
+			if !found || len(o.shape) != len(idx) {
+				continue
+			}
+			inside := true
+			for i, k := range idx {
+				inside = inside && k < o.shape[i]
+			}
+			if inside {
+				return fmt.Errorf("node %q: its name is also the name of an element of node %q (shape %s); rename one of them",
+					v.node, o.node, shape.String(o.shape))
+			}
+		}
+		return nil
+	}
+	var params, vars []named
+	for _, p := range c.params {
+		params = append(params, named{p.ValueName, p.Name, p.Shape})
+	}
+	for _, v := range c.vars {
+		vars = append(vars, named{v.Name, v.Name, v.Shape})
+	}
+	if err := check(params); err != nil {
+		return err
+	}
+	return check(vars)
+}
+
+// elementName splits a flattened element name, "b[2,0]", into its stem and
+// index; ok is false for any other name.
+func elementName(s string) (stem string, idx []int, ok bool) {
+	if !strings.HasSuffix(s, "]") {
+		return "", nil, false
+	}
+	open := strings.LastIndexByte(s, '[')
+	if open <= 0 {
+		return "", nil, false
+	}
+	for _, part := range strings.Split(s[open+1:len(s)-1], ",") {
+		if part == "" || len(part) > 1 && part[0] == '0' || strings.Trim(part, "0123456789") != "" {
+			return "", nil, false
+		}
+		k, err := strconv.Atoi(part)
+		if err != nil {
+			return "", nil, false
+		}
+		idx = append(idx, k)
+	}
+	return s[:open], idx, true
 }
 
 func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {

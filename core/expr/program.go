@@ -106,6 +106,10 @@ func (p *Program) IsConst(s Slot) ([]float64, bool) {
 	return c, c != nil
 }
 
+// Values is the number of values (and as many adjoints) each Machine of
+// the Program holds.
+func (p *Program) Values() int { return p.nval }
+
 // Freeze ends construction.
 func (p *Program) Freeze() { p.frozen = true }
 

@@ -192,7 +192,8 @@ func (o Options) Validate() error {
 	return nil
 }
 
-// validateDim checks the options that depend on the model's dimension.
+// validateDim checks the options that depend on the model's dimension,
+// and that the run's arrays fit in memory (MemoryNeeded).
 func (o Options) validateDim(dim int) error {
 	if len(o.Init) > 0 && len(o.Init[0]) != dim {
 		return fmt.Errorf("sample: invalid options: Init points have length %d, the model's dimension is %d", len(o.Init[0]), dim)
@@ -200,5 +201,5 @@ func (o Options) validateDim(dim int) error {
 	if o.InitCenter != nil && len(o.InitCenter) != dim {
 		return fmt.Errorf("sample: invalid options: InitCenter has length %d, the model's dimension is %d", len(o.InitCenter), dim)
 	}
-	return nil
+	return o.checkMemory(dim)
 }
