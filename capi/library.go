@@ -7,6 +7,8 @@ import "C"
 
 import (
 	"unsafe"
+
+	"github.com/exmc/exmc/core/limits"
 )
 
 //export exmc_version
@@ -27,10 +29,18 @@ func exmc_free_string(s *C.char) {
 //export exmc_set_threads
 func exmc_set_threads(threads C.int, err **C.char) C.int {
 	return call("exmc_set_threads", err, func() (int, error) {
-		if threads < 1 {
-			return 0, errorf(codeInvalid, "threads must be at least 1, got %d", int(threads))
+		if threads < 1 || threads > maxThreads {
+			return 0, errorf(codeInvalid, "threads must be in [1, %d] (EXMC_MAX_THREADS), got %d", maxThreads, int(threads))
 		}
 		setThreads(int(threads))
+		return codeOK, nil
+	})
+}
+
+//export exmc_set_memory_limit
+func exmc_set_memory_limit(bytes C.uint64_t, err **C.char) C.int {
+	return call("exmc_set_memory_limit", err, func() (int, error) {
+		limits.SetMemoryLimit(uint64(bytes))
 		return codeOK, nil
 	})
 }

@@ -7,11 +7,13 @@ import "C"
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"unsafe"
 
 	"github.com/exmc/exmc/core/compile"
+	"github.com/exmc/exmc/core/limits"
 	"github.com/exmc/exmc/core/model"
 )
 
@@ -21,17 +23,18 @@ type modelObj struct {
 	refCount
 	t target
 	// names and valueNames are exmc_model_param_names' strings, owned by
-	// the model.
-	names, valueNames *C.char
-	data              *importedData
+	// the model and made on the first call that asks for them: a name per
+	// element is work per element, which compiling does not do.
+	namesOnce, valueNamesOnce sync.Once
+	names, valueNames         *C.char
+	namesErr, valueNamesErr   error
+	data                      *importedData
 	// constrainers serves calls from any thread, one evaluator per call.
 	constrainers sync.Pool
 }
 
 func newModelObj(t target, data *importedData) *modelObj {
 	m := &modelObj{t: t, data: data}
-	m.names = C.CString(strings.Join(t.ParamNames(), ","))
-	m.valueNames = C.CString(strings.Join(varNames(t.Vars()), ","))
 	m.constrainers.New = func() any { return t.newConstrainer() }
 	m.init(m.destroy)
 	return m
@@ -45,6 +48,45 @@ func (m *modelObj) destroy() {
 	C.free(unsafe.Pointer(m.valueNames))
 	m.names, m.valueNames = nil, nil
 	m.data.release()
+}
+
+// paramNames returns exmc_model_param_names' string, unconstrained or
+// constrained, making it on the first call.
+func (m *modelObj) paramNames(constrained bool) (*C.char, error) {
+	if constrained {
+		m.valueNamesOnce.Do(func() {
+			m.valueNames, m.valueNamesErr = joinNames("constrained", m.t.Vars(), func() []string { return varNames(m.t.Vars()) })
+		})
+		return m.valueNames, m.valueNamesErr
+	}
+	m.namesOnce.Do(func() {
+		vars := make([]compile.Var, 0)
+		if c, ok := m.t.(*compiledTarget); ok {
+			for _, p := range c.c.Params() {
+				vars = append(vars, compile.Var{Name: p.ValueName, Shape: p.Shape, Size: p.Size})
+			}
+		} else {
+			vars = m.t.Vars()
+		}
+		m.names, m.namesErr = joinNames("unconstrained", vars, m.t.ParamNames)
+	})
+	return m.names, m.namesErr
+}
+
+// joinNames makes the comma-separated C string of names, once the memory
+// it takes has been checked: about three copies (the names, the joined
+// string and the C string) of each element's name, which is its variable's
+// name and an index of up to 11 characters an axis.
+func joinNames(which string, vars []compile.Var, names func() []string) (*C.char, error) {
+	need := uint64(0)
+	for _, v := range vars {
+		perName := limits.Add(uint64(len(v.Name)), 3, limits.Mul(11, limits.Uint(len(v.Shape))), 16)
+		need = limits.Add(need, limits.Mul(3, limits.Uint(max(v.Size, 1)), perName))
+	}
+	if err := limits.Check(fmt.Sprintf("listing the %s parameter names", which), need); err != nil {
+		return nil, wrap(codeInvalid, err)
+	}
+	return C.CString(strings.Join(names(), ",")), nil
 }
 
 // acquireModel returns the model a handle names, with a reference the
@@ -77,6 +119,11 @@ func compileModel(doc []byte, data *importedData) (*modelObj, error) {
 	}
 	return newModelObj(newCompiledTarget(c), data), nil
 }
+
+// functionBytesPerCoordinate is what a function model holds for each
+// coordinate: its name (made, when the caller gives none, and split) and
+// its share of the reported variables.
+const functionBytesPerCoordinate = 96
 
 // maxJSON bounds a model document; a length beyond it is a mistake, such
 // as a negative value passed as size_t.
@@ -163,6 +210,12 @@ func exmc_model_from_function(dim C.size_t, fn C.exmc_logp_fn, ctx unsafe.Pointe
 		if dim < 1 || uint64(dim) > maxValues {
 			return 0, errorf(codeInvalid, "dim must be in [1, %d], got %d", uint64(maxValues), uint64(dim))
 		}
+		// a name and a variable's entry for each coordinate, when the names
+		// are the default x[0], x[1], ...
+		if e := limits.Check(fmt.Sprintf("a function model of dimension %d", uint64(dim)),
+			limits.Mul(uint64(dim), functionBytesPerCoordinate)); e != nil {
+			return 0, wrap(codeInvalid, e)
+		}
 		var list *string
 		if names != nil {
 			s := C.GoString((*C.char)(unsafe.Pointer(names)))
@@ -236,9 +289,10 @@ func exmc_model_param_names(p *C.exmc_cmodel, constrained C.int, names **C.exmc_
 		if e := need(names != nil, "names"); e != nil {
 			return 0, e
 		}
-		s := m.names
-		if constrained != 0 {
-			s = m.valueNames
+		storeCPointer(unsafe.Pointer(names), nil)
+		s, e := m.paramNames(constrained != 0)
+		if e != nil {
+			return 0, e
 		}
 		storeCPointer(unsafe.Pointer(names), unsafe.Pointer(s))
 		return codeOK, nil

@@ -6,10 +6,12 @@ package main
 import "C"
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"unsafe"
 
+	"github.com/exmc/exmc/core/limits"
 	"github.com/exmc/exmc/core/nuts"
 	"github.com/exmc/exmc/core/sample"
 )
@@ -73,10 +75,59 @@ const maxValues = 1 << 40
 // is never mapped, and the Go runtime refuses pointers into it.
 const minAddress = 4096
 
+// runSize is what the memory a run needs depends on, beside its options:
+// the model's dimension, the lengths of the vectors a draw reports
+// (Constrain's and LogLikelihood's), and what one density allocates.
+type runSize struct {
+	dim, values, observed int
+	density               uint64
+}
+
+// sizeOfRun is a model's runSize.
+func sizeOfRun(t target) runSize {
+	s := runSize{dim: t.Dim(), values: sizeOf(t.Vars()), observed: sizeOf(t.Observed())}
+	switch t := t.(type) {
+	case *compiledTarget:
+		s.density = t.c.DensityBytes()
+	default:
+		// a function model's density: a C buffer of the log-density, the
+		// point and the gradient
+		s.density = limits.Mul(limits.Add(limits.Mul(2, limits.Uint(s.dim)), 1), 8)
+	}
+	return s
+}
+
+// recordStatColumns bounds the columns a draw's record has beside its values:
+// chain, draw, tuning and the sampler's statistics.
+const recordStatColumns = 24
+
+// memoryNeeded is about what a run holds: the core's arrays
+// (sample.Options.MemoryNeeded), a density per chain, the caller's initial
+// points copied, and the record of every draw handed to C.
+func memoryNeeded(o sample.Options, size runSize, logLikelihood bool) uint64 {
+	chains := limits.Uint(o.Chains)
+	kept := limits.Uint(o.Draws)
+	if o.SaveWarmup {
+		kept = limits.Add(kept, limits.Uint(o.Tune))
+	}
+	columns := limits.Add(limits.Uint(size.values), recordStatColumns)
+	if logLikelihood {
+		columns = limits.Add(columns, limits.Uint(size.observed))
+	}
+	return limits.Add(
+		o.MemoryNeeded(size.dim),
+		limits.Mul(chains, size.density),
+		limits.Mul(chains, limits.Uint(size.dim), 8),
+		limits.Mul(chains, kept, columns, 8),
+	)
+}
+
 // toSample validates the options, naming the C field at fault, and
-// converts them. init returns the caller's initial points, chains x dim
+// converts them, refusing a run too large for memory before anything is
+// allocated for it. init returns the caller's initial points, chains x dim
 // values, when Init is set.
-func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options, error) {
+func (c cOptions) toSample(size runSize, init func(n int) []float64) (sample.Options, error) {
+	dim := size.dim
 	bad := func(format string, args ...any) (sample.Options, error) {
 		return sample.Options{}, errorf(codeInvalid, "invalid options: "+format, args...)
 	}
@@ -93,8 +144,8 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 		return bad("tune must be at least 0, got %d", c.Tune)
 	case c.Chains < 1:
 		return bad("chains must be at least 1, got %d", c.Chains)
-	case c.Cores < 0:
-		return bad("cores must be at least 0 (0: the library's threads), got %d", c.Cores)
+	case c.Cores < 0 || c.Cores > maxThreads:
+		return bad("cores must be in [0, %d] (0: the library's threads; EXMC_MAX_THREADS at most), got %d", maxThreads, c.Cores)
 	case !(c.TargetAccept > 0 && c.TargetAccept < 1):
 		return bad("target_accept must be in (0, 1), got %v", c.TargetAccept)
 	case c.MaxTreeDepth < 1 || c.MaxTreeDepth > nuts.MaxTreeDepthLimit:
@@ -162,6 +213,21 @@ func (c cOptions) toSample(dim int, init func(n int) []float64) (sample.Options,
 	o.Criterion = nuts.CriterionDisplacement
 	if c.Criterion == cCriterionMomentumSum {
 		o.Criterion = nuts.CriterionMomentumSum
+	}
+	chains := "chains"
+	if o.Chains == 1 {
+		chains = "chain"
+	}
+	what := fmt.Sprintf("sampling %d %s of %d draws", o.Chains, chains, o.Draws)
+	if o.SaveWarmup {
+		what += fmt.Sprintf(" and %d warmup draws", o.Tune)
+	}
+	what += fmt.Sprintf(" of a model of dimension %d reporting %d values a draw", dim, size.values)
+	if o.Dense {
+		what += ", with a dense metric,"
+	}
+	if err := limits.Check(what, memoryNeeded(o, size, c.LogLikelihood == 1)); err != nil {
+		return sample.Options{}, wrap(codeInvalid, err)
 	}
 	if c.Init != 0 {
 		flat := init(int(c.Chains) * dim)
@@ -253,14 +319,13 @@ func readOptions(p *C.exmc_coptions) (cOptions, error) {
 	return o, nil
 }
 
-// sampleOptions reads and converts the caller's options for a model of
-// dimension dim.
-func sampleOptions(p *C.exmc_coptions, dim int) (sample.Options, cOptions, error) {
+// sampleOptions reads and converts the caller's options for a run of m.
+func sampleOptions(p *C.exmc_coptions, m *modelObj) (sample.Options, cOptions, error) {
 	c, err := readOptions(p)
 	if err != nil {
 		return sample.Options{}, c, err
 	}
-	o, err := c.toSample(dim, func(n int) []float64 {
+	o, err := c.toSample(sizeOfRun(m.t), func(n int) []float64 {
 		return unsafe.Slice((*float64)(unsafe.Add(unsafe.Pointer(nil), c.Init)), n)
 	})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 func TestDefaultOptionsMatchTheCore(t *testing.T) {
-	o, err := defaultCOptions().toSample(10, nil)
+	o, err := defaultCOptions().toSample(runSize{dim: 10, values: 10}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestOptionsConversion(t *testing.T) {
 	c.Criterion = cCriterionMomentumSum
 	init := []float64{1, 2, 3, 4}
 	c.Init = 0x10000 // any valid address: the closure below supplies the values
-	o, err := c.toSample(2, func(n int) []float64 {
+	o, err := c.toSample(runSize{dim: 2, values: 2}, func(n int) []float64 {
 		if n != 4 {
 			t.Fatalf("asked for %d initial values, want 4", n)
 		}
@@ -84,14 +84,14 @@ func TestInvalidOptions(t *testing.T) {
 	} {
 		c := defaultCOptions()
 		tc.change(&c)
-		_, err := c.toSample(3, func(n int) []float64 { return make([]float64, n) })
+		_, err := c.toSample(runSize{dim: 3, values: 3}, func(n int) []float64 { return make([]float64, n) })
 		if codeOf(err) != codeInvalid || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want EXMC_ERR_INVALID with %q", c, err, tc.want)
 		}
 	}
 	c := defaultCOptions()
 	c.Chains, c.Init = 2, 0x10000
-	_, err := c.toSample(2, func(n int) []float64 { return []float64{0, 0, 1, nanValue()} })
+	_, err := c.toSample(runSize{dim: 2, values: 2}, func(n int) []float64 { return []float64{0, 0, 1, nanValue()} })
 	if codeOf(err) != codeInvalid || !strings.Contains(err.Error(), "init[3] (chain 1, coordinate 1) is NaN") {
 		t.Errorf("NaN initial point: %v", err)
 	}

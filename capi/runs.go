@@ -98,7 +98,7 @@ func exmc_run_start(p *C.exmc_cmodel, options *C.exmc_coptions, out **C.exmc_run
 		if e != nil {
 			return 0, e
 		}
-		o, c, e := sampleOptions(options, m.t.Dim())
+		o, c, e := sampleOptions(options, m)
 		if e != nil {
 			m.release()
 			return 0, e

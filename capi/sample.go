@@ -67,7 +67,7 @@ func exmc_sample(p *C.exmc_cmodel, options *C.exmc_coptions, out *C.struct_Arrow
 			return 0, e
 		}
 		defer m.release()
-		o, c, e := sampleOptions(options, m.t.Dim())
+		o, c, e := sampleOptions(options, m)
 		if e != nil {
 			return 0, e
 		}

@@ -26,6 +26,20 @@
  *   release callbacks, as the Arrow C data interface specifies.
  * - Load the library once per process and do not fork() after loading it: it
  *   runs its own threads (the Go runtime).
+ * - Every size a call asks for is checked before anything is allocated for
+ *   it, since running out of memory would end the process: an array of a
+ *   model may have at most 2^31 - 1 elements (a shape whose product
+ *   overflows is refused too), and compiling a model, sampling it or
+ *   listing its names is refused, with an error naming the bytes it needs
+ *   and the bytes available, when it needs more than the memory limit.
+ *   The limit is the machine's available memory (or the room left under the
+ *   process's cgroup limit), read at each call; EXMC_MEMORY_LIMIT in the
+ *   environment when the library is loaded (a number of bytes, optionally
+ *   followed by K, M, G or T, powers of 1024), or exmc_set_memory_limit,
+ *   replaces it: lower, to keep exmc within a share of the machine, or
+ *   higher, to insist on a request the check refuses (which may then end
+ *   the process if the machine cannot back it). The estimates are
+ *   deliberately generous.
  *
  * Thread safety is stated for each function.
  */
@@ -117,14 +131,24 @@ void exmc_free_error(char* err);
    Thread-safe. */
 void exmc_free_string(char* s);
 
-/* Sets how many chains a run samples at once by default (at least 1):
-   runs started afterwards with exmc_options.cores == 0 use it. The default
-   is the number of cores the process may use (or GOMAXPROCS from the
-   environment). Chains run on the library's own threads, kept between
+/* The most threads exmc_set_threads and exmc_options.cores accept: each
+   costs the Go runtime a processor's state and a run an operating system
+   thread. */
+#define EXMC_MAX_THREADS 1024
+
+/* Sets how many chains a run samples at once by default, in [1,
+   EXMC_MAX_THREADS]: runs started afterwards with exmc_options.cores == 0
+   use it. The default is the number of cores the process may use (or
+   GOMAXPROCS from the environment), at most EXMC_MAX_THREADS. Chains run on the library's own threads, kept between
    runs and named "exmc chain"; the Go runtime gets threads + 1 processors
    (GOMAXPROCS), the one more for the calls of the host's threads while
    chains run. Thread-safe. */
 int exmc_set_threads(int threads, char** err);
+
+/* Sets the memory limit, in bytes, that requests are checked against (see
+   the conventions above) in place of the machine's available memory and of
+   EXMC_MEMORY_LIMIT; 0 goes back to those. Thread-safe. */
+int exmc_set_memory_limit(uint64_t bytes, char** err);
 
 /* ---- Models ------------------------------------------------------------ */
 
@@ -134,9 +158,16 @@ typedef struct exmc_model exmc_model;
    inline. json need not be NUL-terminated; len is its length in bytes.
    On success *out holds a new model; free it with exmc_model_free.
    A document that cannot be read, or a model that is invalid, is
-   EXMC_ERR_MODEL; errors name the offending node. A variable may not be
-   named like a column of the draws (see exmc_sample): "chain", "lp", ...
-   Thread-safe. */
+   EXMC_ERR_MODEL; errors name the offending node. Refused among others:
+   an array of more than 2^31 - 1 elements, a model needing more memory
+   to compile than the limit (see the conventions), a deterministic or
+   observed value of no elements, constant bounds with lower >= upper. A
+   variable may not be named like a column of the draws (see exmc_sample):
+   "chain", "lp", ... Names may hold any printable text, spaces, dots and
+   brackets included, but no comma (it separates exmc_model_param_names'
+   list) and no control character; a name may not be exactly another
+   variable's element name ("x[1]" beside a vector x, "sigma_log__"
+   beside a log-transformed sigma). Thread-safe. */
 int exmc_model_from_json(const char* json, size_t len, exmc_model** out, char** err);
 
 /* As exmc_model_from_json, with the values of data nodes left out of the
@@ -174,7 +205,9 @@ typedef int (*exmc_logp_fn)(size_t dim, const double* x, double* logp, double* g
    distinct parameter names (default "x[0],x[1],..."). The draws report the
    coordinates as they are (exmc_constrain is the identity), one column per
    name, except that a run of names "b[0]", "b[1]", ... forms one array
-   column "b": the default names give one column "x". ctx is passed to fn
+   column "b": the default names give one column "x". A dimension whose
+   names and buffers would not fit in the memory limit is EXMC_ERR_INVALID.
+   ctx is passed to fn
    unchanged and must stay valid until the model and its runs are freed.
    exmc_log_density_gradient returns EXMC_ERR_NUMERIC when fn returns
    non-zero. Thread-safe. */
@@ -196,7 +229,9 @@ int exmc_model_constrained_size(const exmc_model* model, size_t* size, char** er
    theta__z[0],...") or, with constrained != 0, of the values exmc_constrain
    writes ("mu,tau,theta[0],..."); elements of a matrix are named
    "beta[0,1]". The string is owned by the model and valid until the model
-   is freed. Thread-safe. */
+   is freed. It is made on the first call (a name for every element), and
+   refused with EXMC_ERR_INVALID when it would not fit in the memory limit.
+   Thread-safe. */
 int exmc_model_param_names(const exmc_model* model, int constrained, const char** names, char** err);
 
 /* A JSON description of the model, an object with the keys "dim",
@@ -235,7 +270,7 @@ typedef struct exmc_options {
   int64_t draws;            /* kept draws per chain (1000) */
   int64_t tune;             /* warmup iterations per chain (1000) */
   int64_t chains;           /* number of chains (4) */
-  int64_t cores;            /* chains run at once; 0: the library's threads */
+  int64_t cores;            /* chains run at once, at most EXMC_MAX_THREADS; 0: the library's threads */
   uint64_t seed;            /* random seed (0 is a valid seed) */
   double target_accept;     /* dual-averaging target, in (0, 1) (0.8) */
   int64_t max_treedepth;    /* maximum tree depth (10) */
@@ -310,7 +345,10 @@ void exmc_options_default(exmc_options* o);
        "[\"school\"]"),
      with log_likelihood, one column "log_likelihood::<name>" per observed
        variable, as above (warmup rows included).
-   Invalid options are EXMC_ERR_INVALID, naming the field. When some chains
+   Invalid options are EXMC_ERR_INVALID, naming the field; so is a run whose
+   draws, their record and the chains' buffers would need more memory than
+   the limit (see the conventions), with the bytes it needs and the bytes
+   available. When some chains
    fail, the others' draws are still returned in *out (release it), with
    EXMC_ERR_CHAINS and a message naming each failed chain and its cause.
    Thread-safe; runs on the library's threads. */
@@ -335,7 +373,8 @@ typedef struct exmc_progress {
 
 /* Starts sampling in the background and returns at once. Free the run with
    exmc_run_free. The options are read, and init copied, before it returns.
-   When it fails, nothing was left running. Thread-safe. */
+   Options are checked as by exmc_sample, the memory the run needs
+   included. When it fails, nothing was left running. Thread-safe. */
 int exmc_run_start(const exmc_model* model, const exmc_options* options, exmc_run** out, char** err);
 
 /* Takes the next batch of draws: one chain's consecutive draws of one

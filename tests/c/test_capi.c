@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep under -std=c11 */
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -1346,6 +1347,121 @@ static void test_function_unwritten(void) {
   exmc_model_free(m);
 }
 
+/* ---- sizes and limits: every request is checked before it is allocated --- */
+
+/* Compiles a document, expecting failure with code and a message holding
+   want. */
+static void check_model_refused(const char* json, int code, const char* want) {
+  exmc_model* m = NULL;
+  CHECK_ERR(code, want, exmc_model_from_json(json, strlen(json), &m, &err_));
+  CHECK(m == NULL);
+}
+
+static void test_limits_threads(void) {
+  /* INT_MAX aborted the process in the Go runtime; 100000 hung in 2.2 GB */
+  CHECK_ERR(EXMC_ERR_INVALID, "threads must be in [1, 1024]", exmc_set_threads(INT_MAX, &err_));
+  CHECK_ERR(EXMC_ERR_INVALID, "threads must be in [1, 1024]", exmc_set_threads(100000, &err_));
+  CHECK_ERR(EXMC_ERR_INVALID, "EXMC_MAX_THREADS", exmc_set_threads(EXMC_MAX_THREADS + 1, &err_));
+  CHECK_ERR(EXMC_ERR_INVALID, "threads", exmc_set_threads(-5, &err_));
+  CHECK_OK(exmc_set_threads(EXMC_MAX_THREADS, &err_));
+  CHECK_OK(exmc_set_threads(2, &err_));
+
+  exmc_model* m = eight_schools();
+  if (m == NULL) return;
+  exmc_options o;
+  exmc_options_default(&o);
+  o.cores = EXMC_MAX_THREADS + 1;
+  struct ArrowArrayStream stream;
+  CHECK_ERR(EXMC_ERR_INVALID, "cores must be in [0, 1024]", exmc_sample(m, &o, &stream, &err_));
+  CHECK(stream.release == NULL);
+  o.cores = INT64_MAX;
+  exmc_run* run = NULL;
+  CHECK_ERR(EXMC_ERR_INVALID, "cores", exmc_run_start(m, &o, &run, &err_));
+  CHECK(run == NULL);
+  exmc_model_free(m);
+}
+
+static void test_limits_models(void) {
+  /* a trillion elements, and a product that wraps to 0 in 64 bits: the
+     first ended the process, the second compiled with size 0 */
+  check_model_refused("{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"x\",\"kind\":\"free\","
+                      "\"dist\":\"Normal\",\"shape\":[1000000000000]}]}",
+                      EXMC_ERR_MODEL, "node \"x\": shape (1000000000000,) has more than 2147483647 elements");
+  check_model_refused("{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"x\",\"kind\":\"free\","
+                      "\"dist\":\"Normal\",\"shape\":[4294967296,4294967296,16]}]}",
+                      EXMC_ERR_MODEL, "node \"x\": shape (4294967296, 4294967296, 16) has more than");
+  /* refused when built, not after a run */
+  check_model_refused("{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"x\",\"kind\":\"free\","
+                      "\"dist\":\"Normal\",\"shape\":[3]},{\"name\":\"s\",\"kind\":\"deterministic\","
+                      "\"expr\":{\"op\":\"slice\",\"args\":[{\"ref\":\"x\"}],\"start\":1,\"stop\":1}}]}",
+                      EXMC_ERR_MODEL, "node \"s\": its value has shape (0,), no elements");
+  check_model_refused("{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"u\",\"kind\":\"free\","
+                      "\"dist\":\"Uniform\",\"params\":{\"lower\":2,\"upper\":2}}]}",
+                      EXMC_ERR_MODEL, "node \"u\": Uniform: lower must be less than upper, got 2 and 2");
+  check_model_refused("{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"a,b\",\"kind\":\"free\","
+                      "\"dist\":\"Normal\",\"shape\":[2]}]}",
+                      EXMC_ERR_MODEL, "node \"a,b\": the name has a comma");
+  check_model_refused("{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"x\",\"kind\":\"free\","
+                      "\"dist\":\"Normal\",\"shape\":[2]},{\"name\":\"x[1]\",\"kind\":\"free\",\"dist\":\"Normal\"}]}",
+                      EXMC_ERR_MODEL, "node \"x[1]\": its name is also the name of an element of node \"x\"");
+
+  /* a name with spaces, dots and unicode works, and is listed as given */
+  const char* ok = "{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"my v.\xce\xb8\",\"kind\":\"free\","
+                   "\"dist\":\"Normal\",\"shape\":[2]}]}";
+  exmc_model* m = NULL;
+  CHECK_OK(exmc_model_from_json(ok, strlen(ok), &m, &err_));
+  if (m != NULL) {
+    const char* names = NULL;
+    CHECK_OK(exmc_model_param_names(m, 1, &names, &err_));
+    CHECKF(names && strcmp(names, "my v.\xce\xb8[0],my v.\xce\xb8[1]") == 0, "names %s", names ? names : "NULL");
+    exmc_model_free(m);
+  }
+
+  /* a function model whose names alone would take terabytes */
+  CHECK_ERR(EXMC_ERR_INVALID, "a function model of dimension 68719476736 needs about",
+            exmc_model_from_function((size_t)1 << 36, std_normal, NULL, NULL, &m, &err_));
+  CHECK(m == NULL);
+}
+
+static void test_limits_memory(void) {
+  exmc_model* m = eight_schools();
+  if (m == NULL) return;
+  exmc_options o;
+  exmc_options_default(&o);
+  struct ArrowArrayStream stream;
+  exmc_run* run = NULL;
+
+  /* 100 GB of draws passed the old check of 2^40 values */
+  o.draws = 1250000000;
+  o.chains = 1;
+  CHECK_ERR(EXMC_ERR_INVALID, "sampling 1 chain of 1250000000 draws", exmc_sample(m, &o, &stream, &err_));
+  CHECK(stream.release == NULL);
+  CHECK_ERR(EXMC_ERR_INVALID, "reporting 11 values a draw needs about", exmc_run_start(m, &o, &run, &err_));
+  CHECK(run == NULL);
+
+  /* a limit set by the caller, lower than the machine's, then lifted */
+  exmc_options_default(&o);
+  o.draws = 100;
+  o.tune = 100;
+  CHECK_OK(exmc_set_memory_limit(1 << 16, &err_));
+  CHECK_ERR(EXMC_ERR_INVALID, "65536 bytes (64.0 KiB) available (the limit set with exmc_set_memory_limit)",
+            exmc_sample(m, &o, &stream, &err_));
+  const char* big = "{\"format\":\"exmc.model/v1\",\"nodes\":[{\"name\":\"x\",\"kind\":\"free\","
+                    "\"dist\":\"Flat\",\"shape\":[10000]}]}";
+  exmc_model* m2 = NULL;
+  CHECK_ERR(EXMC_ERR_MODEL, "node \"x\": compiling the model needs about 1280000 bytes",
+            exmc_model_from_json(big, strlen(big), &m2, &err_));
+  CHECK(m2 == NULL);
+  CHECK_OK(exmc_set_memory_limit(0, &err_));
+  CHECK_OK(exmc_model_from_json(big, strlen(big), &m2, &err_));
+  exmc_model_free(m2);
+
+  /* the process is alive and samples after every refusal */
+  CHECK_OK(exmc_sample(m, &o, &stream, &err_));
+  if (stream.release != NULL) stream.release(&stream);
+  exmc_model_free(m);
+}
+
 int main(void) {
   test_version();
   test_model();
@@ -1362,6 +1478,9 @@ int main(void) {
   test_errors();
   test_arrow_data();
   test_arrow_child_release();
+  test_limits_threads();
+  test_limits_models();
+  test_limits_memory();
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
