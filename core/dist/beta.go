@@ -8,10 +8,11 @@ import (
 // Beta(alpha, beta) on [0, 1]. As in PyMC, the (alpha-1)*log x term is left
 // out when alpha = 1 (and likewise for beta), so that the density is finite
 // on the closed interval's edges in that case.
-func betaLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (betaKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	a, b := p[0], p[1]
 	if !(a > 0) || !(b > 0) || !(x >= 0 && x <= 1) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lx, l1x := math.Log(x), math.Log1p(-x)
 	lp := lgamma(a+b) - lgamma(a) - lgamma(b)
@@ -33,7 +34,7 @@ func betaLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
 			dp[1] = l1x - digamma(b) + dab
 		}
 	}
-	return lp, dx
+	return lp, dx, dp
 }
 
 // betaRandom draws X/(X+Y), X ~ Gamma(a), Y ~ Gamma(b), computed as
@@ -43,3 +44,19 @@ func betaRandom(a, b float64, r *rand.Rand) float64 {
 	x := sigmoid(logGammaRandom(a, r) - logGammaRandom(b, r))
 	return math.Min(math.Max(x, math.SmallestNonzeroFloat64), 1-0x1p-53)
 }
+
+func init() {
+	register(Spec{
+		Name: "Beta", Doc: "The beta distribution on the unit interval.",
+		Params: []Param{
+			{Name: "alpha", Domain: positive, Doc: "shape"},
+			{Name: "beta", Domain: positive, Doc: "shape"},
+		},
+		Variants: []VariantSpec{{Params: []string{"alpha", "beta"}, Kernel: betaKernel{},
+			Support: UnitInterval, Transform: IntervalTransform, Interval: [2]float64{0, 1}}},
+	})
+}
+
+type betaKernel struct{}
+
+func (betaKernel) Random(p Args, r *rand.Rand) float64 { return betaRandom(p[0], p[1], r) }

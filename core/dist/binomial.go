@@ -8,50 +8,53 @@ import (
 )
 
 // Bernoulli(p): log p at 1, log(1-p) at 0.
-func bernoulliLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (bernoulliKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	q := p[0]
 	if !(q >= 0 && q <= 1) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	switch x {
 	case 1:
 		if need != 0 {
 			dp[0] = 1 / q
 		}
-		return math.Log(q), 0
+		return math.Log(q), 0, dp
 	case 0:
 		if need != 0 {
 			dp[0] = -1 / (1 - q)
 		}
-		return math.Log1p(-q), 0
+		return math.Log1p(-q), 0, dp
 	}
-	return negInf, 0
+	return negInf, 0, dp
 }
 
 // Bernoulli(logit_p). PyMC forms sigmoid(logit_p) first; log-sigmoid keeps
 // the same value without rounding p to 0 or 1 for large |logit_p|.
-func bernoulliLogitLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (bernoulliLogitKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	l := p[0]
 	switch x {
 	case 1:
 		if need != 0 {
 			dp[0] = sigmoid(-l)
 		}
-		return -softplus(-l), 0
+		return -softplus(-l), 0, dp
 	case 0:
 		if need != 0 {
 			dp[0] = -sigmoid(l)
 		}
-		return -softplus(l), 0
+		return -softplus(l), 0, dp
 	}
-	return negInf, 0
+	return negInf, 0, dp
 }
 
 // Binomial(n, p). n is an integer count, so its derivative is reported as 0.
-func binomialLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (binomialKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	n, q := p[0], p[1]
 	if !(n >= 0) || !(q >= 0 && q <= 1) || !isCount(x) || x > n {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lp := lbinom(n, x) + logpow(q, x)
 	if n > x {
@@ -68,14 +71,15 @@ func binomialLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
 		}
 		dp[1] = d
 	}
-	return lp, 0
+	return lp, 0, dp
 }
 
 // Binomial(n, logit_p), through log-sigmoids as for Bernoulli.
-func binomialLogitLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (binomialLogitKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	n, l := p[0], p[1]
 	if !(n >= 0) || !isCount(x) || x > n {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lp := lbinom(n, x)
 	if x > 0 {
@@ -88,7 +92,7 @@ func binomialLogitLogp(x float64, p, dp []float64, need uint8) (float64, float64
 		dp[0] = 0
 		dp[1] = x - n*sigmoid(l)
 	}
-	return lp, 0
+	return lp, 0, dp
 }
 
 func bernoulliRandom(q float64, r *rand.Rand) float64 {
@@ -106,4 +110,46 @@ func binomialRandom(n, q float64, r *rand.Rand) float64 {
 		return n
 	}
 	return distuv.Binomial{N: n, P: q, Src: r}.Rand()
+}
+
+func init() {
+	register(Spec{
+		Name: "Bernoulli", Doc: "One trial's success (1) or failure (0).", Discrete: true,
+		Params: []Param{
+			{Name: "p", Domain: probability, Doc: "probability of success"},
+			{Name: "logit_p", Domain: anyReal, Doc: "its log-odds"},
+		},
+		Variants: []VariantSpec{
+			{Params: []string{"p"}, Kernel: bernoulliKernel{}, Support: Binary},
+			{Params: []string{"logit_p"}, Kernel: bernoulliLogitKernel{}, Support: Binary, loop: fBernoulliLogit},
+		},
+	})
+	register(Spec{
+		Name: "Binomial", Doc: "The number of successes in n trials.", Discrete: true,
+		Params: []Param{
+			{Name: "n", Domain: countParam, Doc: "trials"},
+			{Name: "p", Domain: probability, Doc: "probability of success"},
+			{Name: "logit_p", Domain: anyReal, Doc: "its log-odds"},
+		},
+		Variants: []VariantSpec{
+			{Params: []string{"n", "p"}, Kernel: binomialKernel{}, Support: BoundedCount, Upper: "n"},
+			{Params: []string{"n", "logit_p"}, Kernel: binomialLogitKernel{}, Support: BoundedCount, Upper: "n"},
+		},
+	})
+}
+
+type (
+	bernoulliKernel      struct{}
+	bernoulliLogitKernel struct{}
+	binomialKernel       struct{}
+	binomialLogitKernel  struct{}
+)
+
+func (bernoulliKernel) Random(p Args, r *rand.Rand) float64 { return bernoulliRandom(p[0], r) }
+func (bernoulliLogitKernel) Random(p Args, r *rand.Rand) float64 {
+	return bernoulliRandom(sigmoid(p[0]), r)
+}
+func (binomialKernel) Random(p Args, r *rand.Rand) float64 { return binomialRandom(p[0], p[1], r) }
+func (binomialLogitKernel) Random(p Args, r *rand.Rand) float64 {
+	return binomialRandom(p[0], sigmoid(p[1]), r)
 }

@@ -94,7 +94,8 @@ type Variant struct {
 	// improper Flat and HalfFlat. Parameters are assumed valid (CheckParams).
 	Random func(p []float64, r *rand.Rand) float64
 
-	form    form     // which density formula the variant evaluates
+	form    form     // the hand-fused loop it may take, fGeneric for none
+	kernel  Kernel   // the element's density; nil unless Elementwise
 	domains []domain // valid range of each parameter, in Params order
 }
 

@@ -51,3 +51,11 @@ func (d domain) check(name string, x float64) error {
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func isCount(x float64) bool { return x >= 0 && x == math.Floor(x) && !math.IsInf(x, 1) }
+
+var domainNames = [...]string{
+	anyReal: "real", positive: "positive", nonNegative: "non-negative",
+	probability: "probability", openUnit: "open unit interval", countParam: "count",
+}
+
+// String names the domain as the catalogue does.
+func (d domain) String() string { return domainNames[d] }

@@ -26,7 +26,7 @@ func (v *Variant) Draw(params [][]float64, paramShapes [][]int, value []int, r *
 				name, v.Params[i], len(params[i]), shape.String(ps))
 		}
 	}
-	if v.form == fNormalMix {
+	if v.Dist.Components {
 		return drawMixture(v, params, paramShapes, value, r, out)
 	}
 	maps := make([]shape.Map, len(params))
@@ -39,7 +39,7 @@ func (v *Variant) Draw(params [][]float64, paramShapes [][]int, value []int, r *
 		maps[i] = m
 	}
 	p := make([]float64, len(params))
-	if v.form == fWalk {
+	if v.Dist.Vector {
 		if len(value) == 0 {
 			return fmt.Errorf("%s: the value must have at least one axis, got shape ()", name)
 		}
@@ -69,7 +69,7 @@ func (v *Variant) Draw(params [][]float64, paramShapes [][]int, value []int, r *
 		if err := v.CheckParams(p); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		out[k] = v.form.random(p, r)
+		out[k] = v.Random(p, r)
 	}
 	return nil
 }

@@ -1,19 +1,23 @@
 package dist
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Uniform(lower, upper) on the closed interval, as PyMC defines it.
-func uniformLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (uniformKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	lo, hi := p[0], p[1]
 	if !(lo < hi) || x < lo || x > hi {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	w := hi - lo
 	if need != 0 {
 		dp[0] = 1 / w
 		dp[1] = -1 / w
 	}
-	return -math.Log(w), 0
+	return -math.Log(w), 0, dp
 }
 
 // HalfFlat: the improper density 1 on x >= 0 (PyMC includes 0).
@@ -22,4 +26,41 @@ func halfFlatLogp(x float64) (float64, float64) {
 		return negInf, 0
 	}
 	return 0, 0
+}
+
+// HalfFlat: the improper density 1 on x >= 0; Flat: 1 everywhere.
+type (
+	halfFlatKernel struct{}
+	flatKernel     struct{}
+)
+
+func (halfFlatKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	lp, dx := halfFlatLogp(x)
+	return lp, dx, Args{}
+}
+
+func (flatKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) { return 0, 0, Args{} }
+
+type uniformKernel struct{}
+
+func (uniformKernel) Random(p Args, r *rand.Rand) float64 { return p[0] + (p[1]-p[0])*r.Float64() }
+
+func init() {
+	register(Spec{
+		Name: "Uniform", Doc: "The uniform distribution on [lower, upper].",
+		Params: []Param{
+			{Name: "lower", Domain: anyReal, Default: def(0)},
+			{Name: "upper", Domain: anyReal, Default: def(1)},
+		},
+		Variants: []VariantSpec{{Params: []string{"lower", "upper"}, Kernel: uniformKernel{},
+			Support: Bounded, Transform: IntervalTransform, Lower: "lower", Upper: "upper"}},
+	})
+	register(Spec{
+		Name: "Flat", Doc: "The improper uniform density on the real line.",
+		Variants: []VariantSpec{{Params: []string{}, Kernel: flatKernel{}, Support: Real}},
+	})
+	register(Spec{
+		Name: "HalfFlat", Doc: "The improper uniform density on x >= 0.",
+		Variants: []VariantSpec{{Params: []string{}, Kernel: halfFlatKernel{}, Support: NonNegative, Transform: LogTransform}},
+	})
 }

@@ -135,7 +135,7 @@ func (t *Term) chooseLoop() loop {
 func (t *Term) genericForwardGrad(in [][]float64, gin [][]float64) float64 {
 	need := t.needed(gin)
 	gx := gin[0]
-	var pb, db, acc [maxParams]float64
+	var pb, db, acc Args
 	p, dp := pb[:len(t.maps)], db[:len(t.maps)]
 	t.readScalars(in, p)
 	s := 0.0
@@ -146,7 +146,8 @@ func (t *Term) genericForwardGrad(in [][]float64, gin [][]float64) float64 {
 			x = fastmath.Exp(x)
 			s += y
 		}
-		lp, dx := t.f.logp(x, p, dp, need)
+		lp, dx, g := logp(t.k, x, pb, need)
+		db = g
 		s += lp
 		if gx != nil {
 			if t.valueLog {

@@ -8,23 +8,25 @@ import (
 )
 
 // Exponential(lam), lam the rate: log(lam) - lam*x on x >= 0.
-func exponentialLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (exponentialKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	lam := p[0]
 	if !(lam > 0) || x < 0 {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	if need != 0 {
 		dp[0] = 1/lam - x
 	}
-	return math.Log(lam) - lam*x, -lam
+	return math.Log(lam) - lam*x, -lam, dp
 }
 
 // Gamma(alpha, beta), beta the rate. PyMC's logpow makes x = 0 valid when
 // alpha = 1 (the exponential case) and -Inf otherwise.
-func gammaLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (gammaKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	alpha, beta := p[0], p[1]
 	if !(alpha > 0) || !(beta > 0) || x < 0 {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lb := math.Log(beta)
 	lp := -lgamma(alpha) + alpha*lb - beta*x + logpow(x, alpha-1)
@@ -38,14 +40,15 @@ func gammaLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
 		}
 		dp[1] = alpha/beta - x
 	}
-	return lp, dx
+	return lp, dx, dp
 }
 
 // InverseGamma(alpha, beta), beta the scale.
-func inverseGammaLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (inverseGammaKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	alpha, beta := p[0], p[1]
 	if !(alpha > 0) || !(beta > 0) || !(x > 0) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lb, lx := math.Log(beta), math.Log(x)
 	lp := -lgamma(alpha) + alpha*lb - beta/x - (alpha+1)*lx
@@ -55,7 +58,7 @@ func inverseGammaLogp(x float64, p, dp []float64, need uint8) (float64, float64)
 		}
 		dp[1] = alpha/beta - 1/x
 	}
-	return lp, (beta/x - (alpha + 1)) / x
+	return lp, (beta/x - (alpha + 1)) / x, dp
 }
 
 // gammaRandom draws Gamma(alpha, rate 1).
@@ -73,3 +76,38 @@ func logGammaRandom(alpha float64, r *rand.Rand) float64 {
 	u := 1 - r.Float64() // (0, 1]
 	return math.Log(gammaRandom(alpha+1, r)) + math.Log(u)/alpha
 }
+
+func init() {
+	register(Spec{
+		Name: "Exponential", Doc: "The exponential distribution.",
+		Params:   []Param{{Name: "lam", Domain: positive, Doc: "rate", Default: def(1)}},
+		Variants: []VariantSpec{{Params: []string{"lam"}, Kernel: exponentialKernel{}, Support: NonNegative, Transform: LogTransform, loop: fExponential}},
+		Aliases:  []Alias{{Name: "scale", Param: "lam", Power: -1}},
+	})
+	register(Spec{
+		Name: "Gamma", Doc: "The gamma distribution, with a rate.",
+		Params: []Param{
+			{Name: "alpha", Domain: positive, Doc: "shape"},
+			{Name: "beta", Domain: positive, Doc: "rate"},
+		},
+		Variants: []VariantSpec{{Params: []string{"alpha", "beta"}, Kernel: gammaKernel{}, Support: Positive, Transform: LogTransform}},
+	})
+	register(Spec{
+		Name: "InverseGamma", Doc: "The inverse gamma distribution, with a scale.",
+		Params: []Param{
+			{Name: "alpha", Domain: positive, Doc: "shape"},
+			{Name: "beta", Domain: positive, Doc: "scale", Default: def(1)},
+		},
+		Variants: []VariantSpec{{Params: []string{"alpha", "beta"}, Kernel: inverseGammaKernel{}, Support: Positive, Transform: LogTransform}},
+	})
+}
+
+type (
+	exponentialKernel  struct{}
+	gammaKernel        struct{}
+	inverseGammaKernel struct{}
+)
+
+func (exponentialKernel) Random(p Args, r *rand.Rand) float64  { return r.ExpFloat64() / p[0] }
+func (gammaKernel) Random(p Args, r *rand.Rand) float64        { return gammaRandom(p[0], r) / p[1] }
+func (inverseGammaKernel) Random(p Args, r *rand.Rand) float64 { return p[1] / gammaRandom(p[0], r) }

@@ -1,13 +1,17 @@
 package dist
 
-import "math"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Laplace(mu, b): -log(2b) - |x-mu|/b. At x = mu the derivative in x is
 // taken as 0, the midpoint of the subgradient.
-func laplaceLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (laplaceKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	mu, b := p[0], p[1]
 	if !(b > 0) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	d := x - mu
 	ad := math.Abs(d)
@@ -22,5 +26,22 @@ func laplaceLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
 		dp[0] = -dx
 		dp[1] = (ad/b - 1) / b
 	}
-	return -math.Log(2*b) - ad/b, dx
+	return -math.Log(2*b) - ad/b, dx, dp
+}
+
+func init() {
+	register(Spec{
+		Name: "Laplace", Doc: "The Laplace (double exponential) distribution.",
+		Params: []Param{
+			{Name: "mu", Domain: anyReal, Doc: "location"},
+			{Name: "b", Domain: positive, Doc: "scale"},
+		},
+		Variants: []VariantSpec{{Params: []string{"mu", "b"}, Kernel: laplaceKernel{}, Support: Real}},
+	})
+}
+
+type laplaceKernel struct{}
+
+func (laplaceKernel) Random(p Args, r *rand.Rand) float64 {
+	return p[0] + p[1]*(r.ExpFloat64()-r.ExpFloat64())
 }

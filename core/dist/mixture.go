@@ -192,3 +192,17 @@ func drawMixture(v *Variant, params [][]float64, paramShapes [][]int, value []in
 	}
 	return nil
 }
+
+func init() {
+	register(Spec{
+		Name: "NormalMixture", Doc: "A weighted sum of normal densities.", Layout: Components,
+		Params: []Param{
+			{Name: "w", Domain: probability, Doc: "weights"},
+			{Name: "mu", Domain: anyReal, Doc: "means"},
+			{Name: "sigma", Domain: positive, Doc: "standard deviations"},
+		},
+		Variants: []VariantSpec{{Params: []string{"w", "mu", "sigma"}, Support: Real, loop: fNormalMix}},
+		Notes: "`NormalMixture` is `sum_k w[k] Normal(x | mu[k], sigma[k])`, the components along the last " +
+			"axis of its parameters.",
+	})
+}

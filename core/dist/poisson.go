@@ -8,10 +8,11 @@ import (
 )
 
 // Poisson(mu): x log mu - log x! - mu, and exactly 0 at mu = x = 0.
-func poissonLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (poissonKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	mu := p[0]
 	if !(mu >= 0) || !isCount(x) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lp := logpow(mu, x) - lgamma(x+1) - mu
 	if need != 0 {
@@ -21,7 +22,7 @@ func poissonLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
 		}
 		dp[0] = d
 	}
-	return lp, 0
+	return lp, 0, dp
 }
 
 // NegativeBinomial(mu, alpha): the gamma-Poisson mixture with mean mu,
@@ -30,17 +31,18 @@ func poissonLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
 //	  + x log(mu/(mu+alpha)) + alpha log(alpha/(mu+alpha)),
 //
 // switching to Poisson(mu) past nbPoissonAlpha as PyMC does.
-func negBinomialLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (negBinomialKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	mu, alpha := p[0], p[1]
 	if !(mu > 0) || !(alpha > 0) || !isCount(x) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	if alpha > nbPoissonAlpha {
-		lp, _ := poissonLogp(x, p[:1], dp, need)
+		lp, _, g := poissonKernel{}.Logp(x, Args{mu}, need)
 		if need != 0 {
-			dp[1] = 0
+			dp[0] = g[0]
 		}
-		return lp, 0
+		return lp, 0, dp
 	}
 	s := mu + alpha
 	lr := -math.Log1p(mu / alpha) // log(alpha/(mu+alpha))
@@ -54,7 +56,7 @@ func negBinomialLogp(x float64, p, dp []float64, need uint8) (float64, float64) 
 			dp[1] = digamma(x+alpha) - digamma(alpha) + lr + (mu-x)/s
 		}
 	}
-	return lp, 0
+	return lp, 0, dp
 }
 
 // NegativeBinomial(n, p): failures before the n-th success,
@@ -62,10 +64,11 @@ func negBinomialLogp(x float64, p, dp []float64, need uint8) (float64, float64) 
 //	lgamma(x+n) - lgamma(x+1) - lgamma(n) + x log(1-p) + n log p,
 //
 // which is (mu, alpha) = (n(1-p)/p, n); PyMC requires mu > 0, so p < 1.
-func negBinomialNPLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (negBinomialNPKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	n, q := p[0], p[1]
 	if !(n > 0) || !(q > 0 && q < 1) || !isCount(x) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	if n > nbPoissonAlpha {
 		mu := n * (1 - q) / q
@@ -75,7 +78,7 @@ func negBinomialNPLogp(x float64, p, dp []float64, need uint8) (float64, float64
 			dp[0] = g * (1 - q) / q
 			dp[1] = -g * n / (q * q)
 		}
-		return lp, 0
+		return lp, 0, dp
 	}
 	lq := math.Log(q)
 	lp := lgamma(x+n) - lgamma(x+1) - lgamma(n) + n*lq
@@ -88,7 +91,7 @@ func negBinomialNPLogp(x float64, p, dp []float64, need uint8) (float64, float64
 		}
 		dp[1] = n/q - x/(1-q)
 	}
-	return lp, 0
+	return lp, 0, dp
 }
 
 func poissonRandom(mu float64, r *rand.Rand) float64 {
@@ -101,4 +104,43 @@ func poissonRandom(mu float64, r *rand.Rand) float64 {
 // negBinomialRandom draws the gamma-Poisson mixture with mean mu and shape alpha.
 func negBinomialRandom(mu, alpha float64, r *rand.Rand) float64 {
 	return poissonRandom(gammaRandom(alpha, r)*mu/alpha, r)
+}
+
+func init() {
+	register(Spec{
+		Name: "Poisson", Doc: "Counts of events at a mean rate.", Discrete: true,
+		Params:   []Param{{Name: "mu", Domain: nonNegative, Doc: "mean"}},
+		Variants: []VariantSpec{{Params: []string{"mu"}, Kernel: poissonKernel{}, Support: Count}},
+	})
+	// PyMC accepts alpha or n for the dispersion, and mu or p for the mean,
+	// in any combination.
+	register(Spec{
+		Name: "NegativeBinomial", Doc: "Overdispersed counts (a gamma mixture of Poissons).", Discrete: true,
+		Params: []Param{
+			{Name: "mu", Domain: positive, Doc: "mean"},
+			{Name: "alpha", Domain: positive, Doc: "dispersion"},
+			{Name: "p", Domain: openUnit, Doc: "success probability"},
+			{Name: "n", Domain: positive, Doc: "successes"},
+		},
+		Variants: []VariantSpec{
+			{Params: []string{"mu", "alpha"}, Kernel: negBinomialKernel{}, Support: Count},
+			{Params: []string{"n", "p"}, Kernel: negBinomialNPKernel{}, Support: Count},
+			{Params: []string{"mu", "n"}, Kernel: negBinomialKernel{}, Support: Count},
+			{Params: []string{"alpha", "p"}, Kernel: negBinomialNPKernel{}, Support: Count},
+		},
+	})
+}
+
+type (
+	poissonKernel       struct{}
+	negBinomialKernel   struct{}
+	negBinomialNPKernel struct{}
+)
+
+func (poissonKernel) Random(p Args, r *rand.Rand) float64 { return poissonRandom(p[0], r) }
+func (negBinomialKernel) Random(p Args, r *rand.Rand) float64 {
+	return negBinomialRandom(p[0], p[1], r)
+}
+func (negBinomialNPKernel) Random(p Args, r *rand.Rand) float64 {
+	return negBinomialRandom(p[0]*(1-p[1])/p[1], p[0], r)
 }

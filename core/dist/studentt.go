@@ -26,10 +26,11 @@ func studentT(d, nu, sigma float64, wantNu bool) (lp, dd, dnu, dsigma float64) {
 }
 
 // StudentT(nu, mu, sigma).
-func studentTLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (studentTKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	nu, mu, sigma := p[0], p[1], p[2]
 	if !(nu > 0) || !(sigma > 0) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lp, dd, dnu, ds := studentT(x-mu, nu, sigma, need&1 != 0)
 	if need != 0 {
@@ -37,21 +38,22 @@ func studentTLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
 		dp[1] = -dd
 		dp[2] = ds
 	}
-	return lp, dd
+	return lp, dd, dp
 }
 
 // HalfStudentT(nu, sigma): log 2 + StudentT(nu, 0, sigma) on x >= 0.
-func halfStudentTLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (halfStudentTKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	nu, sigma := p[0], p[1]
 	if !(nu > 0) || !(sigma > 0) || x < 0 {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lp, dd, dnu, ds := studentT(x, nu, sigma, need&1 != 0)
 	if need != 0 {
 		dp[0] = dnu
 		dp[1] = ds
 	}
-	return math.Ln2 + lp, dd
+	return math.Ln2 + lp, dd, dp
 }
 
 // studentTRandom draws a standard Student t: Z / sqrt(V), V ~ Gamma(nu/2, rate nu/2).
@@ -72,33 +74,86 @@ func cauchy(d, beta float64) (lp, dd, dbeta float64) {
 }
 
 // Cauchy(alpha, beta), alpha the location, beta the scale.
-func cauchyLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (cauchyKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	alpha, beta := p[0], p[1]
 	if !(beta > 0) {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lp, dd, db := cauchy(x-alpha, beta)
 	if need != 0 {
 		dp[0] = -dd
 		dp[1] = db
 	}
-	return lp, dd
+	return lp, dd, dp
 }
 
 // HalfCauchy(beta): log 2 + Cauchy(0, beta) on x >= 0.
-func halfCauchyLogp(x float64, p, dp []float64, need uint8) (float64, float64) {
+func (halfCauchyKernel) Logp(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
 	beta := p[0]
 	if !(beta > 0) || x < 0 {
-		return negInf, 0
+		return negInf, 0, dp
 	}
 	lp, dd, db := cauchy(x, beta)
 	if need != 0 {
 		dp[0] = db
 	}
-	return math.Ln2 + lp, dd
+	return math.Ln2 + lp, dd, dp
 }
 
 // cauchyRandom draws a standard Cauchy by inverting its CDF.
 func cauchyRandom(r *rand.Rand) float64 {
 	return math.Tan(math.Pi * (r.Float64() - 0.5))
 }
+
+func init() {
+	register(Spec{
+		Name: "StudentT", Doc: "Student's t distribution.",
+		Params: []Param{
+			{Name: "nu", Domain: positive, Doc: "degrees of freedom"},
+			{Name: "mu", Domain: anyReal, Doc: "location", Default: def(0)},
+			{Name: "sigma", Domain: positive, Doc: "scale", Default: def(1)},
+		},
+		Variants: []VariantSpec{{Params: []string{"nu", "mu", "sigma"}, Kernel: studentTKernel{}, Support: Real, loop: fStudentT}},
+		Aliases:  []Alias{{Name: "lam", Param: "sigma", Power: -0.5}},
+	})
+	register(Spec{
+		Name: "HalfStudentT", Doc: "Student's t distribution with location 0 folded onto x >= 0.",
+		Params: []Param{
+			{Name: "nu", Domain: positive, Doc: "degrees of freedom"},
+			{Name: "sigma", Domain: positive, Doc: "scale", Default: def(1)},
+		},
+		Variants: []VariantSpec{{Params: []string{"nu", "sigma"}, Kernel: halfStudentTKernel{}, Support: NonNegative, Transform: LogTransform}},
+		Aliases:  []Alias{{Name: "lam", Param: "sigma", Power: -0.5}},
+	})
+	register(Spec{
+		Name: "Cauchy", Doc: "The Cauchy distribution.",
+		Params: []Param{
+			{Name: "alpha", Domain: anyReal, Doc: "location"},
+			{Name: "beta", Domain: positive, Doc: "scale"},
+		},
+		Variants: []VariantSpec{{Params: []string{"alpha", "beta"}, Kernel: cauchyKernel{}, Support: Real}},
+	})
+	register(Spec{
+		Name: "HalfCauchy", Doc: "The Cauchy distribution with location 0 folded onto x >= 0.",
+		Params:   []Param{{Name: "beta", Domain: positive, Doc: "scale"}},
+		Variants: []VariantSpec{{Params: []string{"beta"}, Kernel: halfCauchyKernel{}, Support: NonNegative, Transform: LogTransform}},
+	})
+}
+
+type (
+	studentTKernel     struct{}
+	halfStudentTKernel struct{}
+	cauchyKernel       struct{}
+	halfCauchyKernel   struct{}
+)
+
+func (studentTKernel) Random(p Args, r *rand.Rand) float64 {
+	return p[1] + p[2]*studentTRandom(p[0], r)
+}
+func (halfStudentTKernel) Random(p Args, r *rand.Rand) float64 {
+	return p[1] * abs(studentTRandom(p[0], r))
+}
+func (cauchyKernel) Random(p Args, r *rand.Rand) float64     { return p[0] + p[1]*cauchyRandom(r) }
+func (halfCauchyKernel) Random(p Args, r *rand.Rand) float64 { return p[0] * abs(cauchyRandom(r)) }

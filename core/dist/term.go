@@ -19,6 +19,7 @@ import (
 type Term struct {
 	v       *Variant
 	f       form
+	k       Kernel
 	loop    loop // the loop Forward and ForwardGrad run
 	value   []int
 	n       int         // elements in the value
@@ -62,7 +63,7 @@ func NewTerm(v *Variant, value []int, params [][]int) (*Term, error) {
 	if len(params) != len(v.Params) {
 		return nil, fmt.Errorf("%s: %d parameter shapes given, want %d", name, len(params), len(v.Params))
 	}
-	t := &Term{v: v, f: v.form, value: append([]int{}, value...), n: shape.Size(value), nin: 1 + len(params)}
+	t := &Term{v: v, f: v.form, k: v.kernel, value: append([]int{}, value...), n: shape.Size(value), nin: 1 + len(params)}
 	if v.Dist.Components {
 		if err := t.initMixture(params); err != nil {
 			return nil, err
@@ -118,7 +119,7 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 		t.ForwardGrad(in, out, none[:len(in)])
 		return
 	}
-	var pb [maxParams]float64
+	var pb Args
 	p := pb[:len(t.maps)]
 	t.readScalars(in, p)
 	s := 0.0
@@ -129,7 +130,7 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 			x = fastmath.Exp(x)
 			s += y
 		}
-		lp, _ := t.f.logp(x, p, nil, 0)
+		lp, _, _ := logp(t.k, x, pb, 0)
 		s += lp
 	}
 	out[0] = s
@@ -164,7 +165,7 @@ func (t *Term) Pointwise(in [][]float64, out []float64) {
 		t.mixForward(in, out[:t.n])
 		return
 	}
-	var pb [maxParams]float64
+	var pb Args
 	p := pb[:len(t.maps)]
 	t.readScalars(in, p)
 	for k, x := range in[0][:t.n] {
@@ -173,7 +174,7 @@ func (t *Term) Pointwise(in [][]float64, out []float64) {
 		if t.valueLog {
 			jac, x = x, fastmath.Exp(x)
 		}
-		lp, _ := t.f.logp(x, p, nil, 0)
+		lp, _, _ := logp(t.k, x, pb, 0)
 		out[k] = lp + jac
 	}
 }
@@ -198,7 +199,7 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 	if need == 0 && gx == nil {
 		return
 	}
-	var pb, db, acc [maxParams]float64
+	var pb, db, acc Args
 	p, dp := pb[:len(t.maps)], db[:len(t.maps)]
 	t.readScalars(in, p)
 	for k, x := range in[0][:t.n] {
@@ -206,7 +207,8 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 		if t.valueLog {
 			x = fastmath.Exp(x)
 		}
-		_, dx := t.f.logp(x, p, dp, need)
+		_, dx, d := logp(t.k, x, pb, need)
+		db = d
 		if gx != nil {
 			if t.valueLog {
 				dx = dx*x + 1
@@ -229,7 +231,7 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 // addParamGrads adds element k's parameter derivatives dp, times the
 // adjoint g, to gin: scalar parameters into acc (unscaled, for the caller
 // to add once after the loop), the others at the element they read.
-func (t *Term) addParamGrads(need uint8, k int, g float64, dp []float64, acc *[maxParams]float64, gin [][]float64) {
+func (t *Term) addParamGrads(need uint8, k int, g float64, dp []float64, acc *Args, gin [][]float64) {
 	for i := range t.maps {
 		if need&(1<<i) == 0 {
 			continue

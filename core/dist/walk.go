@@ -137,3 +137,19 @@ func RandomWalk(p []float64, r *rand.Rand, out []float64) {
 		out[j] = prev
 	}
 }
+
+func init() {
+	register(Spec{
+		Name: "GaussianRandomWalk", Doc: "A random walk with normal steps along the last axis.", Layout: AlongLastAxis,
+		Params: []Param{
+			{Name: "mu", Domain: anyReal, Doc: "drift", Default: def(0)},
+			{Name: "sigma", Domain: positive, Doc: "step size", Default: def(1)},
+			{Name: "init_mu", Domain: anyReal, Default: def(0)},
+			{Name: "init_sigma", Domain: positive, Default: def(100)},
+		},
+		Variants: []VariantSpec{{Params: []string{"mu", "sigma", "init_mu", "init_sigma"}, Support: Real, loop: fWalk}},
+		Options:  []string{"steps", "init_dist"},
+		Notes: "`GaussianRandomWalk` puts `Normal(init_mu, init_sigma)` on the first element " +
+			"and `Normal(x[t-1] + mu, sigma)` on each later one.",
+	})
+}

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -419,6 +420,24 @@ func (v *validator) random(n *Node) {
 	if err != nil {
 		v.errf(n, "node %q: %v", n.Name, err)
 		return
+	}
+	// PyMC's other spellings (Normal's tau) become the canonical parameter,
+	// a power of the alias.
+	for k, p := range n.Params {
+		a, ok := d.Alias(k)
+		if !ok || p == nil {
+			continue
+		}
+		if _, both := n.Params[a.Param]; both {
+			v.errf(n, "node %q: give %q or %q, not both", n.Name, a.Param, k)
+			return
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(n.Params)) {
+		if a, ok := d.Alias(k); ok && n.Params[k] != nil {
+			n.Params[a.Param] = &Expr{Op: "pow", Args: []*Expr{n.Params[k], Const(a.Power)}}
+			delete(n.Params, k)
+		}
 	}
 	given := make([]string, 0, len(n.Params))
 	for k, p := range n.Params {

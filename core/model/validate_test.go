@@ -21,6 +21,8 @@ func TestValidateErrors(t *testing.T) {
 		want  []string // substrings the error must contain
 	}{
 		{"unknown distribution", func(b *Builder) { b.RV("x", "Normul", P{}) }, []string{`"x"`, "Normul"}},
+		{"alias beside its parameter", func(b *Builder) { b.RV("x", "Normal", P{"tau": 4, "sigma": 1}) },
+			[]string{`"x"`, `"sigma" or "tau"`}},
 		{"unknown parameter", func(b *Builder) { b.RV("x", "Normal", P{"mu": 0, "sd": 1}) }, []string{`"x"`, "sd"}},
 		{"missing parameter", func(b *Builder) { b.RV("x", "Gamma", P{"alpha": 1}) }, []string{`"x"`, "beta"}},
 		{"missing reference", func(b *Builder) { b.RV("x", "Normal", P{"mu": "nope", "sigma": 1}) }, []string{`"x"`, `"nope"`}},
@@ -141,5 +143,28 @@ func TestValidateDefaultsAndBroadcastShape(t *testing.T) {
 	}
 	if ps := g.Params["x"]; len(ps) != 2 || !ps[1].IsScalarConst() || ps[1].Const[0] != 1 {
 		t.Fatalf("default sigma not filled: %+v", ps)
+	}
+}
+
+// PyMC's other spellings of a parameter (the catalogue's aliases) become
+// the canonical parameter: Normal's tau, as sigma = tau^-0.5.
+func TestValidateAliases(t *testing.T) {
+	b := NewBuilder()
+	b.RV("x", "Normal", P{"mu": 0, "tau": 4})
+	b.RV("e", "Exponential", P{"scale": 2})
+	m, _ := b.Model()
+	g, err := Validate(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		node  string
+		index int
+		want  float64
+	}{{"x", 1, 0.5}, {"e", 0, 0.5}} {
+		e := g.Params[c.node][c.index]
+		if v, _, ok := g.Constant(e); !ok || len(v) != 1 || math.Abs(v[0]-c.want) > 1e-15 {
+			t.Errorf("%s: parameter %d is %+v (folded %v), want %g", c.node, c.index, e, v, c.want)
+		}
 	}
 }
