@@ -123,6 +123,18 @@ struct ArrowArrayStream {
    Thread-safe. */
 const char* exmc_version(void);
 
+/* The catalogue of distributions as JSON, in *out: a static string, do not
+   free it. {"version": 1, "distributions": [{"name", "pymc" (PyMC's class),
+   "doc", "discrete" (observed only), "layout" ("elementwise",
+   "along_last_axis" or "components"), "params": [{"name", "domain", "doc",
+   "default" (null: required)}] in PyMC's positional order, "variants":
+   [{"params", "required", "support", "transform"}] (the parameter sets
+   accepted), "aliases": [{"name", "param", "power"}] (param = value^power,
+   as Normal's tau for sigma), "options" (further keyword options of the
+   Python API)}]}. exmc's Python classes, its PyMC translator and the model
+   format's documentation are made from it. Thread-safe. */
+int exmc_catalogue(const char** out, char** err);
+
 /* Frees an error message returned through char** err. NULL is allowed.
    Thread-safe. */
 void exmc_free_error(char* err);
