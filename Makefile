@@ -29,7 +29,7 @@ $(CHECKED_LIB): $(GO_SOURCES)
 
 $(VENV)/.created:
 	py=$$(build/find-python) && "$$py" -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip hatchling
+	$(PY) -m pip install -q --upgrade pip hatchling cffi
 	touch $@
 
 # Installs the package (its build hook compiles the Go core into it).

@@ -4,10 +4,12 @@ For a wheel it runs, from the repository root,
 
     go build -buildmode=c-shared -o python/exmc/_lib/libexmc.so ./capi
 
-copies include/exmc.h next to the library (cffi reads its declarations at
-run time, so the header in include/ stays the one source of truth), and tags
-the wheel for this platform: the library is native code, but it does not
-link against libpython, so one wheel serves every Python 3 (py3-none-<plat>).
+writes the declarations cffi reads next to the library, made from
+include/exmc.h by the C preprocessor (python/exmc/_cdef.py: exmc_cdef.h and
+exmc_constants.json), so that the header stays the one source of truth and
+the installed package needs no C compiler, and tags the wheel for this
+platform: the library is native code, but it does not link against
+libpython, so one wheel serves every Python 3 (py3-none-<plat>).
 
 Environment:
 
@@ -23,6 +25,7 @@ EXMC_GO_BUILD_FLAGS
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -34,6 +37,24 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 SKIP_ENV = "EXMC_SKIP_GO_BUILD"
 LIB_NAME = {"darwin": "libexmc.dylib", "win32": "exmc.dll"}.get(sys.platform, "libexmc.so")
+
+
+def _cdef_module(root: Path):
+    """python/exmc/_cdef.py, loaded from its file: importing the exmc
+    package would need its dependencies at build time."""
+    spec = importlib.util.spec_from_file_location("exmc_cdef", root / "python" / "exmc" / "_cdef.py")
+    mod = importlib.util.module_from_spec(spec)
+    # its dataclasses look their module up by name
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def write_declarations(root: Path, lib_dir: Path) -> list[Path]:
+    """Make the declarations of root/include/exmc.h and write them into
+    lib_dir; returns the files written."""
+    cdef = _cdef_module(root)
+    return cdef.write(cdef.generate(root / "include" / "exmc.h"), lib_dir)
 
 
 def _platform_tag() -> str:
@@ -69,8 +90,7 @@ class ExmcBuildHook(BuildHookInterface):
         lib_dir = root / "python" / "exmc" / "_lib"
         lib_dir.mkdir(parents=True, exist_ok=True)
         lib_path = lib_dir / LIB_NAME
-        header_src = root / "include" / "exmc.h"
-        header_dst = lib_dir / "exmc.h"
+        header = root / "include" / "exmc.h"
 
         build_data["pure_python"] = False
         build_data["tag"] = f"py3-none-{_platform_tag()}"
@@ -83,16 +103,17 @@ class ExmcBuildHook(BuildHookInterface):
         else:
             self._go_build(root, lib_path)
 
-        if header_src.is_file():
-            shutil.copyfile(header_src, header_dst)
+        declarations: list[Path] = []
+        if header.is_file():
+            declarations = write_declarations(root, lib_dir)
         elif not skip:
-            raise RuntimeError(f"exmc-sampler: {header_src} is missing; it declares the C API cffi loads")
+            raise RuntimeError(f"exmc-sampler: {header} is missing; it declares the C API cffi loads")
 
         # an editable install imports the package from python/exmc, where the
         # files already are; a regular wheel needs them listed, because the
         # _lib folder is excluded from the package's own files
         if version != "editable":
-            for path in (lib_path, header_dst):
+            for path in (lib_path, *declarations):
                 if path.is_file():
                     build_data["force_include"][str(path)] = f"exmc/_lib/{path.name}"
 
