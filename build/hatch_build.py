@@ -4,6 +4,8 @@ For a wheel it runs, from the repository root,
 
     go build -buildmode=c-shared -o python/exmc/_lib/libexmc.so ./capi
 
+writes the library's distribution catalogue (exmc_catalogue) next to it as
+catalogue.json, from which the Python distribution classes are made,
 writes the declarations cffi reads next to the library, made from
 include/exmc.h by the C preprocessor (python/exmc/_cdef.py: exmc_cdef.h and
 exmc_constants.json), so that the header stays the one source of truth and
@@ -57,6 +59,30 @@ def write_declarations(root: Path, lib_dir: Path) -> list[Path]:
     return cdef.write(cdef.generate(root / "include" / "exmc.h"), lib_dir)
 
 
+_CATALOGUE_PROGRAM = """
+import ctypes, sys
+lib = ctypes.CDLL(sys.argv[1])
+lib.exmc_catalogue.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p)]
+out, err = ctypes.c_char_p(), ctypes.c_char_p()
+if lib.exmc_catalogue(ctypes.byref(out), ctypes.byref(err)) != 0:
+    sys.exit("exmc_catalogue: " + (err.value or b"failed").decode())
+sys.stdout.write(out.value.decode())
+"""
+
+
+def write_catalogue(lib_path: Path, lib_dir: Path) -> Path:
+    """Write the library's distribution catalogue (exmc_catalogue) to
+    lib_dir/catalogue.json, which the Python classes are made from. The
+    library is loaded in a child process: the Go runtime it starts must not
+    be inherited by anything this build forks."""
+    proc = subprocess.run([sys.executable, "-c", _CATALOGUE_PROGRAM, str(lib_path)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"exmc-sampler: reading the catalogue of {lib_path} failed:\n{proc.stdout}{proc.stderr}")
+    out = lib_dir / "catalogue.json"
+    out.write_text(proc.stdout)
+    return out
+
+
 def _platform_tag() -> str:
     return sysconfig.get_platform().replace("-", "_").replace(".", "_")
 
@@ -108,6 +134,8 @@ class ExmcBuildHook(BuildHookInterface):
             declarations = write_declarations(root, lib_dir)
         elif not skip:
             raise RuntimeError(f"exmc-sampler: {header} is missing; it declares the C API cffi loads")
+        if lib_path.is_file():
+            declarations.append(write_catalogue(lib_path, lib_dir))
 
         # an editable install imports the package from python/exmc, where the
         # files already are; a regular wheel needs them listed, because the

@@ -35,12 +35,13 @@ type Graph struct {
 	Elements int
 
 	byName map[string]*Node
-	// consts holds the values of deterministic and observed nodes that
-	// depend on no random variable, and notConst the expressions found to
-	// depend on one, so that Constant evaluates each once (ForgetConstants).
-	mu       sync.Mutex
-	consts   map[string]constant
-	notConst map[*Expr]bool
+	// consts and folded hold what Constant found for each deterministic
+	// and observed node and for each expression: the values of those that
+	// depend on no random variable, and that the others do, so that each
+	// is folded once, whoever asks and however often (ForgetConstants).
+	mu     sync.Mutex
+	consts map[string]constant
+	folded map[*Expr]constant
 }
 
 type constant struct {
@@ -432,6 +433,14 @@ func (v *validator) random(n *Node) {
 			v.errf(n, "node %q: give %q or %q, not both", n.Name, a.Param, k)
 			return
 		}
+		if c, _, ok := v.g.Constant(p); ok {
+			for _, x := range c {
+				if !(x > 0) || math.IsInf(x, 1) {
+					v.errf(n, "node %q: %s: %s must be positive and finite, got %g", n.Name, n.Dist, k, x)
+					return
+				}
+			}
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(n.Params)) {
 		if a, ok := d.Alias(k); ok && n.Params[k] != nil {
@@ -657,7 +666,7 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 		// a mixture's support is the real line
 		for k, x := range obs {
 			if !vr.InSupport(x, nil) {
-				return fmt.Errorf("observed value %v at index %d is outside the support of %s", x, k, n.Dist)
+				return fmt.Errorf("observed value %v at index %d is outside the support of %s (%s)", x, k, n.Dist, vr.SupportString())
 			}
 		}
 		return nil
@@ -694,7 +703,7 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 			p[i] = vals[i][maps[i].At(k)]
 		}
 		if !vr.InSupport(x, p) {
-			return fmt.Errorf("observed value %v at index %d is outside the support of %s", x, k, n.Dist)
+			return fmt.Errorf("observed value %v at index %d is outside the support of %s (%s)", x, k, n.Dist, vr.SupportString())
 		}
 	}
 	return nil
@@ -805,9 +814,12 @@ func (v *validator) index(e *Expr, src []int) error {
 // Constant evaluates an expression that reads only constants and data
 // (directly or through deterministics and observed values), as the
 // compiler folds it; ok is false when it depends on a random variable.
-// Each deterministic or observed node is evaluated once: later calls read
-// its values, which the caller must not modify, from a cache that
-// ForgetConstants empties.
+// It is the one place constants are folded: each expression and each
+// deterministic or observed node is evaluated once, and later calls, on
+// it or on an expression that contains it, read its values, which the
+// caller must not modify, from a cache that ForgetConstants empties. So
+// asking at every node of an expression, as the compiler does, costs time
+// linear in its size, not in its size times its depth.
 func (g *Graph) Constant(e *Expr) (values []float64, shp []int, ok bool) {
 	return g.Evaluate(e, nil)
 }
@@ -817,7 +829,7 @@ func (g *Graph) Constant(e *Expr) (values []float64, shp []int, ok bool) {
 func (g *Graph) ForgetConstants() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.consts, g.notConst = nil, nil
+	g.consts, g.folded = nil, nil
 }
 
 func (g *Graph) cachedNode(name string) (constant, bool) {
@@ -836,19 +848,20 @@ func (g *Graph) cacheNode(name string, c constant) {
 	g.consts[name] = c
 }
 
-func (g *Graph) knownNotConst(e *Expr) bool {
+func (g *Graph) cachedExpr(e *Expr) (constant, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.notConst[e]
+	c, ok := g.folded[e]
+	return c, ok
 }
 
-func (g *Graph) markNotConst(e *Expr) {
+func (g *Graph) cacheExpr(e *Expr, c constant) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.notConst == nil {
-		g.notConst = map[*Expr]bool{}
+	if g.folded == nil {
+		g.folded = map[*Expr]constant{}
 	}
-	g.notConst[e] = true
+	g.folded[e] = c
 }
 
 // node evaluates a deterministic or observed node's expression, through
@@ -894,7 +907,15 @@ func (g *Graph) Evaluate(e *Expr, at map[string][]float64) (values []float64, sh
 	case e.Op == "":
 		return e.Const, e.Shape, true
 	}
-	if at == nil && g.knownNotConst(e) {
+	// a constant holds whatever at holds; what depends on a variable is
+	// evaluated again when at sets the variables
+	if c, ok := g.cachedExpr(e); ok && (c.ok || at == nil) {
+		return c.values, c.shape, c.ok
+	}
+	notConst := func() ([]float64, []int, bool) {
+		if at == nil {
+			g.cacheExpr(e, constant{})
+		}
 		return nil, nil, false
 	}
 	args := make([][]float64, len(e.Args))
@@ -902,19 +923,16 @@ func (g *Graph) Evaluate(e *Expr, at map[string][]float64) (values []float64, sh
 	for i, a := range e.Args {
 		c, s, ok := g.Evaluate(a, at)
 		if !ok {
-			if at == nil {
-				g.markNotConst(e)
-			}
-			return nil, nil, false
+			return notConst()
 		}
 		args[i], shapes[i] = c, s
 	}
 	out, s, err := ops.Eval(e.Op, e.Attrs, args, shapes)
 	if err != nil {
-		if at == nil {
-			g.markNotConst(e)
-		}
-		return nil, nil, false
+		return notConst()
+	}
+	if at == nil {
+		g.cacheExpr(e, constant{values: out, shape: s, ok: true})
 	}
 	return out, s, true
 }

@@ -14,30 +14,8 @@ Importing exmc never loads the native library (see ``exmc._ffi``).
 
 from . import math
 from ._version import __version__
-from .distributions import (
-    DISTRIBUTIONS,
-    Bernoulli,
-    Beta,
-    Binomial,
-    Cauchy,
-    Distribution,
-    Exponential,
-    Flat,
-    Gamma,
-    GaussianRandomWalk,
-    HalfCauchy,
-    HalfFlat,
-    HalfNormal,
-    HalfStudentT,
-    InverseGamma,
-    Laplace,
-    LogNormal,
-    NegativeBinomial,
-    Normal,
-    Poisson,
-    StudentT,
-    Uniform,
-)
+from . import distributions as _distributions
+from .distributions import *  # noqa: F403 - one class per row of the Go core's catalogue
 from .expr import Expr, ShapeError
 from .model import FORMAT, Data, Deterministic, Model, Potential, Variable, modelcontext
 from .progress import ChainProgress, ProgressBar
@@ -71,30 +49,9 @@ __all__ = [
     "Expr",
     "ShapeError",
     "modelcontext",
-    "Distribution",
-    "DISTRIBUTIONS",
-    "Normal",
-    "HalfNormal",
-    "Exponential",
-    "Gamma",
-    "InverseGamma",
-    "Beta",
-    "Uniform",
-    "StudentT",
-    "HalfStudentT",
-    "Cauchy",
-    "HalfCauchy",
-    "LogNormal",
-    "Laplace",
-    "Flat",
-    "HalfFlat",
-    "GaussianRandomWalk",
-    "Bernoulli",
-    "Binomial",
-    "Poisson",
-    "NegativeBinomial",
     "ChainProgress",
     "ProgressBar",
     "SAMPLE_STATS",
     "to_datatree",
+    *_distributions.__all__,
 ]

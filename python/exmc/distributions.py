@@ -15,7 +15,8 @@ Options common to every distribution:
 ``transform``
     ``None`` (or PyMC's ``default_transform=None``) samples the variable on
     its own scale; ``"auto"`` (the default) lets the Go core choose PyMC's
-    default transform.
+    default transform; ``"ordered"`` keeps a vector over the real line in
+    ascending order along its last axis.
 ``noncentered``
     ``None`` (the default) lets the Go core choose the parameterisation of a
     hierarchical Normal from the data, ``True`` always non-centres it, and
@@ -26,7 +27,9 @@ Options common to every distribution:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,80 +48,67 @@ from .model import (
 _OPTIONS = ("shape", "dims", "observed", "transform", "default_transform", "noncentered", "model")
 _UNSET = object()
 
+#: where the build puts the catalogue (the Go core's exmc_catalogue, as JSON)
+CATALOGUE_PATH = Path(__file__).resolve().parent / "_lib" / "catalogue.json"
+
 
 @dataclass(frozen=True)
 class _Spec:
+    """A distribution as the Python API needs it, made from its row of the
+    Go core's catalogue. Parameter values, relations and supports are
+    checked once, by the Go core, when the model is compiled."""
+
     dist: str
+    doc: str
     # in PyMC's positional order
     params: tuple[str, ...]
     required: tuple[str, ...] = ()
     # alternative parameter sets: the parameters given among them must be
     # exactly one of the sets
     one_of: tuple[tuple[str, ...], ...] = ()
-    positive: frozenset = frozenset()
-    nonnegative: frozenset = frozenset()
-    probability: frozenset = frozenset()
-    open_unit: frozenset = frozenset()
-    support: str = "real"
     discrete: bool = False
-    # alias -> (canonical name, function of the alias's value)
+    along_last_axis: bool = False
+    # each parameter has a last axis of mixture components
+    components: bool = False
+    # alias -> the parameter it stands for
     aliases: dict = field(default_factory=dict)
     extra_options: tuple[str, ...] = ()
+    defaults: dict = field(default_factory=dict)
 
 
-def _inv_sqrt(tau):
-    return tau ** -0.5
+def _spec_of(row: dict) -> _Spec:
+    variants = [v["required"] for v in row["variants"]]
+    common = [p for p in variants[0] if all(p in v for v in variants)]
+    one_of = tuple(tuple(p for p in v if p not in common) for v in variants) if len(variants) > 1 else ()
+    return _Spec(
+        dist=row["name"],
+        doc=row["doc"],
+        params=tuple(p["name"] for p in row["params"]),
+        required=tuple(common),
+        one_of=one_of,
+        discrete=row["discrete"],
+        along_last_axis=row["layout"] == "along_last_axis",
+        components=row["layout"] == "components",
+        aliases={a["name"]: a["param"] for a in row["aliases"]},
+        extra_options=tuple(row["options"]),
+        defaults={p["name"]: p["default"] for p in row["params"] if p["default"] is not None},
+    )
 
 
-def _reciprocal(scale):
-    return 1.0 / scale
+def _load_catalogue() -> dict[str, _Spec]:
+    try:
+        doc = json.loads(CATALOGUE_PATH.read_text())
+    except FileNotFoundError:
+        raise ImportError(
+            f"exmc: the distribution catalogue {CATALOGUE_PATH} is missing: the package was not built "
+            "(install it with pip, or run `make install`)"
+        ) from None
+    if doc.get("version") != 1:
+        raise ImportError(f"exmc: {CATALOGUE_PATH} has catalogue version {doc.get('version')}, this exmc reads 1")
+    return {row["name"]: _spec_of(row) for row in doc["distributions"]}
 
 
-_SPECS: dict[str, _Spec] = {}
-
-
-def _spec(**kw) -> _Spec:
-    s = _Spec(**kw)
-    _SPECS[s.dist] = s
-    return s
-
-
-_spec(dist="Normal", params=("mu", "sigma"), positive=frozenset({"sigma"}),
-      aliases={"tau": ("sigma", _inv_sqrt)})
-_spec(dist="HalfNormal", params=("sigma",), positive=frozenset({"sigma"}), support="nonneg",
-      aliases={"tau": ("sigma", _inv_sqrt)})
-_spec(dist="Exponential", params=("lam",), positive=frozenset({"lam"}), support="nonneg",
-      aliases={"scale": ("lam", _reciprocal)})
-_spec(dist="Gamma", params=("alpha", "beta"), required=("alpha", "beta"),
-      positive=frozenset({"alpha", "beta"}), support="positive")
-_spec(dist="InverseGamma", params=("alpha", "beta"), required=("alpha",),
-      positive=frozenset({"alpha", "beta"}), support="positive")
-_spec(dist="Beta", params=("alpha", "beta"), required=("alpha", "beta"),
-      positive=frozenset({"alpha", "beta"}), support="unit")
-_spec(dist="Uniform", params=("lower", "upper"), support="interval")
-_spec(dist="StudentT", params=("nu", "mu", "sigma"), required=("nu",), positive=frozenset({"nu", "sigma"}))
-_spec(dist="HalfStudentT", params=("nu", "sigma"), required=("nu",), positive=frozenset({"nu", "sigma"}),
-      support="nonneg")
-_spec(dist="Cauchy", params=("alpha", "beta"), required=("alpha", "beta"), positive=frozenset({"beta"}))
-_spec(dist="HalfCauchy", params=("beta",), required=("beta",), positive=frozenset({"beta"}), support="nonneg")
-_spec(dist="LogNormal", params=("mu", "sigma"), positive=frozenset({"sigma"}), support="positive",
-      aliases={"tau": ("sigma", _inv_sqrt)})
-_spec(dist="Laplace", params=("mu", "b"), required=("mu", "b"), positive=frozenset({"b"}))
-_spec(dist="Flat", params=())
-_spec(dist="HalfFlat", params=(), support="positive")
-_spec(dist="GaussianRandomWalk", params=("mu", "sigma", "init_mu", "init_sigma"),
-      positive=frozenset({"sigma", "init_sigma"}), extra_options=("steps", "init_dist"))
-_spec(dist="Bernoulli", params=("p", "logit_p"), one_of=(("p",), ("logit_p",)),
-      probability=frozenset({"p"}), support="binary", discrete=True)
-_spec(dist="Binomial", params=("n", "p", "logit_p"), required=("n",), one_of=(("p",), ("logit_p",)),
-      probability=frozenset({"p"}), support="binomial", discrete=True)
-_spec(dist="Poisson", params=("mu",), required=("mu",), nonnegative=frozenset({"mu"}), support="count",
-      discrete=True)
-# as PyMC: the mean as mu or p, the dispersion as alpha or n, in any pairing
-_spec(dist="NegativeBinomial", params=("mu", "alpha", "p", "n"),
-      one_of=(("mu", "alpha"), ("n", "p"), ("mu", "n"), ("alpha", "p")),
-      positive=frozenset({"mu", "alpha", "n"}), open_unit=frozenset({"p"}), support="count",
-      discrete=True)
+_SPECS: dict[str, _Spec] = _load_catalogue()
 
 #: distribution name -> its parameter names (PyMC's order)
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {k: v.params for k, v in _SPECS.items()}
@@ -148,61 +138,6 @@ def _constant_values(e: Expr) -> np.ndarray | None:
     return None
 
 
-def _check_constant_params(spec: _Spec, name: str, params: dict[str, Expr]) -> None:
-    for p, e in params.items():
-        v = _constant_values(e)
-        if v is None:
-            continue
-        if p in spec.positive and not np.all(v > 0):
-            raise _err(spec, name, f"parameter {p!r} must be positive, got {_short(e._label())}")
-        if p in spec.nonnegative and not np.all(v >= 0):
-            raise _err(spec, name, f"parameter {p!r} must be >= 0, got {_short(e._label())}")
-        if p in spec.probability and not np.all((v >= 0) & (v <= 1)):
-            raise _err(spec, name, f"parameter {p!r} must lie in [0, 1], got {_short(e._label())}")
-        if p in spec.open_unit and not np.all((v > 0) & (v < 1)):
-            raise _err(spec, name, f"parameter {p!r} must lie in (0, 1), got {_short(e._label())}")
-    if spec.dist == "Binomial":
-        n = _constant_values(params["n"])
-        if n is not None and not np.all((n >= 0) & (n == np.round(n))):
-            raise _err(spec, name, "parameter 'n' must hold non-negative integers")
-    if spec.dist == "Uniform" and "lower" in params and "upper" in params:
-        lo, hi = _constant_values(params["lower"]), _constant_values(params["upper"])
-        if lo is not None and hi is not None and not np.all(np.less(lo, hi)):
-            raise _err(spec, name, "'lower' must be less than 'upper'")
-
-
-def _check_support(spec: _Spec, name: str, values: np.ndarray, params: dict[str, Expr]) -> None:
-    s = spec.support
-    v = np.asarray(values)
-    if v.size == 0:
-        return
-    bad = None
-    if s == "nonneg":
-        bad = "must be >= 0" if np.any(v < 0) else None
-    elif s == "positive":
-        bad = "must be > 0" if np.any(v <= 0) else None
-    elif s == "unit":
-        bad = "must lie strictly between 0 and 1" if np.any((v <= 0) | (v >= 1)) else None
-    elif s == "interval":
-        lo = _constant_values(params["lower"]) if "lower" in params else np.array(0.0)
-        hi = _constant_values(params["upper"]) if "upper" in params else np.array(1.0)
-        if lo is not None and hi is not None and lo.ndim == 0 and hi.ndim == 0:
-            bad = f"must lie in [{lo.item()}, {hi.item()}]" if np.any((v < lo) | (v > hi)) else None
-    elif s in ("binary", "count", "binomial"):
-        if np.any(v != np.round(v)):
-            bad = "must be whole numbers"
-        elif np.any(v < 0):
-            bad = "must be >= 0"
-        elif s == "binary" and np.any(v > 1):
-            bad = "must be 0 or 1"
-        elif s == "binomial":
-            n = _constant_values(params["n"])
-            if n is not None and n.ndim == 0 and np.any(v > n):
-                bad = f"must be <= n = {n.item()}"
-    if bad:
-        raise _err(spec, name, f"observed values {bad} for {spec.dist}")
-
-
 class _UnnamedDist:
     """What ``Distribution.dist(...)`` returns: a distribution with its
     parameters but no node (used as ``GaussianRandomWalk(init_dist=...)``)."""
@@ -213,6 +148,11 @@ class _UnnamedDist:
 
     def __repr__(self) -> str:
         return f"{self.spec.dist}.dist({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
+
+
+def _value_shape(spec: _Spec, param_shape: tuple) -> tuple:
+    """The part of a parameter's shape that broadcasts to the value's."""
+    return tuple(param_shape[:-1]) if spec.components and param_shape else tuple(param_shape)
 
 
 def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
@@ -237,21 +177,9 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
             raise _err(spec, name, f"unknown parameter {k!r}; {spec.dist} takes {known}")
     raw = {k: v for k, v in raw.items() if v is not None}
 
-    for alias, (canon, fn) in spec.aliases.items():
-        if alias in raw:
-            if canon in raw:
-                raise _err(spec, name, f"give either {alias!r} or {canon!r}, not both")
-            value = raw.pop(alias)
-            try:
-                if isinstance(value, Expr):
-                    raw[canon] = fn(value)
-                else:
-                    arr = _numeric_array(value, f"parameter {alias!r}").astype(np.float64)
-                    if not np.all(arr > 0):
-                        raise ValueError(f"parameter {alias!r} must be positive")
-                    raw[canon] = fn(arr)
-            except (TypeError, ValueError) as err:
-                raise _err(spec, name, str(err)) from None
+    for alias, canon in spec.aliases.items():
+        if alias in raw and canon in raw:
+            raise _err(spec, name, f"give either {alias!r} or {canon!r}, not both")
 
     init_dist = options.pop("init_dist", None)
     if init_dist is not None:
@@ -264,7 +192,7 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
                 raw[dst] = init_dist.params[src]
 
     params: dict[str, Expr] = {}
-    for p in spec.params:
+    for p in (*spec.params, *spec.aliases):
         if p not in raw:
             continue
         try:
@@ -273,24 +201,26 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
             raise _err(spec, name, str(err)) from None
         m._check_refs(name, params[p])
 
-    missing = [p for p in spec.required if p not in params]
+    given = {spec.aliases.get(p, p) for p in params}
+    missing = [p for p in spec.required if p not in given]
     if missing:
         raise _err(spec, name, f"missing parameter(s) {missing}")
     if spec.one_of:
         among = {p for g in spec.one_of for p in g}
-        given_alt = {p for p in params if p in among}
+        given_alt = {p for p in given if p in among}
         if given_alt not in [set(g) for g in spec.one_of]:
             choices = " or ".join(str(list(g)) for g in spec.one_of)
             raise _err(spec, name, f"give exactly one of the parameter sets {choices}")
-    _check_constant_params(spec, name, params)
 
     transform = "auto"
     t = options.get("transform", _UNSET)
     if t is not _UNSET:
         if t is None or t == "none":
             transform = "none"
+        elif t == "ordered":
+            transform = "ordered"
         elif t != "auto":
-            raise _err(spec, name, f"transform must be None, 'none' or 'auto', got {t!r}")
+            raise _err(spec, name, f"transform must be None, 'none', 'auto' or 'ordered', got {t!r}")
     if "default_transform" in options:
         t = options["default_transform"]
         if t is None or t == "none":
@@ -351,14 +281,14 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
         else:
             given = [("steps", (int(steps) + 1,))]
 
-    is_grw = spec.dist == "GaussianRandomWalk"
+    is_grw = spec.along_last_axis
     if given:
         target = given[0][1]
     elif is_grw:
         raise _err(spec, name, "needs shape=, dims= or steps= (the walk runs along the last axis)")
     else:
         try:
-            target = tuple(np.broadcast_shapes(*(e.shape for e in params.values()))) if params else ()
+            target = tuple(np.broadcast_shapes(*(_value_shape(spec, e.shape) for e in params.values()))) if params else ()
         except ValueError:
             shapes = {p: e.shape for p, e in params.items()}
             raise _err(spec, name, f"parameter shapes {shapes} do not broadcast") from None
@@ -372,9 +302,16 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
             if e.size != 1:
                 raise _err(spec, name, f"parameter {p!r} must be a scalar, got shape {e.shape}")
     else:
+        if spec.components:
+            if any(len(e.shape) == 0 for e in params.values()):
+                raise _err(spec, name, "each parameter needs a last axis of components")
+            if len({e.shape[-1] for e in params.values()}) > 1:
+                shapes = {p: e.shape for p, e in params.items()}
+                raise _err(spec, name, f"the parameters' last axes (the components) differ: {shapes}")
         for p, e in params.items():
             try:
-                ok = tuple(np.broadcast_shapes(e.shape, target)) == tuple(target)
+                vs = _value_shape(spec, e.shape)
+                ok = tuple(np.broadcast_shapes(vs, target)) == tuple(target)
             except ValueError:
                 ok = False
             if not ok:
@@ -384,9 +321,6 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
 
     params = {p: materialize(e, m) for p, e in params.items()}
     if observed is not None:
-        values = obs_array if obs_array is not None else _constant_values(obs_expr)
-        if values is not None:
-            _check_support(spec, name, values, params)
         if obs_expr is None:
             data_name = f"{name}{OBSERVED_SUFFIX}"
             if data_name in m:
@@ -418,39 +352,24 @@ class Distribution:
         return _UnnamedDist(spec, {k: v for k, v in params.items() if v is not None})
 
 
-def _make_class(dist: str, doc: str) -> type:
-    spec = _SPECS[dist]
-    return type(dist, (Distribution,), {"_spec": spec, "__doc__": doc, "__module__": __name__})
+def _signature(spec: _Spec) -> str:
+    parts = [f"{p}={spec.defaults[p]:g}" if p in spec.defaults else (p if p in spec.required else f"{p}=None")
+             for p in spec.params]
+    extra = [f"{o}=None" for o in spec.extra_options]
+    return f"{spec.dist}(name, {', '.join(parts + (['*', *extra] if extra else []))})".replace("(name, )", "(name)")
 
 
-Normal = _make_class("Normal", "Normal(name, mu=0, sigma=1); ``tau`` (precision) may replace ``sigma``.")
-HalfNormal = _make_class("HalfNormal", "HalfNormal(name, sigma=1), on x >= 0.")
-Exponential = _make_class("Exponential", "Exponential(name, lam=1) with rate ``lam`` (or ``scale=1/lam``).")
-Gamma = _make_class("Gamma", "Gamma(name, alpha, beta) with rate ``beta``.")
-InverseGamma = _make_class("InverseGamma", "InverseGamma(name, alpha, beta=1) with scale ``beta``.")
-Beta = _make_class("Beta", "Beta(name, alpha, beta), on (0, 1).")
-Uniform = _make_class("Uniform", "Uniform(name, lower=0, upper=1).")
-StudentT = _make_class("StudentT", "StudentT(name, nu, mu=0, sigma=1).")
-HalfStudentT = _make_class("HalfStudentT", "HalfStudentT(name, nu, sigma=1), on x >= 0.")
-Cauchy = _make_class("Cauchy", "Cauchy(name, alpha, beta) with location ``alpha`` and scale ``beta``.")
-HalfCauchy = _make_class("HalfCauchy", "HalfCauchy(name, beta) with scale ``beta``, on x >= 0.")
-LogNormal = _make_class("LogNormal", "LogNormal(name, mu=0, sigma=1).")
-Laplace = _make_class("Laplace", "Laplace(name, mu, b).")
-Flat = _make_class("Flat", "Flat(name): an improper uniform prior on the real line.")
-HalfFlat = _make_class("HalfFlat", "HalfFlat(name): an improper uniform prior on x > 0.")
-GaussianRandomWalk = _make_class(
-    "GaussianRandomWalk",
-    "GaussianRandomWalk(name, mu=0, sigma=1, init_mu=0, init_sigma=100, *, steps=None, init_dist=None).\n\n"
-    "A walk along the last axis: Normal(init_mu, init_sigma) for the first element, "
-    "Normal(x[t-1] + mu, sigma) after it. The parameters are scalars. "
-    "``steps=n`` gives a last axis of n + 1; "
-    "``init_dist=exmc.Normal.dist(mu, sigma)`` is accepted for PyMC compatibility.",
-)
-Bernoulli = _make_class("Bernoulli", "Bernoulli(name, p=None, logit_p=None); observed only.")
-Binomial = _make_class("Binomial", "Binomial(name, n, p=None, logit_p=None); observed only.")
-Poisson = _make_class("Poisson", "Poisson(name, mu); observed only.")
-NegativeBinomial = _make_class(
-    "NegativeBinomial", "NegativeBinomial(name, mu=None, alpha=None, p=None, n=None); observed only."
-)
+def _make_class(spec: _Spec) -> type:
+    doc = f"{_signature(spec)}\n\n{spec.doc}"
+    if spec.aliases:
+        doc += " " + "; ".join(f"``{a}`` may replace ``{p}``, as in PyMC" for a, p in spec.aliases.items()) + "."
+    if spec.discrete:
+        doc += " Observed only."
+    return type(spec.dist, (Distribution,), {"_spec": spec, "__doc__": doc, "__module__": __name__})
 
-__all__ = ["Distribution", "DISTRIBUTIONS"] + list(_SPECS)
+
+for _name, _s in _SPECS.items():
+    globals()[_name] = _make_class(_s)
+del _name, _s
+
+__all__ = ["Distribution", "DISTRIBUTIONS", *_SPECS]

@@ -135,8 +135,9 @@ def _wrong_shape():
 
 
 def _negative_scale():
-    with exmc.Model():
+    with exmc.Model() as m:
         exmc.Normal("x", mu=0, sigma=-1)
+    exmc.sample(m, progressbar=False)
 
 
 def _unknown_distribution():

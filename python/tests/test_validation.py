@@ -121,30 +121,26 @@ def test_parameter_shape_mismatch_names_variable():
             exmc.Normal("e", shape=(0,))
 
 
-def test_constant_parameter_domain():
-    with exmc.Model():
-        with pytest.raises(ValueError, match=r"Normal 'x'.*'sigma' must be positive"):
-            exmc.Normal("x", sigma=-1)
-        with pytest.raises(ValueError, match=r"Bernoulli 'b'.*'p' must lie in \[0, 1\]"):
-            exmc.Bernoulli("b", p=1.5, observed=[0])
-        with pytest.raises(ValueError, match=r"Uniform 'u'.*less than"):
-            exmc.Uniform("u", lower=2, upper=1)
-        with pytest.raises(ValueError, match=r"Normal 't'.*'tau' must be positive"):
-            exmc.Normal("t", tau=0.0)
-
-
-def test_observed_support():
-    with exmc.Model():
-        with pytest.raises(ValueError, match=r"Poisson 'p'.*whole numbers"):
-            exmc.Poisson("p", mu=1, observed=[0.5])
-        with pytest.raises(ValueError, match=r"Bernoulli 'b'.*0 or 1"):
-            exmc.Bernoulli("b", p=0.5, observed=[2])
-        with pytest.raises(ValueError, match=r"Binomial 'n'.*<= n"):
-            exmc.Binomial("n", n=3, p=0.5, observed=[4])
-        with pytest.raises(ValueError, match=r"HalfNormal 'h'.*>= 0"):
-            exmc.HalfNormal("h", observed=[-1.0])
-        with pytest.raises(ValueError, match=r"Beta 'be'.*between 0 and 1"):
-            exmc.Beta("be", 1, 1, observed=[1.0])
+# Values, relations between parameters and supports are checked once, by
+# the Go core, when the model is compiled; the message names the node.
+@pytest.mark.parametrize("build, match", [
+    (lambda: exmc.Normal("x", sigma=-1), r'node "x": Normal: sigma must be positive'),
+    (lambda: exmc.Bernoulli("b", p=1.5, observed=[0]), r'node "b": Bernoulli: p must be in \[0, 1\]'),
+    (lambda: exmc.Uniform("u", lower=2, upper=1), r'node "u": Uniform: lower must be less than upper'),
+    (lambda: exmc.Normal("t", tau=0.0), r'node "t": Normal: tau must be positive'),
+    (lambda: exmc.Binomial("n", n=2.5, p=0.5, observed=[1]), r'node "n": Binomial: n must be a non-negative integer'),
+    (lambda: exmc.Poisson("p", mu=1, observed=[0.5]), r'node "p": observed value 0.5 .* support of Poisson'),
+    (lambda: exmc.Bernoulli("b", p=0.5, observed=[2]), r'node "b": observed value 2 .* Bernoulli \(x in \{0, 1\}\)'),
+    (lambda: exmc.Binomial("n", n=3, p=0.5, observed=[4]), r'node "n": observed value 4 .* \(0, 1, ..., n\)'),
+    (lambda: exmc.HalfNormal("h", observed=[-1.0]), r'node "h": observed value -1 .* HalfNormal \(x >= 0\)'),
+    (lambda: exmc.Beta("be", 1, 1, observed=[1.0]), r'node "be": observed value 1 .* Beta \(0 < x < 1\)'),
+])
+def test_values_are_checked_when_compiled(build, match):
+    with exmc.Model() as m:
+        exmc.Normal("ok")
+        build()
+    with pytest.raises(ValueError, match=match):
+        exmc.CompiledModel.from_model(m)
 
 
 def test_discrete_must_be_observed():

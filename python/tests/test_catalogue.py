@@ -1,0 +1,61 @@
+"""The distribution classes are made from the Go core's catalogue."""
+
+import json
+
+import numpy as np
+import pytest
+
+import exmc
+from exmc import _ffi
+from exmc.distributions import CATALOGUE_PATH
+
+
+def library_catalogue():
+    ffi, lib, _ = _ffi.load()
+    out = ffi.new("const char**")
+    err = ffi.new("char**")
+    assert lib.exmc_catalogue(out, err) == 0
+    return json.loads(ffi.string(out[0]).decode())
+
+
+def test_the_packaged_catalogue_is_the_librarys():
+    assert json.loads(CATALOGUE_PATH.read_text()) == library_catalogue()
+
+
+def test_every_row_is_a_class():
+    rows = library_catalogue()["distributions"]
+    assert sorted(exmc.DISTRIBUTIONS) == sorted(r["name"] for r in rows)
+    for row in rows:
+        cls = getattr(exmc, row["name"])
+        assert row["name"] in exmc.__all__
+        assert issubclass(cls, exmc.Distribution)
+        assert cls.__doc__.startswith(row["name"] + "(name")
+        assert row["doc"] in cls.__doc__
+        assert exmc.DISTRIBUTIONS[row["name"]] == tuple(p["name"] for p in row["params"])
+
+
+@pytest.mark.parametrize("row", library_catalogue()["distributions"], ids=lambda r: r["name"])
+def test_every_distribution_builds_and_compiles(row):
+    """Each class takes its row's defaults and required parameters, and the
+    model it builds compiles: one free variable, or one observed one for a
+    discrete distribution."""
+    values = {"real": 0.5, "positive": 1.5, "non-negative": 1.0, "probability": 0.3,
+              "open unit interval": 0.4, "count": 5.0}
+    required = row["variants"][0]["required"]
+    params = {p["name"]: values[p["domain"]] for p in row["params"] if p["name"] in required}
+    opts = {}
+    if row["layout"] == "along_last_axis":
+        opts["shape"] = 4
+    if row["layout"] == "components":
+        params = {k: np.full(2, v if k != "w" else 0.5) for k, v in params.items()}
+    if row["discrete"]:
+        opts["observed"] = np.array([1, 0, 1])
+    if row["name"] == "Uniform":
+        params = {"lower": -1.0, "upper": 2.0}
+    with exmc.Model() as m:
+        getattr(exmc, row["name"])("x", **params, **opts)
+        if row["discrete"]:
+            exmc.Normal("z")
+    c = exmc.CompiledModel.from_model(m)
+    lp, grad = c.logp_grad(np.full(c.dim, 0.1))
+    assert np.isfinite(lp) and np.all(np.isfinite(grad))
