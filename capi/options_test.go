@@ -1,7 +1,10 @@
 package main
 
 import (
+	"os"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -9,13 +12,79 @@ import (
 	"github.com/exmc/exmc/core/sample"
 )
 
-func TestDefaultOptionsMatchTheCore(t *testing.T) {
-	o, err := defaultCOptions().toSample(runSize{dim: 10, values: 10}, nil)
+// The defaults include/exmc.h documents for exmc_options, "(1000)" or
+// "(EXMC_METRIC_GRADIENT)" closing a field's comment, are the ones
+// exmc_options_default writes and, converted, the core's
+// sample.DefaultOptions: C users read the header, not the Go.
+func TestDocumentedDefaultsMatchTheCore(t *testing.T) {
+	src, err := os.ReadFile("../include/exmc.h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := string(src)
+	constants := map[string]float64{}
+	for _, m := range regexp.MustCompile(`(?m)^#define (EXMC_\w+) (-?\d+)\b`).FindAllStringSubmatch(header, -1) {
+		constants[m[1]], _ = strconv.ParseFloat(m[2], 64)
+	}
+	start := strings.Index(header, "typedef struct exmc_options {")
+	end := strings.Index(header, "} exmc_options;")
+	if start < 0 || end < start {
+		t.Fatal("include/exmc.h has no exmc_options struct")
+	}
+	set := map[string]func(c *cOptions, v float64){
+		"draws":            func(c *cOptions, v float64) { c.Draws = int64(v) },
+		"tune":             func(c *cOptions, v float64) { c.Tune = int64(v) },
+		"chains":           func(c *cOptions, v float64) { c.Chains = int64(v) },
+		"target_accept":    func(c *cOptions, v float64) { c.TargetAccept = v },
+		"max_treedepth":    func(c *cOptions, v float64) { c.MaxTreeDepth = int64(v) },
+		"max_energy_error": func(c *cOptions, v float64) { c.MaxEnergyError = v },
+		"dense_mass":       func(c *cOptions, v float64) { c.DenseMass = int32(v) },
+		"save_warmup":      func(c *cOptions, v float64) { c.SaveWarmup = int32(v) },
+		"log_likelihood":   func(c *cOptions, v float64) { c.LogLikelihood = int32(v) },
+		"init_jitter":      func(c *cOptions, v float64) { c.InitJitter = v },
+		"batch_size":       func(c *cOptions, v float64) { c.BatchSize = int64(v) },
+		"first_chain":      func(c *cOptions, v float64) { c.FirstChain = int64(v) },
+		"metric":           func(c *cOptions, v float64) { c.Metric = int32(v) },
+		"schedule":         func(c *cOptions, v float64) { c.Schedule = int32(v) },
+		"criterion":        func(c *cOptions, v float64) { c.Criterion = int32(v) },
+	}
+	// the fields left out (size, cores, seed, init) are 0 or NULL by default
+	var documented cOptions
+	seen := map[string]bool{}
+	field := regexp.MustCompile(`\b(\w+);\s*/\*(.*)\*/\s*$`)
+	parens := regexp.MustCompile(`\(([^()]*)\)`)
+	for _, line := range strings.Split(header[start:end], "\n") {
+		m := field.FindStringSubmatch(line)
+		if m == nil || set[m[1]] == nil {
+			continue
+		}
+		groups := parens.FindAllStringSubmatch(m[2], -1)
+		for i := len(groups) - 1; i >= 0 && !seen[m[1]]; i-- {
+			text := strings.TrimSpace(groups[i][1])
+			v, err := strconv.ParseFloat(text, 64)
+			if c, ok := constants[text]; ok {
+				v, err = c, nil
+			}
+			if err == nil {
+				set[m[1]](&documented, v)
+				seen[m[1]] = true
+			}
+		}
+	}
+	for name := range set {
+		if !seen[name] {
+			t.Errorf("include/exmc.h documents no default for exmc_options.%s", name)
+		}
+	}
+	if written := defaultCOptions(); documented != written {
+		t.Errorf("exmc_options_default writes\n%+v\nthe header documents\n%+v", written, documented)
+	}
+	o, err := documented.toSample(runSize{dim: 10, values: 10}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := sample.DefaultOptions(); !reflect.DeepEqual(o, want) {
-		t.Errorf("defaults\n%+v\nwant\n%+v", o, want)
+		t.Errorf("the header's defaults convert to\n%+v\nthe core's are\n%+v", o, want)
 	}
 }
 

@@ -288,18 +288,39 @@ def test_adaptation_options(option, default, other, tune):
         exmc.sample(m, **{option: "dense"}, **kw)
 
 
-@pytest.mark.parametrize("plot", ["plot_trace_dist", "plot_forest", "plot_energy", "plot_rank", "plot_ess"])
-def test_arviz_plots_accept_the_result(idata, plot):
+@pytest.mark.parametrize("plot, visual, per_variable", [("plot_trace_dist", "trace", 2), ("plot_forest", "point_estimate", 2),
+                                                       ("plot_energy", "dist", 2), ("plot_rank", "ecdf_lines", 2),
+                                                       ("plot_ess", "ess", 1)])
+def test_arviz_plots_accept_the_result(idata, plot, visual, per_variable):
+    """Each plot draws its main visual for every variable asked for (the
+    energy plot: for the marginal and the transition energy), once per
+    chain where it is drawn by chain, from finite numbers; the trace plot
+    draws each chain's draws as they are."""
     import arviz as az
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    kwargs = {} if plot == "plot_energy" else {"var_names": ["mu", "tau"]}
-    pc = getattr(az, plot)(idata, backend="matplotlib", **kwargs)
-    assert pc is not None
-    plt.close("all")
+    names = ["Energy"] if plot == "plot_energy" else ["mu", "tau"]
+    kwargs = {} if plot == "plot_energy" else {"var_names": names}
+    try:
+        pc = getattr(az, plot)(idata, backend="matplotlib", **kwargs)
+        drawn = pc.viz[visual]
+        assert sorted(drawn.data_vars) == names
+        for name in names:
+            artists = np.atleast_1d(drawn[name].values)
+            assert artists.size == per_variable, (name, artists)
+            for artist in artists:
+                xy = np.asarray(artist.get_xydata() if hasattr(artist, "get_xydata") else artist.get_offsets())
+                assert xy.size > 0 and np.isfinite(xy).all(), (name, artist)
+        if plot == "plot_trace_dist":
+            for name in names:
+                for chain in range(2):
+                    line = drawn[name].sel(chain=chain).item()
+                    np.testing.assert_array_equal(line.get_ydata(), idata["posterior"][name].sel(chain=chain).values)
+    finally:
+        plt.close("all")
 
 
 def test_kept_centered_is_reported():
