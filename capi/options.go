@@ -101,9 +101,10 @@ func sizeOfRun(t target) runSize {
 // chain, draw, tuning and the sampler's statistics.
 const recordStatColumns = 24
 
-// memoryNeeded is about what a run holds: the core's arrays
-// (sample.Options.MemoryNeeded), a density per chain, the caller's initial
-// points copied, and the record of every draw handed to C.
+// memoryNeeded is about what a run holds: the core's buffers
+// (sample.Options.MemoryNeeded; the draws are not the core's, see below),
+// a density per chain, the caller's initial points copied, and the record
+// of every draw, which the chains write the draws into.
 func memoryNeeded(o sample.Options, size runSize, logLikelihood bool) uint64 {
 	chains := limits.Uint(o.Chains)
 	kept := limits.Uint(o.Draws)
@@ -114,8 +115,12 @@ func memoryNeeded(o sample.Options, size runSize, logLikelihood bool) uint64 {
 	if logLikelihood {
 		columns = limits.Add(columns, limits.Uint(size.observed))
 	}
+	// The chains write the draws into the record's columns (drawStore), so
+	// the core keeps none of its own.
+	core := o
+	core.Recorder = (*drawStore)(nil)
 	return limits.Add(
-		o.MemoryNeeded(size.dim),
+		core.MemoryNeeded(size.dim),
 		limits.Mul(chains, size.density),
 		limits.Mul(chains, limits.Uint(size.dim), 8),
 		limits.Mul(chains, kept, columns, 8),

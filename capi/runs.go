@@ -8,8 +8,6 @@ import "C"
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -22,21 +20,15 @@ type runObj struct {
 	refCount
 	model          *modelObj
 	run            *sample.Run
-	layout         *layout
+	store          *drawStore // the draws, written there by the chains
 	closeDensities func()
-
-	// mu serialises batch conversion, which uses ev.
-	mu sync.Mutex
-	ev constrainer
 }
 
 func (r *runObj) destroy() {
 	r.run.Cancel()
 	_, _ = r.run.Wait()
 	r.closeDensities()
-	if r.ev != nil {
-		r.model.putConstrainer(r.ev)
-	}
+	r.store.release()
 	r.model.release()
 }
 
@@ -113,15 +105,21 @@ func exmc_run_start(p *C.exmc_cmodel, options *C.exmc_coptions, out **C.exmc_run
 // cancelled and waited for.
 func startRun(m *modelObj, o sample.Options, logLikelihood bool, out unsafe.Pointer) (int, error) {
 	// What can fail without starting anything is done first.
-	l := newLayout(m.t.Dim(), m.t.Vars(), m.t.Observed(), logLikelihood)
+	store, e := newDrawStore(m, newLayout(m.t.Dim(), m.t.Vars(), m.t.Observed(), logLikelihood), o, cAlloc)
+	if e != nil {
+		m.release()
+		return 0, e
+	}
+	o.Recorder = store
 	sm, closeDensities := m.t.newSampler()
 	run, e := sample.Start(context.Background(), sm, o)
 	if e != nil {
 		closeDensities()
+		store.release()
 		m.release()
 		return 0, wrap(codeInvalid, e)
 	}
-	r := &runObj{model: m, run: run, closeDensities: closeDensities, layout: l}
+	r := &runObj{model: m, run: run, closeDensities: closeDensities, store: store}
 	r.init(r.destroy)
 	// From here the run is the handle's or, should anything fail or panic
 	// before the handle is returned, stopped and freed by this reference.
@@ -131,7 +129,6 @@ func startRun(m *modelObj, o sample.Options, logLikelihood bool, out unsafe.Poin
 			r.release()
 		}
 	}()
-	r.ev = m.constrainer()
 	afterRunStart()
 	storeToken(out, handles.add(kindRun, r))
 	handed = true
@@ -170,14 +167,7 @@ func exmc_run_next(p *C.exmc_run, timeoutMs C.int64_t, schema *C.struct_ArrowSch
 		if status != codeOK {
 			return status, nil
 		}
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		rec, e := r.layout.record(cAlloc, r.ev, []part{{
-			chain: b.Chain, start: b.Start, tuning: b.Tuning, positions: b.Positions, stats: b.Stats,
-		}})
-		if e != nil {
-			return 0, wrap(codeNumeric, fmt.Errorf("constraining the draws: %w", e))
-		}
+		rec := r.store.batch(b)
 		defer rec.Release()
 		exportBatch(rec, schema, batch)
 		return codeOK, nil
@@ -290,7 +280,7 @@ func exmc_run_result(p *C.exmc_run, out *C.struct_ArrowArrayStream, err **C.char
 			return 0, errorf(codeInvalid, "the run has not ended: wait for it with exmc_run_wait (or cancel it) first")
 		}
 		res, werr := r.run.Wait()
-		if e := exportResult(r.model, r.layout, res, out); e != nil {
+		if e := exportResult(r.store, res, out); e != nil {
 			return 0, e
 		}
 		if werr != nil {

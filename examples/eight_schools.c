@@ -62,12 +62,17 @@ static void summarise(const struct ArrowSchema* schema, const struct ArrowArray*
      the warmup, but a reader should not assume so. */
   const struct ArrowArray* warmup = batch->children[column_index(schema, "warmup")];
   const uint8_t* warm_bits = warmup->buffers[1];
-  int64_t first_variable = column_index(schema, "reached_max_treedepth") + 1;
+  /* The variables are the fields of the struct column "posterior" (the
+     statistics are in "sample_stats"); row r of a field is at index r from
+     its array's offset. */
+  int64_t p = column_index(schema, "posterior");
+  const struct ArrowSchema* variables = schema->children[p];
+  const struct ArrowArray* values_of = batch->children[p];
 
   printf("%-10s %10s %10s\n", "variable", "mean", "sd");
-  for (int64_t c = first_variable; c < schema->n_children; c++) {
-    const struct ArrowSchema* field = schema->children[c];
-    const struct ArrowArray* column = batch->children[c];
+  for (int64_t c = 0; c < variables->n_children; c++) {
+    const struct ArrowSchema* field = variables->children[c];
+    const struct ArrowArray* column = values_of->children[c];
     long size = elements(field);
     const double* values;
     if (size == 1) {

@@ -99,17 +99,22 @@ std::vector<Summary> summarise(const ArrowSchema& schema, const ArrowArray& batc
     return (static_cast<const uint8_t*>(warmup.buffers[1])[bit / 8] >> (bit % 8)) & 1;
   };
 
+  // The variables are the fields of the struct column "posterior" (the
+  // statistics are in "sample_stats"); row r of a field is at index r from
+  // its array's offset.
+  const ArrowSchema& variables = *schema.children[index("posterior")];
+  const ArrowArray& values = *batch.children[index("posterior")];
   std::vector<Column> columns;
-  for (int64_t c = index("reached_max_treedepth") + 1; c < schema.n_children; c++) {
-    std::string_view format = schema.children[c]->format;
-    const ArrowArray& column = *batch.children[c];
+  for (int64_t c = 0; c < variables.n_children; c++) {
+    std::string_view format = variables.children[c]->format;
+    const ArrowArray& column = *values.children[c];
     if (format == "g") {
-      columns.push_back({schema.children[c]->name, 1,
+      columns.push_back({variables.children[c]->name, 1,
                          static_cast<const double*>(column.buffers[1]) + column.offset});
     } else if (format.substr(0, 3) == "+w:") {
       long size = std::stol(std::string(format.substr(3)));
       const ArrowArray& child = *column.children[0];
-      columns.push_back({schema.children[c]->name, size,
+      columns.push_back({variables.children[c]->name, size,
                          static_cast<const double*>(child.buffers[1]) + child.offset + column.offset * size});
     }
   }

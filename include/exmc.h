@@ -173,10 +173,11 @@ typedef struct exmc_model exmc_model;
    EXMC_ERR_MODEL; errors name the offending node. Refused among others:
    an array of more than 2^31 - 1 elements, a model needing more memory
    to compile than the limit (see the conventions), a deterministic or
-   observed value of no elements, constant bounds with lower >= upper. A
-   variable may not be named like a column of the draws (see exmc_sample):
-   "chain", "lp", ... Names may hold any printable text, spaces, dots and
-   brackets included, but no comma (it separates exmc_model_param_names'
+   observed value of no elements, constant bounds with lower >= upper.
+   Names may hold any printable text, spaces, dots and brackets included,
+   and may be those of the draws' statistics or index ("lp", "chain": in
+   the draws the variables have a struct column of their own, see
+   exmc_sample), but no comma (it separates exmc_model_param_names'
    list) and no control character; a name may not be exactly another
    variable's element name ("x[1]" beside a vector x, "sigma_log__"
    beside a log-transformed sigma). Thread-safe. */
@@ -215,9 +216,11 @@ typedef int (*exmc_logp_fn)(size_t dim, const double* x, double* logp, double* g
 /* Wraps a user's log-density as a model of dimension dim (at least 1),
    sampled by the same NUTS. names is NULL or a comma-separated list of dim
    distinct parameter names (default "x[0],x[1],..."). The draws report the
-   coordinates as they are (exmc_constrain is the identity), one column per
-   name, except that a run of names "b[0]", "b[1]", ... forms one array
-   column "b": the default names give one column "x". A dimension whose
+   coordinates as they are (exmc_constrain is the identity), one field of
+   the posterior column per name, except that a run of names "b[0]",
+   "b[1]", ... forms one array field "b": the default names give one field
+   "x". Names may be those of the statistics and index columns ("lp",
+   "chain"). A dimension whose
    names and buffers would not fit in the memory limit is EXMC_ERR_INVALID.
    ctx is passed to fn
    unchanged and must stay valid until the model and its runs are freed.
@@ -344,19 +347,29 @@ void exmc_options_default(exmc_options* o);
 /* Samples and blocks until every chain has finished. On success *out is a
    stream of one record batch holding every chain's draws, chain-major (all
    of chain 0, then chain 1, ...), each chain's warmup draws (with
-   save_warmup) before its posterior draws. Columns, none nullable:
+   save_warmup) before its posterior draws. The columns, none nullable:
      chain (int64), draw (int64: the draw's index within its phase, warmup
-       and posterior each counted from 0), warmup (bool),
-     the statistics lp, acceptance_rate, step_size, step_size_nom,
-       energy, energy_error, max_energy_error (float64),
-       tree_depth, n_steps (int64), diverging, reached_max_treedepth (bool),
-     one column per reported variable, named for it: float64 for a scalar,
+       and posterior each counted from 0), warmup (bool);
+     sample_stats, a struct of the transition statistics: lp,
+       acceptance_rate, step_size, step_size_nom, energy, energy_error,
+       max_energy_error (float64), tree_depth, n_steps (int64), diverging,
+       reached_max_treedepth (bool);
+     posterior, a struct with one field per reported variable, named for
+       it, in the order of exmc_model_info's "vars": float64 for a scalar,
        fixed_size_list<float64>[size] for an array (row-major), with the
-       variable's shape in the field metadata as JSON ("exmc:shape" = "[8]";
-       "[]" for a scalar) and, when it has dims, their names ("exmc:dims" =
-       "[\"school\"]"),
-     with log_likelihood, one column "log_likelihood::<name>" per observed
-       variable, as above (warmup rows included).
+       variable's shape in the field metadata as JSON ("exmc:shape" =
+       "[8]"; "[]" for a scalar) and, when it has dims, their names
+       ("exmc:dims" = "[\"school\"]");
+     with log_likelihood, a struct log_likelihood with one field per
+       observed variable, as above (warmup rows included).
+   Whatever their names ("lp", "chain", ...), the variables never meet the
+   statistics or the index: each group is a column of its own. Row r of
+   any field is at index r of its primitive array, counted from that
+   array's offset (the struct and list arrays have offset 0): for an array
+   variable of size k, its values are k * r to k * r + k - 1 of the list's
+   child array. The buffers are those the chains wrote the draws into, in
+   C memory, shared by the batches of exmc_run_next and the result; they
+   are freed when the consumer releases the last structure that uses them.
    Invalid options are EXMC_ERR_INVALID, naming the field; so is a run whose
    draws, their record and the chains' buffers would need more memory than
    the limit (see the conventions), with the bytes it needs and the bytes

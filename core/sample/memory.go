@@ -15,14 +15,17 @@ const chainOverhead = 64 << 10
 // MemoryNeeded is about the memory, in bytes, a run of a model of
 // dimension dim holds beside its densities (the model's own; see
 // compile.Model.DensityBytes): each chain's kept draws and their
-// statistics, allocated when the run starts, and its sampler's and
-// metric's buffers (a dense metric's dim x dim matrices among them).
-// math.MaxUint64 stands for a count beyond 64 bits.
+// statistics, allocated when the run starts unless a Recorder keeps them,
+// and its sampler's and metric's buffers (a dense metric's dim x dim
+// matrices among them). math.MaxUint64 stands for a count beyond 64 bits.
 func (o Options) MemoryNeeded(dim int) uint64 {
 	d := limits.Uint(dim)
 	kept := limits.Uint(o.Draws)
 	if o.SaveWarmup {
 		kept = limits.Add(kept, limits.Uint(o.Tune))
+	}
+	if o.Recorder != nil {
+		kept = 0 // the recorder's memory is its own to count
 	}
 	perDraw := limits.Add(limits.Mul(d, 8), uint64(unsafe.Sizeof(nuts.Stats{})))
 	// the trajectory's points and momenta, one set per tree level, and

@@ -130,3 +130,15 @@ func TestRecorderError(t *testing.T) {
 		t.Errorf("chain 1: %v after %d draws", e, res.Chains[1].DrawCount)
 	}
 }
+
+// TestRecorderMemoryNeeded checks that a run whose recorder keeps the
+// draws does not count them among its own arrays.
+func TestRecorderMemoryNeeded(t *testing.T) {
+	o := opts(4, 100, 1000, 1)
+	without := o.MemoryNeeded(1000)
+	o.Recorder = newRowsRecorder(4, 1000)
+	with := o.MemoryNeeded(1000)
+	if without < with || without-with < 4*1000*1000*8 {
+		t.Errorf("MemoryNeeded: %d without a recorder, %d with one", without, with)
+	}
+}

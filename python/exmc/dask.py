@@ -129,15 +129,18 @@ def check_start_method() -> None:
     _ffi.load()
 
 
-def _record(chain: int, p: ChainProgress, failed: bool) -> dict:
+def _record(chain: int, p: ChainProgress, failed: bool, ended: bool = False) -> dict:
     return {
         "chain": chain, "draws_done": p.draws_done, "total": p.total, "divergences": p.divergences,
-        "finished": p.finished, "tuning": p.tuning, "failed": failed,
+        "finished": p.finished or ended, "tuning": p.tuning and not ended, "failed": failed,
     }
 
 
-def _progress_records(run: NativeRun) -> list[dict]:
-    return [_record(int(r.chain), as_progress(r), bool(r.failed)) for r in run.progress()]
+def _progress_records(run: NativeRun, ended: bool = False) -> list[dict]:
+    """Each chain's progress; ``ended`` once the run has ended, when every
+    chain has finished even if its flag is not raised yet (the run ends
+    just before its last chain's flag is, DECISIONS 34)."""
+    return [_record(int(r.chain), as_progress(r), bool(r.failed), ended) for r in run.progress()]
 
 
 def sample_chains(model: bytes, first: int, count: int, options: dict, run_id: str) -> dict:
@@ -156,7 +159,7 @@ def sample_chains(model: bytes, first: int, count: int, options: dict, run_id: s
             publish(_progress_records(run))
             if stopped():
                 run.cancel()
-        records = _progress_records(run)
+        records = _progress_records(run, ended=True)
         publish(records)
         failed = run.chain_errors()
         table = run.result(allow_cancelled=True).read_all()

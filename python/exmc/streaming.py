@@ -17,7 +17,7 @@ import numpy as np
 
 from .progress import DEFAULT_INTERVAL, ChainProgress, ProgressBar
 from .runs import POLL_MS, NativeRun, Options, failure_message
-from .trace import LOG_LIKELIHOOD_PREFIX, SAMPLE_STATS, _column_shape, arrow_to_numpy
+from .trace import _column_shape, arrow_to_numpy, group_fields
 
 _INDEX = ("chain", "draw", "warmup")
 
@@ -61,19 +61,14 @@ class Batch:
         if n and np.any(chains != chains[0]):
             raise ValueError("a batch holds the draws of one chain")
         warm = arrow_to_numpy(record.column("warmup"))
-        posterior: dict[str, np.ndarray] = {}
-        stats: dict[str, np.ndarray] = {}
-        loglik: dict[str, np.ndarray] = {}
-        for f, column in zip(record.schema, record.columns):
-            if f.name in _INDEX:
-                continue
-            values = arrow_to_numpy(column).reshape((n,) + _column_shape(f, column))
-            if f.name.startswith(LOG_LIKELIHOOD_PREFIX):
-                loglik[f.name[len(LOG_LIKELIHOOD_PREFIX) :]] = values
-            elif f.name in SAMPLE_STATS:
-                stats[f.name] = values
-            else:
-                posterior[f.name] = values
+        groups: dict[str, dict[str, np.ndarray]] = {}
+        for group, members in group_fields(record).items():
+            groups[group] = {
+                f.name: arrow_to_numpy(column).reshape((n,) + _column_shape(f, column)) for f, column in members
+            }
+        posterior = groups.get("posterior", {})
+        stats = groups.get("sample_stats", {})
+        loglik = groups.get("log_likelihood", {})
         return cls(
             chain=int(chains[0]) if n else -1,
             draw=arrow_to_numpy(record.column("draw")),

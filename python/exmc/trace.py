@@ -64,6 +64,50 @@ def _check_sample_shapes(groups: dict[str, dict[str, np.ndarray]]) -> None:
                     )
 
 
+#: the dimensions ArviZ gives every sampled group
+SAMPLE_DIMS = ("chain", "draw")
+
+
+def _rename_sample_dim_variables(groups: dict[str, dict[str, np.ndarray]], dims: dict) -> dict:
+    """Rename, in place, the sampled variables called ``chain`` or ``draw``.
+
+    Sampling takes any name, but a group of ArviZ's DataTree has dimensions
+    ``chain`` and ``draw``, and xarray cannot hold a variable of the same
+    name as a dimension it does not index (ArviZ drops it without a word).
+    Such a variable is kept as ``chain_`` (``draw_``; more underscores if
+    that is taken too), with a warning; the draws in Arrow form
+    (``exmc.sample_stream``, ``exmc_sample``) keep its own name. Returns
+    ``dims`` with the new names."""
+    taken = {name for arrays in groups.values() for name in arrays}
+    renamed = {}
+    for old in SAMPLE_DIMS:
+        if not any(old in arrays for arrays in groups.values()):
+            continue
+        new = old + "_"
+        while new in taken:
+            new += "_"
+        taken.add(new)
+        renamed[old] = new
+        for arrays in groups.values():
+            if old in arrays:
+                # keep the variables' order
+                items = [(new if k == old else k, v) for k, v in arrays.items()]
+                arrays.clear()
+                arrays.update(items)
+    if not renamed:
+        return dims
+    import warnings
+
+    warnings.warn(
+        "ArviZ's groups have the dimensions chain and draw, and cannot hold a variable of either name: "
+        + ", ".join(f"variable {old!r} is {new!r} in the DataTree" for old, new in renamed.items())
+        + " (the Arrow draws of exmc.sample_stream keep the name)",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return {renamed.get(k, k): v for k, v in dims.items()}
+
+
 def to_datatree(
     posterior: Mapping[str, Any],
     sample_stats: Mapping[str, Any] | None = None,
@@ -121,6 +165,7 @@ def to_datatree(
         "warmup_posterior": _as_arrays("warmup_posterior", warmup_posterior),
         "warmup_sample_stats": _as_arrays("warmup_sample_stats", warmup_sample_stats),
     }
+    dims = _rename_sample_dim_variables({**sampled, **warmup}, dims)
     _check_sample_shapes({k: v for k, v in sampled.items() if v})
     _check_sample_shapes({k: v for k, v in warmup.items() if v})
     if not sampled["posterior"]:
@@ -189,9 +234,12 @@ def arrow_to_numpy(array: Any, shape: tuple[int, ...] | None = None) -> np.ndarr
     return out
 
 
-LOG_LIKELIHOOD_PREFIX = "log_likelihood::"
 SHAPE_METADATA_KEY = b"exmc:shape"
 _INDEX_COLUMNS = ("chain", "draw", "warmup")
+#: the struct columns of the draws (include/exmc.h, exmc_sample): ArviZ
+#: group -> column; each field of a column is a variable (or statistic) of
+#: that group, whatever its name
+GROUP_COLUMNS = ("posterior", "sample_stats", "log_likelihood")
 
 
 def _column_shape(field: Any, column: Any) -> tuple[int, ...]:
@@ -210,15 +258,45 @@ def _column_shape(field: Any, column: Any) -> tuple[int, ...]:
     return tuple(shape)
 
 
+def group_fields(record: Any) -> dict[str, list[tuple[Any, Any]]]:
+    """The fields of the draws' struct columns: group -> [(pyarrow Field,
+    its array)], each array a zero-copy view of the record batch's rows.
+    Groups the draws do not have are left out; a record without the
+    ``posterior`` struct column is refused with the layout it should
+    have."""
+    import pyarrow as pa
+
+    names = record.schema.names
+    if "posterior" not in names or not pa.types.is_struct(record.schema.field("posterior").type):
+        raise ValueError(
+            "the draws have no 'posterior' struct column: they are not in the layout of exmc_sample "
+            "(include/exmc.h: chain, draw, warmup, then struct columns sample_stats, posterior and log_likelihood)"
+        )
+    out: dict[str, list[tuple[Any, Any]]] = {}
+    for group in GROUP_COLUMNS:
+        if group not in names:
+            continue
+        column = record.column(group)
+        if isinstance(column, pa.ChunkedArray):
+            if column.num_chunks != 1:
+                raise ValueError(f"a zero-copy view needs a single chunk, got {column.num_chunks}")
+            column = column.chunk(0)
+        struct = record.schema.field(group).type
+        out[group] = [(struct.field(i), column.field(i)) for i in range(struct.num_fields)]
+    return out
+
+
 def split_draws(data: Any) -> dict[str, dict[str, np.ndarray]]:
     """Split the Go core's draws into ArviZ groups of numpy views.
 
     ``data`` is a pyarrow RecordBatch, Table (of one batch) or
     RecordBatchReader in the layout of ``exmc_sample`` (include/exmc.h):
-    chain-major rows with ``chain``, ``draw`` and ``warmup`` columns, one
-    column per sample statistic (ArviZ names), one per reported variable
-    (fixed-size lists for arrays, shape in the field metadata
-    ``exmc:shape``), and ``log_likelihood::<name>`` columns.
+    chain-major rows with ``chain``, ``draw`` and ``warmup`` columns, and
+    struct columns ``sample_stats`` (the statistics, ArviZ names),
+    ``posterior`` (one field per reported variable, named for it:
+    fixed-size lists for arrays, shape in the field metadata
+    ``exmc:shape``) and, when asked for, ``log_likelihood``. A variable may
+    have any name, a statistic's included: the groups never mix.
 
     Returns ``{"posterior", "sample_stats", "log_likelihood",
     "warmup_posterior", "warmup_sample_stats"}`` (empty groups left out),
@@ -243,6 +321,7 @@ def split_draws(data: Any) -> dict[str, dict[str, np.ndarray]]:
     for col in _INDEX_COLUMNS:
         if col not in names:
             raise ValueError(f"the draws have no {col!r} column")
+    fields = group_fields(data)
     chain = np.asarray(data.column("chain").to_numpy(zero_copy_only=False), dtype=np.int64)
     warmup = np.asarray(data.column("warmup").to_numpy(zero_copy_only=False), dtype=bool)
     if chain.size and np.any(np.diff(chain) < 0):
@@ -268,29 +347,20 @@ def split_draws(data: Any) -> dict[str, dict[str, np.ndarray]]:
         "posterior": {}, "sample_stats": {}, "log_likelihood": {},
         "warmup_posterior": {}, "warmup_sample_stats": {},
     }
-    for field, column in zip(data.schema, data.columns):
-        name = field.name
-        if name in _INDEX_COLUMNS:
-            continue
-        shape = _column_shape(field, column)
-        flat = arrow_to_numpy(column)
-        if equal:
-            full = flat.reshape((len(ids), int(counts[0]) if len(counts) else 0) + shape)
-            warm_part, post_part = full[:, :warm], full[:, warm:]
-        else:
-            rows = flat.reshape((-1,) + shape)
-            warm_part = np.stack([rows[s + w - warm : s + w] for s, w in zip(starts, n_warm)])
-            post_part = np.stack([rows[s + w : s + w + post] for s, w in zip(starts, n_warm)])
-        if name.startswith(LOG_LIKELIHOOD_PREFIX):
-            groups["log_likelihood"][name[len(LOG_LIKELIHOOD_PREFIX) :]] = post_part
-        elif name in SAMPLE_STATS:
-            groups["sample_stats"][name] = post_part
-            if warm:
-                groups["warmup_sample_stats"][name] = warm_part
-        else:
-            groups["posterior"][name] = post_part
-            if warm:
-                groups["warmup_posterior"][name] = warm_part
+    for group, members in fields.items():
+        for field, column in members:
+            shape = _column_shape(field, column)
+            flat = arrow_to_numpy(column)
+            if equal:
+                full = flat.reshape((len(ids), int(counts[0]) if len(counts) else 0) + shape)
+                warm_part, post_part = full[:, :warm], full[:, warm:]
+            else:
+                rows = flat.reshape((-1,) + shape)
+                warm_part = np.stack([rows[s + w - warm : s + w] for s, w in zip(starts, n_warm)])
+                post_part = np.stack([rows[s + w : s + w + post] for s, w in zip(starts, n_warm)])
+            groups[group][field.name] = post_part
+            if warm and group != "log_likelihood":
+                groups["warmup_" + group][field.name] = warm_part
     return {k: v for k, v in groups.items() if v}
 
 
@@ -311,4 +381,4 @@ def from_arrow(data: Any, *, model: Any = None, **kwargs: Any):
     )
 
 
-__all__ = ["SAMPLE_STATS", "to_datatree", "arrow_to_numpy", "split_draws", "from_arrow"]
+__all__ = ["SAMPLE_STATS", "to_datatree", "arrow_to_numpy", "split_draws", "from_arrow", "group_fields"]

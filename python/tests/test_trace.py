@@ -160,8 +160,11 @@ def test_arrow_to_numpy_is_zero_copy():
     assert bools.dtype == bool
 
 
-def go_layout_batch(chains=3, tune=4, draws=5, lengths=None):
-    """Draws in the layout exmc_sample documents in include/exmc.h."""
+def go_layout_batch(chains=3, tune=4, draws=5, lengths=None, names=None):
+    """Draws in the layout exmc_sample documents in include/exmc.h: the
+    index columns, then the struct columns sample_stats, posterior and
+    log_likelihood. ``names`` renames the variables mu, theta and m."""
+    names = names or {}
     lengths = lengths or [tune + draws] * chains
     rows = sum(lengths)
     chain = np.concatenate([np.full(n, c) for c, n in enumerate(lengths)]).astype(np.int64)
@@ -169,23 +172,35 @@ def go_layout_batch(chains=3, tune=4, draws=5, lengths=None):
     warmup = np.concatenate([np.arange(n) < tune for n in lengths])
     theta = np.arange(rows * 8, dtype=np.float64)
     matrix = np.arange(rows * 6, dtype=np.float64)
-    cols = {
-        "chain": pa.array(chain),
-        "draw": pa.array(draw),
-        "warmup": pa.array(warmup),
-        "mu": pa.array(np.arange(rows, dtype=np.float64)),
-        "theta": pa.FixedSizeListArray.from_arrays(pa.array(theta), 8),
-        "m": pa.FixedSizeListArray.from_arrays(pa.array(matrix), 6),
+
+    def struct(cols, shapes):
+        fields = [
+            pa.field(name, arr.type, nullable=False, metadata={"exmc:shape": shapes.get(name, "[]")})
+            for name, arr in cols.items()
+        ]
+        return pa.StructArray.from_arrays(list(cols.values()), fields=fields)
+
+    stats = struct({
         "lp": pa.array(-np.arange(rows, dtype=np.float64)),
         "tree_depth": pa.array(np.full(rows, 3, dtype=np.int64)),
         "diverging": pa.array(np.zeros(rows, dtype=bool)),
-        "log_likelihood::y": pa.FixedSizeListArray.from_arrays(pa.array(theta * 0.5), 8),
-    }
-    fields = []
-    for name, arr in cols.items():
-        meta = {"exmc:shape": {"theta": "[8]", "m": "[2, 3]", "log_likelihood::y": "[8]"}.get(name)}
-        fields.append(pa.field(name, arr.type, metadata=meta if meta["exmc:shape"] else None))
-    return pa.RecordBatch.from_arrays(list(cols.values()), schema=pa.schema(fields))
+    }, {})
+    mu, th, m = names.get("mu", "mu"), names.get("theta", "theta"), names.get("m", "m")
+    posterior = struct({
+        mu: pa.array(np.arange(rows, dtype=np.float64)),
+        th: pa.FixedSizeListArray.from_arrays(pa.array(theta), 8),
+        m: pa.FixedSizeListArray.from_arrays(pa.array(matrix), 6),
+    }, {th: "[8]", m: "[2, 3]"})
+    loglik = struct({"y": pa.FixedSizeListArray.from_arrays(pa.array(theta * 0.5), 8)}, {"y": "[8]"})
+    return pa.RecordBatch.from_arrays(
+        [pa.array(chain), pa.array(draw), pa.array(warmup), stats, posterior, loglik],
+        names=["chain", "draw", "warmup", "sample_stats", "posterior", "log_likelihood"],
+    )
+
+
+def theta_buffer(batch, name="theta"):
+    """The Arrow buffer holding a variable's values."""
+    return np.frombuffer(batch.column("posterior").field(name).values.buffers()[1], dtype=np.float64)
 
 
 def test_split_draws_from_the_go_layout():
@@ -205,7 +220,7 @@ def test_split_draws_from_the_go_layout():
     assert groups["sample_stats"]["tree_depth"].dtype == np.int64
     assert groups["sample_stats"]["diverging"].dtype == bool
     assert groups["log_likelihood"]["y"].shape == (3, 5, 8)
-    theta_buf = np.frombuffer(batch.column("theta").values.buffers()[1], dtype=np.float64)
+    theta_buf = theta_buffer(batch)
     assert np.shares_memory(post["theta"], theta_buf)
     assert np.shares_memory(groups["warmup_posterior"]["theta"], theta_buf)
     assert not post["theta"].flags.writeable
@@ -219,8 +234,7 @@ def test_from_arrow_builds_the_tree_without_copies(eight_schools):
     assert dt["posterior"]["theta"].dims == ("chain", "draw", "school")
     assert dt["log_likelihood"]["y"].dims == ("chain", "draw", "school")
     assert dt["warmup_posterior"].sizes["draw"] == 3
-    theta_buf = np.frombuffer(batch.column("theta").values.buffers()[1], dtype=np.float64)
-    assert np.shares_memory(dt["posterior"]["theta"].values, theta_buf)
+    assert np.shares_memory(dt["posterior"]["theta"].values, theta_buffer(batch))
 
 
 def test_split_draws_with_unequal_chains_cuts_to_shortest():
@@ -231,3 +245,36 @@ def test_split_draws_with_unequal_chains_cuts_to_shortest():
     assert groups["posterior"]["theta"].shape == (2, 3, 8)
     assert groups["warmup_posterior"]["mu"].shape == (2, 4)
     assert groups["posterior"]["mu"][1, 0] == 9 + 4
+
+
+@pytest.mark.parametrize("names", [
+    {"mu": "lp", "theta": "diverging", "m": "tree_depth"},
+    {"mu": "step_size", "theta": "energy", "m": "acceptance_rate"},
+    {"mu": "a b.c[1]", "theta": "\u03b8 (school)", "m": "log_likelihood::y"},
+])
+def test_split_draws_keeps_groups_apart_whatever_the_names(names):
+    """Variables named like statistics stay in the posterior, and the
+    statistics stay the sampler's."""
+    from exmc.trace import split_draws
+
+    batch = go_layout_batch(names=names)
+    groups = split_draws(batch)
+    post, stats = groups["posterior"], groups["sample_stats"]
+    assert list(post) == [names["mu"], names["theta"], names["m"]]
+    assert list(stats) == ["lp", "tree_depth", "diverging"]
+    assert post[names["mu"]][1, 0] == 13 and stats["lp"][1, 0] == -13
+    assert post[names["theta"]].shape == (3, 5, 8) and post[names["m"]].shape == (3, 5, 2, 3)
+    assert stats["diverging"].dtype == bool and stats["tree_depth"].dtype == np.int64
+    assert np.shares_memory(post[names["theta"]], theta_buffer(batch, names["theta"]))
+    assert list(groups["log_likelihood"]) == ["y"]
+
+
+def test_split_draws_refuses_the_old_layout():
+    from exmc.trace import split_draws
+
+    old = pa.RecordBatch.from_arrays(
+        [pa.array([0, 0]), pa.array([0, 1]), pa.array([False, False]), pa.array([1.0, 2.0]), pa.array([0.0, 1.0])],
+        names=["chain", "draw", "warmup", "lp", "mu"],
+    )
+    with pytest.raises(ValueError, match="no 'posterior' struct column"):
+        split_draws(old)

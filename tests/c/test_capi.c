@@ -142,6 +142,31 @@ static const char* metadata_value(const char* md, const char* key, char* buf, si
   return NULL;
 }
 
+/* A column of the draws: a top-level one ("chain") with group NULL, or a
+   field of one of the struct columns: field_schema(s, "posterior",
+   "theta"). NULL when there is none. */
+static const struct ArrowSchema* field_schema(const struct ArrowSchema* s, const char* group, const char* name) {
+  if (group != NULL) {
+    int64_t g = child_index(s, group);
+    if (g < 0) return NULL;
+    s = s->children[g];
+  }
+  int64_t i = child_index(s, name);
+  return i < 0 ? NULL : s->children[i];
+}
+
+static const struct ArrowArray* field_array(const struct ArrowSchema* s, const struct ArrowArray* a, const char* group,
+                                            const char* name) {
+  if (group != NULL) {
+    int64_t g = child_index(s, group);
+    if (g < 0) return NULL;
+    s = s->children[g];
+    a = a->children[g];
+  }
+  int64_t i = child_index(s, name);
+  return i < 0 ? NULL : a->children[i];
+}
+
 static const double* f64_column(const struct ArrowArray* a) {
   return (const double*)a->buffers[1] + a->offset;
 }
@@ -194,11 +219,30 @@ static void release_batch(struct ArrowSchema* schema, struct ArrowArray* batch) 
   CHECK(batch->release == NULL && schema->release == NULL);
 }
 
-static const char* EXPECTED_COLUMNS[] = {
-    "chain", "draw", "warmup", "lp", "acceptance_rate", "step_size", "step_size_nom", "energy",
-    "energy_error", "max_energy_error", "tree_depth", "n_steps", "diverging", "reached_max_treedepth",
-    "mu", "tau", "theta", "theta_mean"};
+/* The draws' columns, the statistics in the sample_stats column, and the
+   eight schools' variables in the posterior column. */
+static const char* EXPECTED_COLUMNS[] = {"chain", "draw", "warmup", "sample_stats", "posterior"};
 #define N_EXPECTED (sizeof EXPECTED_COLUMNS / sizeof EXPECTED_COLUMNS[0])
+static const char* EXPECTED_STATS[] = {"lp", "acceptance_rate", "step_size", "step_size_nom", "energy",
+                                       "energy_error", "max_energy_error", "tree_depth", "n_steps", "diverging",
+                                       "reached_max_treedepth"};
+static const char* EXPECTED_STATS_FORMATS = "gggggggllbb";
+#define N_STATS (sizeof EXPECTED_STATS / sizeof EXPECTED_STATS[0])
+static const char* EXPECTED_VARS[] = {"mu", "tau", "theta", "theta_mean"};
+#define N_VARS (sizeof EXPECTED_VARS / sizeof EXPECTED_VARS[0])
+
+/* Checks that the struct column group has exactly the fields want, in
+   order. */
+static void check_fields(const struct ArrowSchema* schema, const char* group, const char** want, size_t n) {
+  const struct ArrowSchema* g = field_schema(schema, NULL, group);
+  CHECKF(g != NULL && strcmp(g->format, "+s") == 0, "%s: no struct column", group);
+  if (g == NULL) return;
+  CHECKF(g->n_children == (int64_t)n, "%s has %lld fields, want %zu", group, (long long)g->n_children, n);
+  for (size_t i = 0; i < n && i < (size_t)g->n_children; i++) {
+    CHECKF(strcmp(g->children[i]->name, want[i]) == 0, "%s field %zu is %s, want %s", group, i,
+           g->children[i]->name, want[i]);
+  }
+}
 
 /* ---- tests --------------------------------------------------------------- */
 
@@ -401,30 +445,47 @@ static void test_sample(void) {
     }
     CHECKF(batch.length == 3 * 200, "%lld rows", (long long)batch.length);
     CHECK(batch.n_children == schema.n_children);
+    check_fields(&schema, "sample_stats", EXPECTED_STATS, N_STATS);
+    check_fields(&schema, "posterior", EXPECTED_VARS, N_VARS);
+    const struct ArrowSchema* stats = field_schema(&schema, NULL, "sample_stats");
+    for (size_t i = 0; stats && i < N_STATS && i < (size_t)stats->n_children; i++) {
+      CHECKF(stats->children[i]->format[0] == EXPECTED_STATS_FORMATS[i] && stats->children[i]->format[1] == 0,
+             "%s is %s", EXPECTED_STATS[i], stats->children[i]->format);
+    }
 
-    int64_t ichain = child_index(&schema, "chain"), idraw = child_index(&schema, "draw");
-    int64_t iwarm = child_index(&schema, "warmup"), itheta = child_index(&schema, "theta");
-    int64_t itau = child_index(&schema, "tau"), imean = child_index(&schema, "theta_mean");
-    CHECK(strcmp(schema.children[ichain]->format, "l") == 0);
-    CHECK(strcmp(schema.children[iwarm]->format, "b") == 0);
-    CHECK(strcmp(schema.children[itau]->format, "g") == 0);
-    CHECKF(strcmp(schema.children[itheta]->format, "+w:8") == 0, "theta is %s", schema.children[itheta]->format);
+    const struct ArrowSchema* schain = field_schema(&schema, NULL, "chain");
+    const struct ArrowSchema* swarm = field_schema(&schema, NULL, "warmup");
+    const struct ArrowSchema* stau = field_schema(&schema, "posterior", "tau");
+    const struct ArrowSchema* stheta = field_schema(&schema, "posterior", "theta");
+    CHECK(schain && swarm && stau && stheta);
+    if (!(schain && swarm && stau && stheta)) {
+      release_batch(&schema, &batch);
+      exmc_model_free(m);
+      return;
+    }
+    CHECK(strcmp(schain->format, "l") == 0);
+    CHECK(strcmp(swarm->format, "b") == 0);
+    CHECK(strcmp(stau->format, "g") == 0);
+    CHECKF(strcmp(stheta->format, "+w:8") == 0, "theta is %s", stheta->format);
     char buf[64];
-    const char* shape = metadata_value(schema.children[itheta]->metadata, "exmc:shape", buf, sizeof buf);
+    const char* shape = metadata_value(stheta->metadata, "exmc:shape", buf, sizeof buf);
     CHECKF(shape && strcmp(shape, "[8]") == 0, "theta's shape %s", shape ? shape : "missing");
-    const char* dims = metadata_value(schema.children[itheta]->metadata, "exmc:dims", buf, sizeof buf);
+    const char* dims = metadata_value(stheta->metadata, "exmc:dims", buf, sizeof buf);
     CHECKF(dims && strcmp(dims, "[\"school\"]") == 0, "theta's dims %s", dims ? dims : "missing");
-    shape = metadata_value(schema.children[itau]->metadata, "exmc:shape", buf, sizeof buf);
+    shape = metadata_value(stau->metadata, "exmc:shape", buf, sizeof buf);
     CHECKF(shape && strcmp(shape, "[]") == 0, "tau's shape %s", shape ? shape : "missing");
 
-    const int64_t* chain = i64_column(batch.children[ichain]);
-    const int64_t* draw = i64_column(batch.children[idraw]);
-    const double* tau = f64_column(batch.children[itau]);
-    const double* theta = list_values(batch.children[itheta], 8);
-    const double* tmean = f64_column(batch.children[imean]);
+    const int64_t* chain = i64_column(field_array(&schema, &batch, NULL, "chain"));
+    const int64_t* draw = i64_column(field_array(&schema, &batch, NULL, "draw"));
+    const struct ArrowArray* warmup = field_array(&schema, &batch, NULL, "warmup");
+    const double* tau = f64_column(field_array(&schema, &batch, "posterior", "tau"));
+    const double* theta = list_values(field_array(&schema, &batch, "posterior", "theta"), 8);
+    const double* tmean = f64_column(field_array(&schema, &batch, "posterior", "theta_mean"));
+    const double* lp = f64_column(field_array(&schema, &batch, "sample_stats", "lp"));
     int layout_ok = 1, values_ok = 1;
     for (int64_t r = 0; r < batch.length; r++) {
-      if (chain[r] != r / 200 || draw[r] != r % 200 || bool_at(batch.children[iwarm], r)) layout_ok = 0;
+      if (chain[r] != r / 200 || draw[r] != r % 200 || bool_at(warmup, r)) layout_ok = 0;
+      if (!isfinite(lp[r]) || lp[r] == 0) values_ok = 0;
       double mean = 0;
       for (int k = 0; k < 8; k++) mean += theta[r * 8 + k] / 8;
       if (!(tau[r] > 0) || fabs(mean - tmean[r]) > 1e-9 * (1 + fabs(mean))) values_ok = 0;
@@ -441,22 +502,23 @@ static void test_sample(void) {
   CHECK_OK(exmc_sample(m, &o, &stream, &err_));
   if (read_single_batch(&stream, &schema, &batch)) {
     CHECKF(batch.length == 2 * (300 + 200), "%lld rows", (long long)batch.length);
-    int64_t ill = child_index(&schema, "log_likelihood::y");
-    int64_t iwarm = child_index(&schema, "warmup"), idraw = child_index(&schema, "draw");
-    CHECK(ill == (int64_t)N_EXPECTED);
-    if (ill >= 0) {
-      CHECK(strcmp(schema.children[ill]->format, "+w:8") == 0);
-      const double* ll = list_values(batch.children[ill], 8);
+    CHECK(child_index(&schema, "log_likelihood") == (int64_t)N_EXPECTED);
+    const struct ArrowSchema* sll = field_schema(&schema, "log_likelihood", "y");
+    CHECK(sll != NULL && field_schema(&schema, NULL, "log_likelihood")->n_children == 1);
+    if (sll != NULL) {
+      CHECK(strcmp(sll->format, "+w:8") == 0);
+      const double* ll = list_values(field_array(&schema, &batch, "log_likelihood", "y"), 8);
       int ok = 1;
       for (int64_t r = 0; r < batch.length * 8; r++) ok &= ll[r] < 0 && isfinite(ll[r]);
       CHECK(ok);
     }
-    const int64_t* draw = i64_column(batch.children[idraw]);
+    const int64_t* draw = i64_column(field_array(&schema, &batch, NULL, "draw"));
+    const struct ArrowArray* warmup = field_array(&schema, &batch, NULL, "warmup");
     int ok = 1;
     for (int64_t r = 0; r < batch.length; r++) {
       int64_t within = r % 500;
       int warm = within < 300;
-      ok &= bool_at(batch.children[iwarm], r) == warm && draw[r] == (warm ? within : within - 300);
+      ok &= bool_at(warmup, r) == warm && draw[r] == (warm ? within : within - 300);
     }
     CHECK(ok);
     release_batch(&schema, &batch);
@@ -474,7 +536,7 @@ static void test_sample(void) {
     first[k] = NAN;
     CHECK_OK(exmc_sample(m, &o, &stream, &err_));
     if (read_single_batch(&stream, &schema, &batch)) {
-      first[k] = f64_column(batch.children[child_index(&schema, "mu")])[99];
+      first[k] = f64_column(field_array(&schema, &batch, "posterior", "mu"))[99];
       release_batch(&schema, &batch);
     }
   }
@@ -526,13 +588,21 @@ static void test_run(void) {
       break;
     }
     batches++;
-    int64_t ichain = child_index(&schema, "chain"), idraw = child_index(&schema, "draw");
     CHECK(schema.n_children == (int64_t)N_EXPECTED && batch.length > 0 && batch.length <= 40);
-    int64_t c = i64_column(batch.children[ichain])[0];
-    const int64_t* draw = i64_column(batch.children[idraw]);
+    const int64_t* chain = i64_column(field_array(&schema, &batch, NULL, "chain"));
+    const int64_t* draw = i64_column(field_array(&schema, &batch, NULL, "draw"));
+    /* a batch is a slice of the run's columns: its variables are read
+       from the offsets of their arrays, as the full result's are */
+    const double* mu = f64_column(field_array(&schema, &batch, "posterior", "mu"));
+    const double* theta = list_values(field_array(&schema, &batch, "posterior", "theta"), 8);
+    const double* tmean = f64_column(field_array(&schema, &batch, "posterior", "theta_mean"));
+    int64_t c = chain[0];
     if (c < 0 || c > 1 || draw[0] != rows[c]) order_ok = 0;
     for (int64_t r = 0; r < batch.length; r++) {
-      if (i64_column(batch.children[ichain])[r] != c || draw[r] != draw[0] + r) order_ok = 0;
+      if (chain[r] != c || draw[r] != draw[0] + r) order_ok = 0;
+      double mean = 0;
+      for (int k = 0; k < 8; k++) mean += theta[r * 8 + k] / 8;
+      if (!isfinite(mu[r]) || fabs(mean - tmean[r]) > 1e-9 * (1 + fabs(mean))) order_ok = 0;
     }
     if (c >= 0 && c <= 1) rows[c] += batch.length;
     release_batch(&schema, &batch);
@@ -658,8 +728,8 @@ static void test_first_chain(void) {
     exmc_model_free(m);
     return;
   }
-  int64_t itheta = child_index(&full_schema, "theta"), ichain = child_index(&full_schema, "chain");
-  const double* want = list_values(full.children[itheta], 8);
+  const double* want = list_values(field_array(&full_schema, &full, "posterior", "theta"), 8);
+  const int64_t* full_chain = i64_column(field_array(&full_schema, &full, NULL, "chain"));
   const int64_t rows = 150 + 60;
 
   /* chains 1 and 2 as a block, then chain 2 alone, through a run handle */
@@ -676,7 +746,7 @@ static void test_first_chain(void) {
     if (run == NULL) continue;
     int numbered = 1;
     while (exmc_run_next(run, -1, &schema, &batch, NULL) == EXMC_OK) {
-      int64_t c = i64_column(batch.children[child_index(&schema, "chain")])[0];
+      int64_t c = i64_column(field_array(&schema, &batch, NULL, "chain"))[0];
       numbered &= c >= first && c < 3;
       release_batch(&schema, &batch);
     }
@@ -687,12 +757,12 @@ static void test_first_chain(void) {
     CHECK_OK(exmc_run_result(run, &stream, &err_));
     if (read_single_batch(&stream, &schema, &batch)) {
       CHECK(batch.length == (3 - first) * rows);
-      const int64_t* chain = i64_column(batch.children[child_index(&schema, "chain")]);
-      const double* got = list_values(batch.children[child_index(&schema, "theta")], 8);
+      const int64_t* chain = i64_column(field_array(&schema, &batch, NULL, "chain"));
+      const double* got = list_values(field_array(&schema, &batch, "posterior", "theta"), 8);
       int same = batch.length == (3 - first) * rows;
       for (int64_t r = 0; same && r < batch.length; r++) {
         int64_t fr = first * rows + r;
-        same &= chain[r] == i64_column(full.children[ichain])[fr];
+        same &= chain[r] == full_chain[fr];
         same &= memcmp(got + r * 8, want + fr * 8, 8 * sizeof(double)) == 0;
       }
       CHECKF(same, "first_chain %lld: draws differ from the full run", (long long)first);
@@ -711,7 +781,7 @@ static void test_first_chain(void) {
   o.size = (uint32_t)offsetof(exmc_options, first_chain);
   CHECK_OK(exmc_sample(m, &o, &stream, &err_));
   if (read_single_batch(&stream, &schema, &batch)) {
-    CHECK(i64_column(batch.children[child_index(&schema, "chain")])[0] == 0);
+    CHECK(i64_column(field_array(&schema, &batch, NULL, "chain"))[0] == 0);
     release_batch(&schema, &batch);
   }
   exmc_options_default(&o);
@@ -740,7 +810,7 @@ static double last_mu(exmc_model* m, int32_t metric, int32_t schedule, int32_t c
   double last = NAN;
   CHECK_OK(exmc_sample(m, &o, &stream, &err_));
   if (read_single_batch(&stream, &schema, &batch)) {
-    last = f64_column(batch.children[child_index(&schema, "mu")])[19];
+    last = f64_column(field_array(&schema, &batch, "posterior", "mu"))[19];
     release_batch(&schema, &batch);
   }
   return last;
@@ -846,11 +916,11 @@ static void test_function_model(void) {
   CHECK(atomic_load(&normal_calls) > 4 * 2000);
   if (read_single_batch(&stream, &schema, &batch)) {
     CHECK(batch.length == 4000);
-    int64_t ix = child_index(&schema, "x");
-    CHECK(ix == 14 && schema.n_children == 15);
-    if (ix >= 0) {
-      CHECK(strcmp(schema.children[ix]->format, "+w:3") == 0);
-      const double* v = list_values(batch.children[ix], 3);
+    const struct ArrowSchema* sx = field_schema(&schema, "posterior", "x");
+    CHECK(sx != NULL && field_schema(&schema, NULL, "posterior")->n_children == 1 && schema.n_children == 5);
+    if (sx != NULL) {
+      CHECK(strcmp(sx->format, "+w:3") == 0);
+      const double* v = list_values(field_array(&schema, &batch, "posterior", "x"), 3);
       /* Means within 0.1 and variances within 0.15 of the truth: about six
          standard errors with the effective sample sizes NUTS reaches here. */
       for (int i = 0; i < 3; i++) {
@@ -879,7 +949,8 @@ static void test_function_model(void) {
   o.tune = 100;
   CHECK_OK(exmc_sample(m, &o, &stream, &err_));
   if (read_single_batch(&stream, &schema, &batch)) {
-    CHECK(child_index(&schema, "a") == 14 && child_index(&schema, "b") == 15);
+    const struct ArrowSchema* post = field_schema(&schema, NULL, "posterior");
+    CHECK(post && post->n_children == 2 && child_index(post, "a") == 0 && child_index(post, "b") == 1);
     release_batch(&schema, &batch);
   }
   exmc_model_free(m);
@@ -944,7 +1015,9 @@ static void test_errors(void) {
   json = "{\"format\": \"exmc.model/v1\", \"nodes\": [{\"name\": \"theta\", \"kind\": \"free\", \"dist\": \"Nromal\"}]}";
   CHECK_ERR(EXMC_ERR_MODEL, "theta", exmc_model_from_json(json, strlen(json), &bad, &err_));
   json = "{\"format\": \"exmc.model/v1\", \"nodes\": [{\"name\": \"lp\", \"kind\": \"free\", \"dist\": \"Normal\"}]}";
-  CHECK_ERR(EXMC_ERR_MODEL, "\"lp\"", exmc_model_from_json(json, strlen(json), &bad, &err_));
+  exmc_model* named_lp = NULL; /* a variable may have a statistic's name (see test_reserved_looking_names) */
+  CHECK_OK(exmc_model_from_json(json, strlen(json), &named_lp, &err_));
+  exmc_model_free(named_lp);
   CHECK_ERR(EXMC_ERR_INVALID, "json is NULL", exmc_model_from_json(NULL, 3, &bad, &err_));
   CHECK_ERR(EXMC_ERR_INVALID, "out is NULL", exmc_model_from_json(EIGHT_SCHOOLS, strlen(EIGHT_SCHOOLS), NULL, &err_));
   /* len counts bytes: the JSON need not end in a NUL. */
@@ -1275,6 +1348,51 @@ static void test_arrow_child_release(void) {
   }
 }
 
+/* ---- variables named like the draws' other columns ---------------------- */
+
+/* A function model whose coordinates are named like the statistics and the
+   index: they are the posterior's, and the statistics stay the sampler's
+   (lp is the log-density at the draw, -|x|^2 / 2 here). */
+static void test_reserved_looking_names(void) {
+  exmc_model* m = NULL;
+  CHECK_OK(exmc_model_from_function(5, std_normal, &normal_calls, "lp,chain,draw,step_size,sample_stats", &m, &err_));
+  if (m == NULL) return;
+  exmc_options o;
+  exmc_options_default(&o);
+  o.seed = 3;
+  o.chains = 2;
+  o.draws = 100;
+  o.tune = 100;
+  struct ArrowArrayStream stream;
+  struct ArrowSchema schema;
+  struct ArrowArray batch;
+  CHECK_OK(exmc_sample(m, &o, &stream, &err_));
+  if (read_single_batch(&stream, &schema, &batch)) {
+    const char* names[5] = {"lp", "chain", "draw", "step_size", "sample_stats"};
+    check_fields(&schema, "posterior", names, 5);
+    check_fields(&schema, "sample_stats", EXPECTED_STATS, N_STATS);
+    const double* x[5];
+    int found = 1;
+    for (int i = 0; i < 5; i++) {
+      const struct ArrowArray* a = field_array(&schema, &batch, "posterior", names[i]);
+      found &= a != NULL;
+      x[i] = a ? f64_column(a) : NULL;
+    }
+    const double* lp = f64_column(field_array(&schema, &batch, "sample_stats", "lp"));
+    const int64_t* chain = i64_column(field_array(&schema, &batch, NULL, "chain"));
+    CHECK(found);
+    int ok = found && batch.length == 200;
+    for (int64_t r = 0; ok && r < batch.length; r++) {
+      double want = 0;
+      for (int i = 0; i < 5; i++) want -= 0.5 * x[i][r] * x[i][r];
+      ok &= fabs(lp[r] - want) <= 1e-12 * (1 + fabs(want)) && chain[r] == r / 100;
+    }
+    CHECKF(ok, "the statistics and the index are not the sampler's");
+    release_batch(&schema, &batch);
+  }
+  exmc_model_free(m);
+}
+
 /* ---- a C function that does not write its outputs ---------------------- */
 
 /* Says it succeeded but writes nothing once x[0] > 1; a standard normal
@@ -1296,9 +1414,8 @@ static int short_gradient(size_t dim, const double* x, double* logp, double* gra
    width values per row; NULL when there is no such column. */
 static const double* variable_values(const struct ArrowSchema* schema, const struct ArrowArray* batch,
                                      const char* name, int64_t width) {
-  int64_t i = child_index(schema, name);
-  if (i < 0) return NULL;
-  return list_values(batch->children[i], width);
+  const struct ArrowArray* a = field_array(schema, batch, "posterior", name);
+  return a == NULL ? NULL : list_values(a, width);
 }
 
 /* An output the function leaves unwritten is NaN, never the value of the
@@ -1469,6 +1586,7 @@ int main(void) {
   test_log_density_threads();
   test_free_while_in_use();
   test_sample();
+  test_reserved_looking_names();
   test_run();
   test_run_cancel();
   test_first_chain();
