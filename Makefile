@@ -11,7 +11,7 @@ CHECKED_LIB := $(OUT)/cgocheck2/libexmc.so
 AVX_PACKAGES := ./core/fastmath ./core/matvec ./core/dist
 GO_SOURCES := $(shell find core capi \( -name '*.go' -o -name '*.s' -o -name '*.c' -o -name '*.h' \) -not -name '*_test.go' 2>/dev/null) go.mod go.sum include/exmc.h
 
-.PHONY: all lib install demo test test-go test-c test-python lint bench bench-quick bench-go clean
+.PHONY: all lib install demo test test-go test-c test-python lint fuzz bench bench-quick bench-go clean
 
 all: install
 
@@ -60,6 +60,20 @@ test-c: $(CHECKED_LIB)
 
 test-python: install $(CHECKED_LIB)
 	EXMC_LIBRARY=$(abspath $(CHECKED_LIB)) $(PY) -m pytest -q
+
+# Go's native fuzzing of the model document, each target for FUZZTIME:
+# parsing and validation (core/model), then compilation and the
+# log-density with its gradient, from raw bytes and from models generated
+# from the bytes (core/compile). An input that fails is written to
+# testdata/fuzz/<target>/ beside the test, which plain go test then
+# replays: commit it with the fix.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := ./core/model:FuzzParse ./core/compile:FuzzDocument ./core/compile:FuzzGenerated
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./bench/models ./core/compile

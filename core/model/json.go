@@ -46,33 +46,44 @@ type exprJSON struct {
 	ops.Attrs
 }
 
+// exprOut is the object form of an expression as it is written: shape and
+// perm are written whenever they are set, empty included, since an empty
+// shape (a scalar) or perm is not the same as none.
+type exprOut struct {
+	Ref   string     `json:"ref,omitempty"`
+	Const *[]float64 `json:"const,omitempty"`
+	Shape *[]int     `json:"shape,omitempty"`
+	Op    string     `json:"op,omitempty"`
+	Args  []*Expr    `json:"args,omitempty"`
+	Perm  *[]int     `json:"perm,omitempty"`
+	ops.Attrs
+}
+
 // MarshalJSON writes a scalar constant as a bare number and anything else
 // as an object.
 func (e *Expr) MarshalJSON() ([]byte, error) {
 	if e.IsScalarConst() {
 		return json.Marshal(e.Const[0])
 	}
-	j := exprJSON{Ref: e.Ref, Op: e.Op, Args: e.Args, Attrs: e.Attrs}
+	j := exprOut{Ref: e.Ref, Op: e.Op, Args: e.Args, Attrs: e.Attrs}
+	j.Attrs.Shape, j.Attrs.Perm = nil, nil
+	if e.Perm != nil {
+		j.Perm = &e.Attrs.Perm
+	}
 	if e.Op == "" && e.Ref == "" {
-		j.Const = e.Const
-		j.Shape = e.Shape
-		if j.Shape == nil {
-			j.Shape = []int{len(e.Const)}
+		vals, shp := e.Const, e.Shape
+		if vals == nil {
+			vals = []float64{}
 		}
-	} else {
+		if shp == nil {
+			shp = []int{len(e.Const)}
+		}
+		j.Const, j.Shape = &vals, &shp
+	} else if e.Attrs.Shape != nil {
 		// reshape's target shape travels in the attributes
-		j.Shape = e.Attrs.Shape
+		j.Shape = &e.Attrs.Shape
 	}
-	j.Attrs.Shape = nil
-	out, err := json.Marshal(j)
-	if err != nil {
-		return nil, err
-	}
-	if e.Op == "" && e.Ref == "" && len(e.Const) == 0 {
-		// an empty constant still needs its key
-		return []byte(`{"const":[],"shape":[0]}`), nil
-	}
-	return out, nil
+	return json.Marshal(j)
 }
 
 // UnmarshalJSON reads a number or an expression object.

@@ -104,3 +104,37 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONKeepsEmptyShapes: an empty shape (a scalar) or perm is not the
+// same as none, and the JSON form keeps it. A constant of two values and
+// shape [] came back as shape [2], an invalid model made valid; an empty
+// constant of shape [0, 3] came back as [0].
+func TestJSONKeepsEmptyShapes(t *testing.T) {
+	for _, tc := range []struct{ in, out string }{
+		{`{"const": [5], "shape": []}`, `5`},
+		{`{"const": [1, 2], "shape": []}`, `{"const":[1,2],"shape":[]}`},
+		{`{"const": [], "shape": [0, 3]}`, `{"const":[],"shape":[0,3]}`},
+		{`{"const": []}`, `{"const":[],"shape":[0]}`},
+		{`{"op": "reshape", "args": [{"ref": "x"}], "shape": []}`, `{"shape":[],"op":"reshape","args":[{"ref":"x"}]}`},
+		{`{"op": "transpose", "args": [{"ref": "x"}], "perm": []}`, `{"op":"transpose","args":[{"ref":"x"}],"perm":[]}`},
+		{`{"op": "transpose", "args": [{"ref": "x"}]}`, `{"op":"transpose","args":[{"ref":"x"}]}`},
+		{`{"op": "slice", "args": [{"ref": "x"}], "start": 0, "axis": -1}`, `{"op":"slice","args":[{"ref":"x"}],"axis":-1,"start":0}`},
+	} {
+		var e Expr
+		if err := e.UnmarshalJSON([]byte(tc.in)); err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
+		}
+		out, err := e.MarshalJSON()
+		if err != nil || string(out) != tc.out {
+			t.Errorf("%s written as %s (%v), want %s", tc.in, out, err, tc.out)
+			continue
+		}
+		var again Expr
+		if err := again.UnmarshalJSON(out); err != nil {
+			t.Fatalf("%s: %v", out, err)
+		}
+		if out2, _ := again.MarshalJSON(); string(out2) != tc.out {
+			t.Errorf("%s written again as %s", tc.out, out2)
+		}
+	}
+}

@@ -80,6 +80,10 @@ func TestRefusedWhenBuilt(t *testing.T) {
 			[]string{"control character U+0000"}},
 		{"an empty name", doc(`{"name": "", "kind": "free", "dist": "Normal"}`),
 			[]string{"has no name"}},
+		{"an attribute on a reference", doc(freeMu, `{"name": "d", "kind": "deterministic", "expr": {"ref": "mu", "axis": 0}}`),
+			[]string{`node "d"`, `the reference to "mu" has arguments or op attributes`}},
+		{"arguments on a constant", doc(freeMu, `{"name": "d", "kind": "deterministic", "expr": {"const": [1], "args": [{"ref": "mu"}]}}`),
+			[]string{`node "d"`, "a constant has arguments or op attributes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := Parse([]byte(tc.doc))

@@ -75,9 +75,10 @@ type Expr struct {
 	ops.Attrs
 }
 
-// IsScalarConst reports whether e is a plain number.
+// IsScalarConst reports whether e is a plain number: one value of the
+// scalar shape, whether that is written nil or [].
 func (e *Expr) IsScalarConst() bool {
-	return e != nil && e.Op == "" && e.Ref == "" && len(e.Const) == 1 && e.Shape == nil
+	return e != nil && e.Op == "" && e.Ref == "" && len(e.Const) == 1 && len(e.Shape) == 0
 }
 
 // Refs calls f with the name of every node that e refers to.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -724,6 +725,12 @@ func (v *validator) shapeOf(e *Expr) ([]int, error) {
 	switch {
 	case e == nil:
 		return nil, errors.New("missing expression")
+	case (e.Ref != "" || e.Op == "") && (len(e.Args) > 0 || !reflect.ValueOf(e.Attrs).IsZero()):
+		what := "a constant"
+		if e.Ref != "" {
+			what = fmt.Sprintf("the reference to %q", e.Ref)
+		}
+		return nil, fmt.Errorf("%s has arguments or op attributes; only an op takes them", what)
 	case e.Ref != "":
 		n := v.byName[e.Ref]
 		s, ok := v.g.Shapes[n.Name]
