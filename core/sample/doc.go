@@ -12,5 +12,7 @@
 // Start returns a Run that streams draws in batches while the chains run;
 // Sample is Start followed by Wait. Batches are windows onto the arrays
 // the Result is made of, so the two always agree and streaming costs no
-// copies.
+// copies. With Options.Recorder the chains hand each draw to the recorder
+// instead and keep none: the C library writes them straight into the
+// Arrow columns it hands out, and batches and results only count them.
 package sample
