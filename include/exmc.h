@@ -409,8 +409,11 @@ int exmc_run_start(const exmc_model* model, const exmc_options* options, exmc_ru
    keeps a caller responsive, to Ctrl-C for one. Returns EXMC_OK with
    *schema and *batch filled (release both), EXMC_TIMEOUT when nothing came
    in time, or EXMC_DONE when every chain has ended and every batch has been
-   taken; otherwise both are zeroed. Call it from one thread at a time per
-   run. */
+   taken; otherwise both are zeroed. A batch is a view of the run's
+   columns (see exmc_sample), which live until the last structure using
+   them is released: a batch kept after the run and its result are freed
+   keeps every draw of the run in memory. Call it from one thread at a time
+   per run. */
 int exmc_run_next(exmc_run* run, int64_t timeout_ms, struct ArrowSchema* schema, struct ArrowArray* batch,
                   char** err);
 
