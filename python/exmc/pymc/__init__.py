@@ -20,16 +20,21 @@ and compiled by the Go core (``backend="native"``, the default):
   ``maximum``/``minimum``, sums and means, ``all``/``any``, ``logsumexp``,
   softmax, ``cumsum``, dot and matmul of vectors and matrices, reshapes,
   transposes and broadcasting, ``stack``/``concatenate``, slicing and
-  integer-array or boolean-mask indexing, and PyMC's parameter checks;
+  integer-array or boolean-mask indexing, PyMC's parameter checks, and
+  assertions (``pytensor.raise_op.Assert``: the log-density is -inf where
+  one fails);
 * ``pm.Data`` (as data), deterministics, potentials, coords and dims.
 
-Anything else in the log-density is reported by name, with the variable it
+Anything else in the log-density is reported by the name the user wrote it
+with (``pm.ZeroInflatedPoisson``, ``pt.linalg.cholesky``,
+``transform=pm.distributions.transforms.ordered``), with the variable it
 belongs to, in an :class:`UnsupportedModelError`; ``backend="pymc"`` (or
 ``"numba"``) then samples the model through PyMC's own log-density
 compiled by PyTensor's numba backend into a C function that exmc's NUTS
 calls without the GIL, and ``backend="auto"`` does so by itself. A
 deterministic the core cannot express does not stop the translation: PyMC
-computes it from the draws after sampling.
+computes it from the draws after sampling. A discrete free variable is
+refused by every backend (NUTS needs continuous variables).
 
 Importing this module does not import PyMC; its functions do.
 """

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _ffi
 from .._errors import check, error_out
 from ..compiled import CompiledModel
-from ._translate import Translation, UnsupportedModelError, translate
+from ._translate import Translation, UnsupportedModelError, discrete_problems, translate
 
 #: backend names: "native" translates the model into exmc's core; "pymc"
 #: samples PyMC's own log-density compiled by PyTensor's numba backend
@@ -120,6 +120,11 @@ class FallbackModel(PyMCModel):
     def build(cls, model: Any) -> "FallbackModel":
         from . import _numba
 
+        discrete = discrete_problems(model)
+        if discrete:
+            # PyMC's log-density of a discrete variable is defined on the
+            # integers only; NUTS would move it continuously
+            raise UnsupportedModelError(discrete, fallback=False)
         started = time.perf_counter()
         layout = _numba.value_layout(model)
         jit_fn, n = _numba.compile_logp_dlogp(model, layout)
@@ -193,7 +198,7 @@ def from_pymc(model: Any = None, *, backend: str = "native") -> PyMCModel:
         tr = translate(model, noncentered=False)
         out = PyMCModel.from_model(tr)
     except UnsupportedModelError as err:
-        if backend != "auto":
+        if backend != "auto" or not err.fallback:
             raise
         warnings.warn(f"{err}\nUsing backend='pymc'.", RuntimeWarning, stacklevel=2)
         return FallbackModel.build(model)

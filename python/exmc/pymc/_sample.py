@@ -262,7 +262,7 @@ def _compile(model: Any, backend: str, noncentered: bool | None, initvals: Any):
     try:
         compiled, tr, seconds = compile_native(model, noncentered=noncentered)
     except UnsupportedModelError as err:
-        if backend != "auto":
+        if backend != "auto" or not err.fallback:
             raise
         warnings.warn(f"{err}\nUsing backend='pymc'.", RuntimeWarning, stacklevel=4)
         c = FallbackModel.build(model)

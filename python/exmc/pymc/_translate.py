@@ -9,7 +9,11 @@ travel as constants or data arrays; an observed variable used in an
 expression stands for its observed values, as in PyMC's log-density.
 
 Whatever cannot be translated is collected, with the variable it belongs to,
-into one :class:`UnsupportedModelError`, never approximated.
+into one :class:`UnsupportedModelError`, never approximated or skipped: an op
+this module does not know is refused by the name the user wrote it with
+(``pt.linalg.cholesky``, ``pm.ZeroInflatedPoisson``), and an assertion
+(``pytensor.raise_op.Assert``) on free variables makes the log-density -inf
+where it fails.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from ..model import FORMAT
-from ._graph import describe_op, elemwise_input, is_none_const, op_name, perform
+from ._graph import elemwise_input, is_none_const, op_name, perform
+from ._names import distribution_name, op_phrase, transform_name, with_article
 
 #: numpy arrays with more elements than this travel as data arrays (Arrow),
 #: smaller ones inline in the JSON
@@ -35,13 +40,34 @@ FALLBACK_HINT = (
 
 
 class UnsupportedModelError(ValueError):
-    """A PyMC model, or part of it, that exmc's core cannot express.
-    ``problems`` lists ``(variable, what)`` pairs."""
+    """A PyMC model, or part of it, that exmc cannot express or sample.
+    ``problems`` lists ``(variable, what)`` pairs; ``fallback`` says whether
+    ``backend='pymc'`` (PyMC's own log-density) can sample the model."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
+    def __init__(self, problems: list[tuple[str, str]], fallback: bool = True):
         self.problems = list(problems)
+        self.fallback = bool(fallback)
         lines = "\n".join(f"  - {name!r}: {what}" for name, what in self.problems)
-        super().__init__(f"exmc cannot translate this PyMC model into its own core:\n{lines}\n{FALLBACK_HINT}")
+        if self.fallback:
+            text = f"exmc cannot translate this PyMC model into its own core:\n{lines}\n{FALLBACK_HINT}"
+        else:
+            text = f"exmc cannot sample this PyMC model:\n{lines}"
+        super().__init__(text)
+
+
+def discrete_problems(model: Any) -> list[tuple[str, str]]:
+    """The model's discrete free variables, each with why exmc refuses it:
+    NUTS moves through continuous space, and rounding its moves onto the
+    integers samples the wrong distribution."""
+    out = []
+    for rv in model.free_RVs:
+        if not _is_float_dtype(rv.type.dtype):
+            out.append((rv.name, (
+                f"it is discrete ({distribution_name(rv)}, dtype {rv.type.dtype}): NUTS needs continuous "
+                "variables; marginalise it out of the model, or sample the model with PyMC's compound "
+                "step (pm.sample)"
+            )))
+    return out
 
 
 class _Problem(Exception):
@@ -198,9 +224,6 @@ _PASS_THROUGH = {
     "ViewOp",
     "OutputGuard",
     "DeepCopyOp",
-    "SpecifyShape",
-    "CheckAndRaise",
-    "Assert",
     "TensorFromScalar",
     "ScalarFromTensor",
 }
@@ -232,6 +255,12 @@ class Translator:
         self._index_nodes: dict[int, tuple[str, Any]] = {}
         self._norm_cache: dict[tuple[int, int], tuple[Any, np.ndarray]] = {}
         self._auto = 0
+        # conditions of assertions on free variables: the log-density is
+        # -inf where one fails
+        self._assertions: list[_E] = []
+        self._in_deterministics = False
+        self._discrete_problems = discrete_problems(model)
+        self._discrete = {name for name, _ in self._discrete_problems}
 
     # -- names and nodes -----------------------------------------------------
     def _fresh(self, base: str) -> str:
@@ -324,14 +353,22 @@ class Translator:
                     return np.asarray(shp[node.op.i], dtype=var.dtype)
                 return np.asarray(shp, dtype=var.dtype)
         if _is_rv_op(node.op):
-            raise _Problem(f"{var} is a random draw that is not a variable of the model")
+            raise _Problem(
+                f"the random draw {distribution_name(var)} is not a variable of the model "
+                "(a distribution created with .dist() inside an expression)"
+            )
         inputs = [self.const(i) for i in node.inputs]
         try:
             outs = perform(node, inputs)
         except _Problem:
             raise
         except Exception as err:  # noqa: BLE001
-            raise _Problem(f"could not evaluate the constant {describe_op(node.op)}: {err}") from None
+            if _is_assertion(node.op):
+                raise _Problem(
+                    f"the assertion {node.op.msg!r} ({op_phrase(node.op)}) fails on the model's constants, "
+                    f"so PyMC's log-density raises {type(err).__name__} everywhere"
+                ) from None
+            raise _Problem(f"could not evaluate {op_phrase(node.op)} on the model's constants: {err}") from None
         for o, v in zip(node.outputs, outs):
             self._memo[o] = _C(v)
         return self._memo[var].value
@@ -360,7 +397,14 @@ class Translator:
             elif var in self._free:
                 out = self.free_ref(var)
             elif var in self._dets:
-                inner = self.value(var.owner.inputs[0])
+                try:
+                    inner = self.value(var.owner.inputs[0])
+                except _Problem as p:
+                    if getattr(p, "located", False):
+                        raise
+                    located = _Problem(f"{p}, in the deterministic {self._dets[var]!r}")
+                    located.located = True
+                    raise located from None
                 out = _E({"ref": self._dets[var]}, inner.shape) if isinstance(inner, _E) else inner
             else:
                 out = self._apply(var)
@@ -473,24 +517,75 @@ class Translator:
         cls = type(op).__name__
         if _is_rv_op(op):
             raise _Problem(
-                f"the random draw {describe_op(op)} is not a variable of the model "
+                f"the random draw {distribution_name(var)} is not a variable of the model "
                 "(a distribution created with .dist() inside an expression)"
             )
         if len(node.outputs) != 1 and cls not in ("Elemwise",):
-            raise _Problem(f"the op {describe_op(op)} is not supported")
+            raise _Problem(f"{op_phrase(op)} is not supported")
         ins = node.inputs
         if cls == "Elemwise":
             return self._elemwise(name, op, ins, var)
         if name in _PASS_THROUGH:
             return self.operand(self.value(ins[0]))
+        if _is_scalar_op(op):
+            # an op on PyTensor scalars (as in an assertion's condition)
+            return self._elemwise_values(name, op, ins, var, [self.value(i) for i in ins])
         if cls == "CheckParameterValue":
             return self._check_parameter(ins)
+        if _is_assertion(op):
+            return self._assertion(op, ins)
+        if cls == "SpecifyShape":
+            return self._specify_shape(op, ins)
         handler = _OPS.get(cls)
         if handler is None and cls == "Blockwise" and type(op.core_op).__name__ == "Dot":
             handler = Translator._dot
         if handler is None:
-            raise _Problem(f"the op {describe_op(op)} is not supported")
+            raise _Problem(f"{op_phrase(op)} is not supported")
         return handler(self, op, ins, var)
+
+    def _assertion(self, op: Any, ins: list) -> _E:
+        """``Assert(msg)(value, *conds)``: the value, with the log-density
+        -inf wherever a condition fails (PyMC's log-density raises there,
+        which its samplers treat as a rejected point). In a deterministic
+        that the log-density does not use, the assertion is PyMC's to check
+        when it computes the deterministic."""
+        value = self.operand(self.value(ins[0]))
+        for c in ins[1:]:
+            cv = self.value(c)
+            if isinstance(cv, _C):
+                if not np.all(np.asarray(cv.value)):
+                    raise _Problem(
+                        f"the assertion {op.msg!r} ({op_phrase(op)}) always fails, so PyMC's log-density "
+                        f"raises {op.exc_type.__name__} everywhere"
+                    )
+                continue
+            if self._in_deterministics:
+                raise _Problem(
+                    f"it holds the assertion {op.msg!r} ({op_phrase(op)}), which PyMC checks when it "
+                    "computes the deterministic"
+                )
+            cond = self.operand(cv)
+            if cond.size != 1:
+                raise _Problem(f"the condition of the assertion {op.msg!r} has shape {cond.shape}, not a scalar")
+            self._assertions.append(self.reshape(cond, ()))
+        return value
+
+    def _specify_shape(self, op: Any, ins: list) -> _E:
+        """``pt.specify_shape``: the value, once its shape is the one given
+        (PyMC's log-density raises where it is not)."""
+        x = self.operand(self.value(ins[0]))
+        dims = ins[1:]
+        if len(dims) != x.ndim:
+            raise _Problem(f"pt.specify_shape gives {len(dims)} dimensions to a value of shape {x.shape}")
+        for axis, d in enumerate(dims):
+            if is_none_const(d):
+                continue
+            want = self.const_int(d)
+            if want != x.shape[axis]:
+                raise _Problem(
+                    f"pt.specify_shape requires length {want} on axis {axis}, but the value has shape {x.shape}"
+                )
+        return x
 
     def unpadded(self, var: Any):
         """The value of var without the leading length-1 axes that PyTensor
@@ -551,8 +646,10 @@ class Translator:
                                         np.shape(vals[1]) if isinstance(vals[1], _C) else vals[1].shape)
             return self.broadcast_to(vals[1], shape)
         if name == "Cast":
+            if var.dtype == "bool":
+                return self.binary("neq", vals[0], _C(0.0))
             if not _is_float_dtype(var.dtype):
-                raise _Problem(f"a cast of a random value to {var.dtype} is not supported")
+                raise _Problem(f"a cast of a random value to {var.dtype} (pt.cast) is not supported")
             return self.operand(vals[0])
         if name == "Invert":
             if ins[0].dtype != "bool":
@@ -581,7 +678,7 @@ class Translator:
         if name == "Logit":
             x = self.operand(vals[0])
             return self.binary("sub", self.unary("log", x), self.unary("log1p", self.unary("neg", x)))
-        raise _Problem(f"the elementwise op {describe_op(op)} is not supported")
+        raise _Problem(f"{op_phrase(op)} is not supported")
 
     def _check_parameter(self, ins: list) -> _E:
         """PyMC's parameter checks: the value where every condition holds,
@@ -649,7 +746,7 @@ class Translator:
             if kind == "AND":
                 return self.binary("eq", total, _C(float(count)))
             return self.binary("gt", total, _C(0.0))
-        raise _Problem(f"the reduction {describe_op(op)} is not supported (sums, means, all and any are)")
+        raise _Problem(f"{op_phrase(op)} is not supported (of reductions, sums, means, all and any are)")
 
     def _logsumexp(self, op: Any, ins: list, var: Any) -> _E:
         x = self.operand(self.value(ins[0]))
@@ -680,7 +777,7 @@ class Translator:
 
     def _cumop(self, op: Any, ins: list, var: Any) -> _E:
         if op.mode != "add":
-            raise _Problem(f"{describe_op(op)} is not supported (only cumulative sums)")
+            raise _Problem(f"{op_phrase(op)} is not supported (of cumulative ops, only pt.cumsum is)")
         x = self.operand(self.value(ins[0]))
         if op.axis is None:
             x = self.reshape(x, (x.size,))
@@ -850,6 +947,8 @@ class Translator:
 
     def _free_node(self, rv: Any) -> None:
         self._free_done[rv] = None
+        if rv.name in self._discrete:
+            return  # reported by run(), with what to do instead
         try:
             node = self._rv_node(rv, "free")
         except _Failed:
@@ -925,6 +1024,20 @@ class Translator:
 
     def _transform(self, rv: Any, dist: str, params: dict) -> str | None:
         tr = self.m.rvs_to_transforms.get(rv)
+        if tr is None:
+            return self._transform_kind(rv, dist, params, tr)
+        try:
+            return self._transform_kind(rv, dist, params, tr)
+        except _Problem as p:
+            chain = list(getattr(tr, "transform_list", ()))
+            # PyMC puts the distribution's default transform first and the
+            # one passed as transform= after it
+            given = transform_name(chain[-1] if len(chain) == 2 else tr)
+            where = with_article(distribution_name(rv))
+            note = f"; PyMC chains it after the default transform {transform_name(chain[0])}" if len(chain) == 2 else ""
+            raise _Problem(f"transform={given} on {where} is not supported: {p}{note}") from None
+
+    def _transform_kind(self, rv: Any, dist: str, params: dict, tr: Any) -> str | None:
         default = _DEFAULT_TRANSFORM[dist]
         if tr is None:
             return None if default == "identity" else "none"
@@ -937,12 +1050,18 @@ class Translator:
             lo, hi = tr.args_fn(*rv.owner.inputs)
             if self._same(lo, params["lower"]) and self._same(hi, params["upper"]):
                 return None
-            raise _Problem("an interval transform whose bounds differ from the Uniform's is not supported")
+            raise _Problem("its bounds differ from the Uniform's")
         if name == "Ordered" and default == "identity":
             if getattr(tr, "positive", False) or not getattr(tr, "ascending", True):
-                raise _Problem("only the plain ascending ordered transform is supported")
+                raise _Problem("exmc's ordered transform is the plain ascending one")
             return "ordered"
-        raise _Problem(f"the transform {name} on a {dist} is not supported")
+        parts = [type(t).__name__ for t in getattr(tr, "transform_list", ())]
+        if "Ordered" in parts or name == "Ordered":
+            raise _Problem("exmc orders unconstrained variables only (such as a pm.Normal's)")
+        if parts:
+            raise _Problem("exmc supports no chains of transforms")
+        raise _Problem("exmc supports the default transforms, default_transform=None and "
+                       "pm.distributions.transforms.ordered")
 
     def _same(self, a: Any, b: Any) -> bool:
         if a is b or a is None and b is None:
@@ -965,7 +1084,7 @@ class Translator:
         cls = type(op).__name__
         handler = _DISTS.get(cls)
         if handler is None:
-            raise _Problem(f"the distribution {describe_op(op)} is not supported")
+            raise _Problem(f"{distribution_name(rv)} is not supported")
         return handler(self, rv, list(op.dist_params(rv.owner)))
 
     # parameter helpers
@@ -1016,6 +1135,7 @@ class Translator:
         old = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old, 20000))
         try:
+            self.problems.extend(self._discrete_problems)
             for rv in self.free_rvs:
                 if rv not in self._free_done:
                     self._free_node(rv)
@@ -1030,6 +1150,14 @@ class Translator:
                     self.problems.append((pot.name or "potential", str(p)))
                     continue
                 self.nodes.append({"name": pot.name or self._fresh("potential"), "kind": "potential", "expr": e.json})
+            if self._assertions:
+                ninf = self.operand(_C(-np.inf))
+                terms = [self.op("switch", c, _C(0.0), ninf, shape=()) for c in self._assertions]
+                total = terms[0]
+                for t in terms[1:]:
+                    total = self.binary("add", total, t)
+                self.nodes.append({"name": self._fresh("assertions"), "kind": "potential", "expr": total.json})
+            self._in_deterministics = True
             translated = []
             for det in self.m.deterministics:
                 try:
@@ -1045,7 +1173,7 @@ class Translator:
         finally:
             sys.setrecursionlimit(old)
         if self.problems:
-            raise UnsupportedModelError(self.problems)
+            raise UnsupportedModelError(self.problems, fallback=not self._discrete)
         free = []
         for rv in self.free_rvs:
             value = self.m.rvs_to_values[rv]
@@ -1075,6 +1203,19 @@ class Translator:
 
 
 _FAILED = object()
+
+
+def _is_assertion(op: Any) -> bool:
+    """PyTensor's CheckAndRaise (``Assert``), but not PyMC's parameter checks."""
+    from pytensor.raise_op import CheckAndRaise
+
+    return isinstance(op, CheckAndRaise) and type(op).__name__ != "CheckParameterValue"
+
+
+def _is_scalar_op(op: Any) -> bool:
+    from pytensor.scalar.basic import ScalarOp
+
+    return isinstance(op, ScalarOp)
 
 
 def _is_rv_op(op: Any) -> bool:
@@ -1192,8 +1333,10 @@ def _random_walk(t, rv, p):
     init, innov = p[0], p[1]
     for what, d in (("initial distribution", init), ("innovation distribution", innov)):
         if d.owner is None or type(d.owner.op).__name__ != "NormalRV":
-            name = type(d.owner.op).__name__ if d.owner is not None else type(d).__name__
-            raise _Problem(f"a random walk needs a Normal {what}, got {name}")
+            raise _Problem(
+                f"{distribution_name(rv)} with {with_article(distribution_name(d))} {what} is not supported "
+                "(exmc's random walk has Normal ones)"
+            )
     im, isd = init.owner.op.dist_params(init.owner)
     mu, sd = innov.owner.op.dist_params(innov.owner)
     params = {
@@ -1216,8 +1359,10 @@ def _mixture(t, rv, p):
     w, comps = p[0], p[1:]
     for c in comps:
         if c.owner is None or type(c.owner.op).__name__ != "NormalRV":
-            name = type(c.owner.op).__name__ if c.owner is not None else type(c).__name__
-            raise _Problem(f"mixtures of {name} components are not supported (only Normal components)")
+            what = distribution_name(rv)
+            if what == "pm.Mixture":
+                what = f"pm.Mixture of {', '.join(distribution_name(k) for k in comps)}"
+            raise _Problem(f"{what} is not supported (exmc's mixtures have Normal components only)")
     if len(comps) == 1:
         c = comps[0]
         mu, sigma = c.owner.op.dist_params(c.owner)
