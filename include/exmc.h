@@ -174,6 +174,8 @@ typedef struct exmc_model exmc_model;
    an array of more than 2^31 - 1 elements, a model needing more memory
    to compile than the limit (see the conventions), a deterministic or
    observed value of no elements, constant bounds with lower >= upper.
+   A len whose document would not fit in the memory limit to read (eight
+   bytes a byte) is EXMC_ERR_INVALID, before the document is read.
    Names may hold any printable text, spaces, dots and brackets included,
    and may be those of the draws' statistics or index ("lp", "chain": in
    the draws the variables have a struct column of their own, see
@@ -419,8 +421,8 @@ int exmc_run_next(exmc_run* run, int64_t timeout_ms, struct ArrowSchema* schema,
 
 /* Writes the progress of min(n, chains) chains into progress[] and the
    number of chains into *chains (either may be NULL to ask for the count
-   only). Once every chain reports finished, the run has ended:
-   exmc_run_wait returns EXMC_OK at once and exmc_run_result gives the
+   only). Every chain reports finished exactly when the run has ended:
+   then exmc_run_wait returns EXMC_OK at once and exmc_run_result gives the
    draws. Thread-safe. */
 int exmc_run_progress(exmc_run* run, exmc_progress* progress, size_t n, size_t* chains, char** err);
 

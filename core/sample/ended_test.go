@@ -8,8 +8,9 @@ import (
 	"github.com/exmc/exmc/core/sample"
 )
 
-// Whoever sees every chain finished in Progress must find the run ended:
-// Done closed and the result ready. The chains are short and the machine
+// Whoever sees every chain finished in Progress must find the run ended
+// (Done closed, the result ready), and whoever finds the run ended must
+// see every chain finished. The chains are short and the machine
 // is loaded by busy goroutines (one per processor), so that a chain's
 // worker is often preempted between a chain's end and the run's, the
 // window this guards. The test counts violations over many runs; before
@@ -65,6 +66,12 @@ func TestFinishedChainsMeanAnEndedRun(t *testing.T) {
 			violations++
 		}
 		res, err := r.Wait()
+		// and the other way: an ended run has every chain finished
+		for _, c := range r.Progress().Chains {
+			if !c.Finished {
+				violations++
+			}
+		}
 		if err != nil || len(res.Chains) != 4 {
 			t.Fatalf("run %d: %v, %d chains", i, err, len(res.Chains))
 		}

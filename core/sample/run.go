@@ -53,8 +53,8 @@ type ChainProgress struct {
 	Tuning            bool
 	Divergences       int
 	WarmupDivergences int
-	// Finished is set once the chain's draws are complete. When every
-	// chain is Finished the run has ended: Done is closed and Wait
+	// Finished is set once the chain's draws are complete. Every chain is
+	// Finished exactly when the run has ended: Done is closed and Wait
 	// returns at once.
 	Finished bool
 	Err      error
@@ -196,6 +196,14 @@ func (r *Run) Wait() (*Result, error) {
 func (r *Run) Progress() Progress {
 	p := Progress{Chains: make([]ChainProgress, len(r.chains))}
 	total := r.opts.Tune + r.opts.Draws
+	// Once the run has ended every chain is finished, even one whose flag
+	// its worker has yet to raise: Done and Progress agree both ways.
+	ended := false
+	select {
+	case <-r.done:
+		ended = true
+	default:
+	}
 	for i, c := range r.chains {
 		p.Chains[i] = ChainProgress{
 			Chain:             c.idx,
@@ -204,7 +212,7 @@ func (r *Run) Progress() Progress {
 			Tuning:            c.tuning.Load(),
 			Divergences:       int(c.divs.Load()),
 			WarmupDivergences: int(c.warmDivs.Load()),
-			Finished:          c.finished.Load(),
+			Finished:          ended || c.finished.Load(),
 			Err:               c.getErr(),
 		}
 	}
