@@ -125,6 +125,11 @@ func compileModel(doc []byte, data *importedData) (*modelObj, error) {
 // its share of the reported variables.
 const functionBytesPerCoordinate = 96
 
+// docBytesPerByte is what reading a model document takes for each of its
+// bytes: the copy, and the values it decodes into (a float64 for as
+// little as two bytes of text, "0,"), with the decoder's own buffers.
+const docBytesPerByte = 8
+
 // maxJSON bounds a model document; a length beyond it is a mistake, such
 // as a negative value passed as size_t.
 const maxJSON = 1 << 40
@@ -136,6 +141,10 @@ func jsonArg(json *C.exmc_cchar, n C.size_t) ([]byte, error) {
 	}
 	if uint64(n) > maxJSON {
 		return nil, errorf(codeInvalid, "len is %d, more than the %d bytes a model document may have", uint64(n), uint64(maxJSON))
+	}
+	if e := limits.Check(fmt.Sprintf("reading a model document of %d bytes", uint64(n)),
+		limits.Mul(uint64(n), docBytesPerByte)); e != nil {
+		return nil, wrap(codeInvalid, e)
 	}
 	return bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(json)), int(n))), nil
 }

@@ -1534,6 +1534,12 @@ static void test_limits_models(void) {
     exmc_model_free(m);
   }
 
+  /* a length far beyond the document: refused before a byte is read */
+  const char* tiny = "{}";
+  CHECK_ERR(EXMC_ERR_INVALID, "reading a model document of 549755813888 bytes needs about",
+            exmc_model_from_json(tiny, (size_t)1 << 39, &m, &err_));
+  CHECK(m == NULL);
+
   /* a function model whose names alone would take terabytes */
   CHECK_ERR(EXMC_ERR_INVALID, "a function model of dimension 68719476736 needs about",
             exmc_model_from_function((size_t)1 << 36, std_normal, NULL, NULL, &m, &err_));
