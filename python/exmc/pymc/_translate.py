@@ -18,6 +18,8 @@ where it fails.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import sys
 from dataclasses import dataclass, field
@@ -166,26 +168,41 @@ class Translation:
         return dict(self.arrays)
 
 
-# exmc's default transform of each distribution (docs/model-format.md)
+def _catalogue_rows() -> dict[str, dict]:
+    from ..distributions import CATALOGUE_PATH
+
+    return {row["name"]: row for row in json.loads(CATALOGUE_PATH.read_text())["distributions"]}
+
+
+# the Go core's catalogue: each distribution's parameters and default
+# transform ("identity", "log" or "interval"), and for a PyMC class whose
+# random variable takes the catalogue's parameters in its order, the
+# distribution it translates to without a handler of its own
+_CATALOGUE = _catalogue_rows()
 _DEFAULT_TRANSFORM = {
-    "Normal": "identity",
-    "HalfNormal": "log",
-    "Exponential": "log",
-    "Gamma": "log",
-    "InverseGamma": "log",
-    "Beta": "interval",
-    "Uniform": "interval",
-    "StudentT": "identity",
-    "HalfStudentT": "log",
-    "Cauchy": "identity",
-    "HalfCauchy": "log",
-    "LogNormal": "log",
-    "Laplace": "identity",
-    "Flat": "identity",
-    "HalfFlat": "log",
-    "GaussianRandomWalk": "identity",
-    "NormalMixture": "identity",
+    name: {"none": "identity"}.get(row["variants"][0]["transform"], row["variants"][0]["transform"].split("(")[0])
+    for name, row in _CATALOGUE.items()
 }
+
+
+@functools.cache
+def _rv_op_names() -> dict[str, str]:
+    """PyTensor RV op class name -> the catalogue's distribution, for each
+    PyMC class the catalogue names."""
+    import pymc as pm
+
+    out = {}
+    for name, row in _CATALOGUE.items():
+        if row["layout"] != "elementwise":
+            continue
+        try:
+            rv_type = getattr(pm, row["pymc"]).rv_type
+        except Exception:  # noqa: BLE001 - a class PyMC builds its op for on demand
+            continue
+        if isinstance(rv_type, type):
+            out[rv_type.__name__] = name
+    return out
+
 
 # Elemwise scalar ops that map one to one onto exmc ops
 _UNARY = {
@@ -1083,9 +1100,19 @@ class Translator:
         op = rv.owner.op
         cls = type(op).__name__
         handler = _DISTS.get(cls)
-        if handler is None:
-            raise _Problem(f"{distribution_name(rv)} is not supported")
-        return handler(self, rv, list(op.dist_params(rv.owner)))
+        if handler is not None:
+            return handler(self, rv, list(op.dist_params(rv.owner)))
+        # a distribution whose random variable takes the catalogue's
+        # parameters in the catalogue's order needs no handler
+        name = _rv_op_names().get(cls)
+        if name is not None:
+            params = list(op.dist_params(rv.owner))
+            row = _CATALOGUE[name]
+            if row["layout"] == "elementwise" and len(row["variants"]) == 1:
+                names = row["variants"][0]["params"]
+                if len(names) == len(params):
+                    return name, dict(zip(names, params)), None
+        raise _Problem(f"{distribution_name(rv)} is not supported")
 
     # parameter helpers
     def reciprocal(self, var: Any):
@@ -1240,10 +1267,6 @@ def _zero(t: Translator, var: Any, what: str) -> None:
         raise _Problem(f"{what} must be 0")
 
 
-def _normal(t, rv, p):
-    return "Normal", {"mu": p[0], "sigma": p[1]}, None
-
-
 def _halfnormal(t, rv, p):
     _zero(t, p[0], "the location of HalfNormal")
     return "HalfNormal", {"sigma": p[1]}, None
@@ -1257,22 +1280,6 @@ def _gamma(t, rv, p):
     return "Gamma", {"alpha": p[0], "beta": t.reciprocal(p[1])}, None
 
 
-def _invgamma(t, rv, p):
-    return "InverseGamma", {"alpha": p[0], "beta": p[1]}, None
-
-
-def _beta(t, rv, p):
-    return "Beta", {"alpha": p[0], "beta": p[1]}, None
-
-
-def _uniform(t, rv, p):
-    return "Uniform", {"lower": p[0], "upper": p[1]}, None
-
-
-def _studentt(t, rv, p):
-    return "StudentT", {"nu": p[0], "mu": p[1], "sigma": p[2]}, None
-
-
 def _halfstudentt(t, rv, p):
     if len(p) == 3:
         _zero(t, p[1], "the location of HalfStudentT")
@@ -1280,23 +1287,11 @@ def _halfstudentt(t, rv, p):
     return "HalfStudentT", {"nu": p[0], "sigma": p[1]}, None
 
 
-def _cauchy(t, rv, p):
-    return "Cauchy", {"alpha": p[0], "beta": p[1]}, None
-
-
 def _halfcauchy(t, rv, p):
     if len(p) == 2:
         _zero(t, p[0], "the location of HalfCauchy")
         return "HalfCauchy", {"beta": p[1]}, None
     return "HalfCauchy", {"beta": p[0]}, None
-
-
-def _lognormal(t, rv, p):
-    return "LogNormal", {"mu": p[0], "sigma": p[1]}, None
-
-
-def _laplace(t, rv, p):
-    return "Laplace", {"mu": p[0], "b": p[1]}, None
 
 
 def _flat(t, rv, p):
@@ -1385,19 +1380,11 @@ def _mixture(t, rv, p):
 
 
 _DISTS = {
-    "NormalRV": _normal,
     "HalfNormalRV": _halfnormal,
     "ExponentialRV": _exponential,
     "GammaRV": _gamma,
-    "InvGammaRV": _invgamma,
-    "BetaRV": _beta,
-    "UniformRV": _uniform,
-    "StudentTRV": _studentt,
     "HalfStudentTRV": _halfstudentt,
-    "CauchyRV": _cauchy,
     "HalfCauchyRV": _halfcauchy,
-    "LogNormalRV": _lognormal,
-    "LaplaceRV": _laplace,
     "FlatRV": _flat,
     "HalfFlatRV": _halfflat,
     "BernoulliRV": _bernoulli,
