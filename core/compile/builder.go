@@ -35,6 +35,11 @@ type builder struct {
 	// in terms of its log-Jacobian, which its prior's term takes over when
 	// it takes the value by its logarithm
 	jacobians map[expr.Slot]int
+	// shared maps each expression laid out to its slot, so that an
+	// expression read in several places (core/simplify makes identical
+	// subexpressions one) is computed once; nil in the plain program,
+	// which lays out every use on its own
+	shared map[*model.Expr]expr.Slot
 }
 
 // rearrangement is an op that moves the elements of args[0] without
@@ -55,6 +60,8 @@ type param struct {
 	slot  expr.Slot
 	shape []int
 	log   expr.Slot
+	// e is a lazy parameter's exp(expr)
+	e *model.Expr
 	// hasLog: log(slot) is at hand, in log once laid out (logOf) or
 	// where slot is lazy; lazy: slot is not laid out yet
 	hasLog, lazy bool
@@ -64,6 +71,9 @@ func newBuilder(c *Model, need map[string]bool) *builder {
 	b := &builder{c: c, p: &expr.Program{}, need: need, slots: map[string]expr.Slot{}, obs: map[string]obsEval{},
 		logs: map[expr.Slot]expr.Slot{}, rearranged: map[expr.Slot]rearrangement{}, jacobians: map[expr.Slot]int{}}
 	b.in = b.p.Input([]int{c.dim})
+	if !c.plain {
+		b.shared = map[*model.Expr]expr.Slot{}
+	}
 	if need == nil {
 		b.need = map[string]bool{}
 		for _, n := range c.graph.Order {
@@ -119,12 +129,13 @@ func (b *builder) params(n *model.Node) ([]param, error) {
 // paramExpr lays out one parameter, all but the exponential of an
 // exp(expr), and finds its logarithm where it is at hand.
 func (b *builder) paramExpr(e *model.Expr) (param, error) {
-	if _, _, c := b.c.graph.Constant(e); !c && !b.c.plain && e.Ref == "" && e.Op == "exp" && len(e.Args) == 1 {
+	_, laid := b.shared[e]
+	if _, _, c := b.c.graph.Constant(e); !c && !laid && !b.c.plain && e.Ref == "" && e.Op == "exp" && len(e.Args) == 1 {
 		a, err := b.expr(e.Args[0])
 		if err != nil {
 			return param{}, err
 		}
-		return param{shape: b.p.Shape(a), log: a, hasLog: true, lazy: true}, nil
+		return param{shape: b.p.Shape(a), log: a, e: e, hasLog: true, lazy: true}, nil
 	}
 	s, err := b.expr(e)
 	if err != nil {
@@ -138,11 +149,19 @@ func (b *builder) lay(p *param) error {
 	if !p.lazy {
 		return nil
 	}
+	if s, ok := b.shared[p.e]; ok {
+		// laid out since, for another reader
+		p.slot, p.lazy = s, false
+		return nil
+	}
 	s, err := expr.Apply(b.p, "exp", expr.Attrs{}, p.log)
 	if err != nil {
 		return err
 	}
 	b.logs[s] = p.log
+	if b.shared != nil {
+		b.shared[p.e] = s
+	}
 	p.slot, p.lazy = s, false
 	return nil
 }
@@ -549,9 +568,21 @@ func (b *builder) observed(n *model.Node) error {
 	return nil
 }
 
-// expr lays out an expression. Whatever depends on no variable is folded
-// into a constant here, once, rather than recomputed at every gradient.
+// expr lays out an expression, once however many read it. Whatever
+// depends on no variable is folded into a constant here, once, rather
+// than recomputed at every gradient.
 func (b *builder) expr(e *model.Expr) (expr.Slot, error) {
+	if s, ok := b.shared[e]; ok {
+		return s, nil
+	}
+	s, err := b.layOut(e)
+	if err == nil && b.shared != nil && e.Ref == "" {
+		b.shared[e] = s
+	}
+	return s, err
+}
+
+func (b *builder) layOut(e *model.Expr) (expr.Slot, error) {
 	if vals, shp, ok := b.c.graph.Constant(e); ok {
 		return b.p.Const(shp, vals), nil
 	}
@@ -602,6 +633,9 @@ func (b *builder) mulAdd(e *model.Expr) (s expr.Slot, ok bool, err error) {
 		}
 		if _, _, c := b.c.graph.Constant(m); c {
 			continue
+		}
+		if _, laid := b.shared[m]; laid {
+			continue // the product is at hand: one addition
 		}
 		var ops [3]expr.Slot
 		for j, a := range []*model.Expr{e.Args[1-i], m.Args[0], m.Args[1]} {

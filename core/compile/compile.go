@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/exmc/exmc/core/model"
 	"github.com/exmc/exmc/core/rewrite"
 	"github.com/exmc/exmc/core/shape"
+	"github.com/exmc/exmc/core/simplify"
 	"github.com/exmc/exmc/core/transform"
 )
 
@@ -63,6 +65,7 @@ type Model struct {
 
 	nonCentered []string
 	keptCentred map[string]float64
+	simplified  map[string]int
 	pool        sync.Pool
 	plain       bool // see compile
 }
@@ -75,17 +78,49 @@ type obsEval struct {
 	size   int
 }
 
+// Options are the choices a caller has in compiling a model; the zero
+// value is the default.
+type Options struct {
+	// Literal compiles the model's expressions as written: the passes of
+	// core/simplify (identities, facts about signs, shared subexpressions,
+	// the log scale of positive parameters) do not run. It is for
+	// debugging: the log-density is the same, only slower to compute.
+	// EnvSimplify set to "off" does the same for every compilation.
+	Literal bool
+}
+
+// EnvSimplify is the environment variable that, set to "off", compiles
+// every model's expressions as written (Options.Literal), for debugging
+// a program that reaches the compiler through the C or Python API.
+const EnvSimplify = "EXMC_SIMPLIFY"
+
 // Compile validates a model, applies the rewrites, and compiles it.
 // arrays supplies data values that are not inline in the model.
 func Compile(m *model.Model, arrays map[string][]float64) (*Model, error) {
-	return compile(m, arrays, false)
+	return CompileWith(m, arrays, Options{})
 }
 
-// compile is Compile; with plain, every term reads its parameters as they
-// are, each free variable has a term of its own, and no exponential is
-// left to a term: the straightforward program, which the tests hold the
+// CompileWith is Compile with options.
+func CompileWith(m *model.Model, arrays map[string][]float64, o Options) (*Model, error) {
+	if os.Getenv(EnvSimplify) == "off" {
+		o.Literal = true
+	}
+	return compile(m, arrays, o, false)
+}
+
+// compile is CompileWith; with plain, every term reads its parameters as
+// they are, each free variable has a term of its own, no exponential is
+// left to a term and the expressions are laid out as written, each use
+// on its own: the straightforward program, which the tests hold the
 // other to.
-func compile(m *model.Model, arrays map[string][]float64, plain bool) (*Model, error) {
+//
+// The expressions are simplified after the non-centring rewrite: its
+// decision reads the model's values, which simplifying keeps, and what it
+// writes (x = mu + sigma * z, sigma as the model wrote it) is simplified
+// with the rest; and the shared subexpressions the simplifier makes stay
+// shared up to the builder, which a later rewrite's copy of the model
+// would undo.
+func compile(m *model.Model, arrays map[string][]float64, o Options, plain bool) (*Model, error) {
 	g, err := model.Validate(m, arrays)
 	if err != nil {
 		return nil, err
@@ -96,7 +131,20 @@ func compile(m *model.Model, arrays map[string][]float64, plain bool) (*Model, e
 			return nil, fmt.Errorf("non-centring rewrite produced an invalid model (a bug): %w", err)
 		}
 	}
-	c := &Model{graph: g, nonCentered: rw.NonCentered, keptCentred: rw.Informed, plain: plain}
+	var simplified map[string]int
+	if !o.Literal && !plain {
+		s, err := simplify.Simplify(g)
+		if err != nil {
+			return nil, fmt.Errorf("%w; %s=off compiles the model as written", err, EnvSimplify)
+		}
+		if s.Changed {
+			if g, err = model.Validate(s.Model, arrays); err != nil {
+				return nil, fmt.Errorf("the model's expressions, simplified: %w", err)
+			}
+			simplified = s.Applied
+		}
+	}
+	c := &Model{graph: g, nonCentered: rw.NonCentered, keptCentred: rw.Informed, simplified: simplified, plain: plain}
 	for _, n := range g.Order {
 		if n.Kind != model.Free {
 			continue
@@ -362,5 +410,10 @@ func (c *Model) NonCentered() []string { return c.nonCentered }
 // estimated share of its posterior precision that comes from the data.
 func (c *Model) KeptCentred() map[string]float64 { return c.keptCentred }
 
-// Graph is the validated (and rewritten) model that was compiled.
+// Simplified counts the rewrites core/simplify made of the model's
+// expressions, by "pass/rule"; nil when it changed nothing.
+func (c *Model) Simplified() map[string]int { return c.simplified }
+
+// Graph is the validated (rewritten and simplified) model that was
+// compiled.
 func (c *Model) Graph() *model.Graph { return c.graph }

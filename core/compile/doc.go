@@ -5,4 +5,11 @@
 // it, which owns the chain's buffers, so a gradient evaluation allocates
 // nothing. Every free variable is constrained before any child reads it:
 // children always see their parents' constrained values.
+//
+// Compiling validates the model (core/model), non-centres its hierarchies
+// where the data call for it (core/rewrite), simplifies its expressions
+// (core/simplify), and lays the result out as a program (core/expr) whose
+// likelihood terms come from core/dist. An expression read in several
+// places is laid out once. Options.Literal, or EXMC_SIMPLIFY=off in the
+// environment, compiles the expressions as written, for debugging.
 package compile

@@ -115,7 +115,7 @@ func TestLogParameters(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ref, err := compile(m, nil, true)
+			ref, err := compile(m, nil, Options{}, true)
 			if err != nil {
 				t.Fatal(err)
 			}
