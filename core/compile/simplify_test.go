@@ -605,3 +605,38 @@ func TestSimplifiedEqualsPlain(t *testing.T) {
 	}
 	t.Logf("rewrites over %d models: %v", len(models), applied)
 }
+
+// An expression written in several places is computed once: the simplified
+// program holds one exp(-2 v) (and one -2 v) where the literal one holds
+// three of each. The first reader is a Normal's location, whose term takes
+// the parameter itself: the exponential it lays out is the one the others
+// read. A parameter exp(v) whose exponential another reader has laid out
+// takes that one, and its logarithm v.
+func TestSharedExpressionsLaidOutOnce(t *testing.T) {
+	const n = 5
+	m := build(t, func(b *model.Builder) {
+		b.RV("v", "Normal", model.P{}, model.Shape(n))
+		b.RV("nu", "Exponential", model.P{"lam": 0.1})
+		lam := func() *model.Expr { return call("exp", call("mul", -2, "v")) }
+		b.Obs("y", "Normal", model.P{"mu": lam(), "sigma": 1}, []float64{1, 2, 3, 4, 5})
+		b.Potential("pot", call("sum", call("neg", lam())))
+		b.Potential("q", call("sum", call("exp", "v")))
+		b.Obs("z", "StudentT", model.P{"nu": "nu", "mu": call("sum", lam()), "sigma": call("exp", "v")}, []float64{1, 2, 3, 4, 5})
+	})
+	on, err := Compile(m.Clone(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := CompileWith(m.Clone(), nil, Options{Literal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := on.Simplified()["cse/share"]; got != 5 {
+		t.Errorf("shared %d expressions, want the second and third exp(-2 v)'s two ops and exp(v): %v", got, on.Simplified())
+	}
+	// exp(v): laid out once by either (the literal term takes v alone)
+	if diff := off.logp.Values() - on.logp.Values(); diff != 4*n {
+		t.Errorf("the literal program holds %d values more, want %d", diff, 4*n)
+	}
+	compareCompiles(t, m, 3)
+}
