@@ -143,6 +143,9 @@ func Validate(m *Model, arrays map[string][]float64) (*Graph, error) {
 	if free == 0 {
 		return nil, errors.New("model has no free random variables to sample")
 	}
+	for i, n := range order {
+		order[i] = v.byName[n.Name] // the validation's own copy, where it made one
+	}
 	v.g.Order = order
 	return v.g, nil
 }
@@ -159,6 +162,10 @@ type validator struct {
 	memFrom   string
 	overLimit error
 	tooBig    error
+	// ownNodes: m is the validation's shallow copy of the caller's model,
+	// whose copied nodes (copied) it may rewrite (ownCopy)
+	ownNodes bool
+	copied   map[*Node]bool
 }
 
 // checkName refuses a name that would corrupt the lists of flattened
@@ -409,6 +416,34 @@ func (v *validator) data(n *Node, arrays map[string][]float64) {
 	v.g.Shapes[n.Name] = append([]int{}, n.Shape...)
 }
 
+// ownCopy returns a node the validation may rewrite: n itself when it is
+// already the validated model's own copy, else a copy (with its own
+// parameter map) that replaces n in the validated model. The caller's
+// model is never changed.
+func (v *validator) ownCopy(n *Node) *Node {
+	if v.copied[n] {
+		return n
+	}
+	if !v.ownNodes {
+		m := *v.g.Model
+		m.Nodes = slices.Clone(m.Nodes)
+		v.g.Model, v.m, v.ownNodes = &m, &m, true
+	}
+	c := *n
+	c.Params = maps.Clone(n.Params)
+	for i, x := range v.m.Nodes {
+		if x == n {
+			v.m.Nodes[i] = &c
+		}
+	}
+	v.byName[n.Name] = &c
+	if v.copied == nil {
+		v.copied = map[*Node]bool{}
+	}
+	v.copied[&c] = true
+	return &c
+}
+
 func (v *validator) random(n *Node) {
 	if n.Expr != nil {
 		v.errf(n, "node %q: a %s node takes a distribution, not \"expr\"", n.Name, n.Kind)
@@ -437,6 +472,7 @@ func (v *validator) random(n *Node) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(n.Params)) {
 		if a, ok := d.Alias(k); ok && n.Params[k] != nil {
+			n = v.ownCopy(n)
 			n.Params[a.Param] = &Expr{Op: "pow", Args: []*Expr{n.Params[k], Const(a.Power)}}
 			delete(n.Params, k)
 		}

@@ -168,3 +168,23 @@ func TestValidateAliases(t *testing.T) {
 		}
 	}
 }
+
+// Validation rewrites aliases in its own copy: the caller's model keeps
+// the parameters it was given.
+func TestValidateLeavesTheCallersModel(t *testing.T) {
+	b := NewBuilder()
+	b.RV("x", "Normal", P{"mu": 0, "tau": 4})
+	m, _ := b.Model()
+	before := m.Nodes[0]
+	g, err := Validate(m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.Nodes[0].Params["tau"]; !ok || m.Nodes[0] != before || len(m.Nodes[0].Params) != 2 {
+		t.Errorf("the caller's node changed: %+v", m.Nodes[0].Params)
+	}
+	n := g.Model.Nodes[0]
+	if _, ok := n.Params["sigma"]; !ok || g.Order[0] != n || g.byName["x"] != n {
+		t.Errorf("the validated model's node is not the rewritten copy: %+v", n.Params)
+	}
+}
