@@ -469,6 +469,14 @@ func (v *validator) random(n *Node) {
 			v.errf(n, "node %q: give %q or %q, not both", n.Name, a.Param, k)
 			return
 		}
+		if c, _, ok := v.g.Constant(p); ok {
+			for _, x := range c {
+				if !(x > 0) || math.IsInf(x, 1) {
+					v.errf(n, "node %q: %s: %s must be positive and finite, got %g", n.Name, n.Dist, k, x)
+					return
+				}
+			}
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(n.Params)) {
 		if a, ok := d.Alias(k); ok && n.Params[k] != nil {
@@ -695,7 +703,7 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 		// a mixture's support is the real line
 		for k, x := range obs {
 			if !vr.InSupport(x, nil) {
-				return fmt.Errorf("observed value %v at index %d is outside the support of %s", x, k, n.Dist)
+				return fmt.Errorf("observed value %v at index %d is outside the support of %s (%s)", x, k, n.Dist, vr.SupportString())
 			}
 		}
 		return nil
@@ -732,7 +740,7 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 			p[i] = vals[i][maps[i].At(k)]
 		}
 		if !vr.InSupport(x, p) {
-			return fmt.Errorf("observed value %v at index %d is outside the support of %s", x, k, n.Dist)
+			return fmt.Errorf("observed value %v at index %d is outside the support of %s (%s)", x, k, n.Dist, vr.SupportString())
 		}
 	}
 	return nil
