@@ -1,7 +1,9 @@
-package compile
+package compile_test
 
 import (
+	"context"
 	"encoding/binary"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -10,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exmc/exmc/core/compile"
 	"github.com/exmc/exmc/core/limits"
 	"github.com/exmc/exmc/core/model"
+	"github.com/exmc/exmc/core/sample"
 )
 
 // The fuzz targets feed model documents through everything a caller can
@@ -27,8 +31,9 @@ import (
 // testdata/fuzz/<target>; `make fuzz` fuzzes each target for FUZZTIME.
 
 // fuzzMemory is the memory limit under fuzzing: room for any model the
-// generator means, and far less than a machine has.
-const fuzzMemory = 256 << 20
+// generator means (half a million elements), and far less than a machine
+// has.
+const fuzzMemory = 64 << 20
 
 // seedDocs are models a user writes, for both targets to start from.
 var seedDocs = []string{
@@ -84,6 +89,15 @@ func FuzzDocument(f *testing.F) {
 	}
 	f.Add([]byte(`{"format":"exmc.model/v1","nodes":[{"name":"x","kind":"free","dist":"Normal","shape":[4294967296,4294967296,16]}]}`), uint64(1))
 	f.Add([]byte(`{"format":"exmc.model/v1","nodes":[{"name":"x","kind":"free","dist":"Flat","shape":[10000000]}]}`), uint64(2))
+	// generated models, for the mutations of the text to start from
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 16 {
+		data := make([]byte, 200+r.IntN(400))
+		for i := range data {
+			data[i] = byte(r.IntN(256))
+		}
+		f.Add(genModel(data), r.Uint64())
+	}
 	f.Fuzz(func(t *testing.T, doc []byte, point uint64) {
 		checkDocument(t, doc, point)
 	})
@@ -115,9 +129,11 @@ func FuzzGenerated(f *testing.F) {
 	})
 }
 
-// fuzzTime bounds the time one document may take: a document of a few
-// hundred bytes that takes longer does work it should not.
-const fuzzTime = 3 * time.Second
+// fuzzTime bounds the time one document may take: within fuzzMemory a
+// model has at most half a million elements, whose evaluations take well
+// under a second each even on a loaded machine; a document that takes
+// longer does work it should not (a fold repeated per reader, say).
+const fuzzTime = 10 * time.Second
 
 // checkDocument runs a document through everything but sampling and
 // checks the invariants.
@@ -132,7 +148,7 @@ func checkDocument(t *testing.T, doc []byte, point uint64) {
 	if err != nil {
 		return
 	}
-	c, err := Compile(m, nil)
+	c, err := compile.Compile(m, nil)
 	if err != nil {
 		if strings.TrimSpace(err.Error()) == "" {
 			t.Fatalf("an error with no message")
@@ -181,6 +197,34 @@ func checkDocument(t *testing.T, doc []byte, point uint64) {
 	if _, err := d.LogpGrad(x[:dim-1], grad); err == nil {
 		t.Fatal("a short point was accepted")
 	}
+	if dim <= fuzzSampleDim {
+		fuzzSample(t, c, point, doc)
+	}
+}
+
+// fuzzSampleDim bounds the models the fuzz body also samples, a few
+// transitions of one chain, so that a document takes milliseconds.
+const fuzzSampleDim = 64
+
+// fuzzSample runs a few transitions: a chain may fail (no finite initial
+// point, a log-density that cannot be evaluated), but never by a panic.
+func fuzzSample(t *testing.T, c *compile.Model, seed uint64, doc []byte) {
+	o := sample.DefaultOptions()
+	o.Draws, o.Tune, o.Chains, o.Cores = 3, 3, 1, 1
+	o.MaxTreeDepth, o.InitRetries, o.BatchSize = 4, 5, 2
+	o.Seed = seed
+	o.SaveWarmup = seed%2 == 0
+	o.Dense = seed%3 == 0
+	res, err := sample.Sample(context.Background(), sample.Compiled(c), o)
+	if err != nil {
+		t.Fatalf("Sample: %v", err)
+	}
+	for _, ch := range res.Chains {
+		var pe *sample.PanicError
+		if errors.As(ch.Err, &pe) {
+			t.Fatalf("chain %d panicked: %v\n%s\n%s", ch.Chain, pe.Value, pe.Stack, doc)
+		}
+	}
 }
 
 // fuzzPoint is a point in [-3, 3]^dim drawn from seed.
@@ -226,7 +270,7 @@ func TestGeneratedModels(t *testing.T) {
 		if err != nil {
 			t.Fatalf("a generated document does not parse: %v\n%s", err, doc)
 		}
-		if _, err := Compile(m, nil); err == nil {
+		if _, err := compile.Compile(m, nil); err == nil {
 			compiled++
 		}
 		checkDocument(t, doc, r.Uint64())
