@@ -93,6 +93,18 @@ bench: install $(VENV)/.bench
 bench-quick: install $(VENV)/.bench
 	GO=$(GO) $(PY) bench/run.py --quick --out bench/results/quick
 
+# The scale suite of bench/README.md: models of a hundred to ten thousand
+# parameters and up to ten million data values, and the seven above, by
+# exmc, nutpie and PyMC with BLAS and OpenMP on one thread:
+# bench/results/scale/{results.md,results.json}, about an hour.
+# bench-scale-quick is a development run of a few minutes (.../scale/quick).
+.PHONY: bench-scale bench-scale-quick
+bench-scale: install $(VENV)/.bench
+	GO=$(GO) $(PY) bench/scale.py
+
+bench-scale-quick: install $(VENV)/.bench
+	GO=$(GO) $(PY) bench/scale.py --quick
+
 clean:
 	rm -rf $(OUT) $(VENV) python/exmc/_lib dist *.egg-info
 	$(GO) clean -testcache

@@ -64,11 +64,11 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _worker(mode: str, spec: dict, work: Path, tag: str) -> Path:
+def _worker(mode: str, spec: dict, work: Path, tag: str, env: dict | None = None) -> Path:
     out = work / tag
     spec_path = work / f"{tag}.json"
     spec_path.write_text(json.dumps(spec))
-    subprocess.run([sys.executable, str(WORKER), mode, str(spec_path), str(out)], check=False)
+    subprocess.run([sys.executable, str(WORKER), mode, str(spec_path), str(out)], check=False, env=env)
     return out
 
 
@@ -83,7 +83,7 @@ def _collect(out: Path, phase: str) -> list[dict]:
         rec["process"] = out.name
         if usage:
             rec["max_rss_mb"] = usage["max_rss_mb"]
-        if "error" not in rec:
+        if "error" not in rec and "draws_file" in rec:
             rec = score.score_run(rec, out / rec["draws_file"])
         runs.append(rec)
     return runs

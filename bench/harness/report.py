@@ -214,8 +214,24 @@ def _goal_line(key: str, g: dict) -> str:
     return f"| {GOAL_TEXT[kind]}{who_txt} | {g['bound']:.3g}x | {status} | {detail} |"
 
 
-def markdown(results: dict, a: dict) -> str:
+def machine_table(results: dict) -> list[str]:
     mc = results["machine"]
+    return [
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPU | {mc['cpu']} |",
+        f"| cores | {mc['logical_cores']} logical ({mc.get('physical_cores') or '?'} physical) |",
+        f"| memory | {mc['memory_gb']} GB |",
+        f"| OS | {mc['os']} |",
+        f"| load average (1, 5, 15 min) | at start {mc.get('load_average_at_start')}, at end {results.get('load_average_at_end')} |",
+        "| versions | " + ", ".join(f"{k} {mc[k]}" for k in ("exmc", "pymc", "nutpie", "pytensor", "numba", "arviz", "numpy", "go", "python") if mc.get(k)) + " |",
+        "",
+    ]
+
+
+def markdown(results: dict, a: dict) -> str:
     st = results["settings"]
     L = []
     L.append("# exmc head-to-head benchmark")
@@ -224,17 +240,7 @@ def markdown(results: dict, a: dict) -> str:
              f"on {results['started']}, in {results['elapsed_s'] / 60:.1f} minutes. "
              "The models and the scoring are those of `bench/MODELS.md`; every figure is in `results.json`.")
     L.append("")
-    L.append("## Machine")
-    L.append("")
-    L.append("| | |")
-    L.append("|---|---|")
-    L.append(f"| CPU | {mc['cpu']} |")
-    L.append(f"| cores | {mc['logical_cores']} logical ({mc.get('physical_cores') or '?'} physical) |")
-    L.append(f"| memory | {mc['memory_gb']} GB |")
-    L.append(f"| OS | {mc['os']} |")
-    L.append(f"| load average (1, 5, 15 min) | at start {mc.get('load_average_at_start')}, at end {results.get('load_average_at_end')} |")
-    L.append("| versions | " + ", ".join(f"{k} {mc[k]}" for k in ("exmc", "pymc", "nutpie", "pytensor", "numba", "arviz", "numpy", "go", "python") if mc.get(k)) + " |")
-    L.append("")
+    L += machine_table(results)
     L.append(f"Settings for every sampler: tune {st['tune']}, draws {st['draws']}, target_accept {st['target_accept']}, "
              f"max tree depth {st['max_treedepth']}, seeds {', '.join(map(str, results['seeds']))}; "
              f"everything else at each sampler's defaults. Four-chain runs use all {results['cores']} cores.")

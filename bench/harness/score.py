@@ -40,6 +40,8 @@ def score_run(rec: dict, draws_path: Path) -> dict:
     rec["min_ess_bulk"] = _min_over_scalars(ess)
     rec["ess_per_s"] = rec["min_ess_bulk"] / rec["sample_s"]
     rec["ess_per_grad"] = rec["min_ess_bulk"] / rec["grad_evals"] if rec["grad_evals"] else None
+    if rec.get("sample_cpu_s"):
+        rec["ess_per_cpu_s"] = rec["min_ess_bulk"] / rec["sample_cpu_s"]
     rec["scalars"] = int(sum(max(1, int(np.prod(a.shape[2:]))) for a in draws.values()))
     if rec["chains"] > 1:
         rec["max_rhat"] = _max_over_scalars(az.rhat(ds))
@@ -57,7 +59,7 @@ FIGURES = ("ess_per_s", "min_ess_bulk", "sample_s", "compile_s", "first_posterio
            "ess_per_grad", "max_rhat", "tree_pss_peak_mb")
 
 
-def aggregate(runs: list[dict]) -> dict:
+def aggregate(runs: list[dict], figures=FIGURES) -> dict:
     """(model, sampler, chains) -> {figure: summary over seeds}."""
     groups: dict = {}
     for r in runs:
@@ -65,7 +67,7 @@ def aggregate(runs: list[dict]) -> dict:
     out = {}
     for key, rs in groups.items():
         rs = sorted(rs, key=lambda r: r["seed"])
-        entry = {f: _summary([r.get(f) for r in rs]) for f in FIGURES}
+        entry = {f: _summary([r.get(f) for r in rs]) for f in figures}
         entry["seeds"] = [r["seed"] for r in rs]
         entry["noncentered"] = rs[0].get("noncentered", "")
         entry["max_rss_mb"] = max((r["max_rss_mb"] for r in rs if r.get("max_rss_mb") is not None), default=None)

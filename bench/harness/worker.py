@@ -49,35 +49,67 @@ def _run(spec_path: str, out_dir: str) -> None:
     import numpy as np
 
     _warm_up()
+    from harness import measure
     from harness.memory import TreeSampler
-    from harness.samplers import Models, Settings, run
+    from harness.samplers import Models, Settings, gradient_seconds, run
 
+    if spec.get("pin_threads"):
+        (out / "threads.json").write_text(json.dumps(measure.pin_threads(), indent=1))
     models = Models()
     records = []
     # only the four-chain phase reports memory; elsewhere the poll is noise
     poll_memory = spec.get("poll_memory", False)
+    # the scale suite: each run's peak resident set, and each model's
+    # gradient per sampler, timed once per process after its first run
+    peak_rss = spec.get("peak_rss", False)
+    timed: dict = {}
+
+    def time_gradient(job, compiled=None) -> dict:
+        key = (job["model"], job["sampler"])
+        if key not in timed:
+            try:
+                timed[key] = {"grad_s": gradient_seconds(models, job["model"], job["sampler"], compiled)}
+            except Exception as err:
+                timed[key] = {"grad_error": f"{type(err).__name__}: {err}"}
+        return timed[key]
+
+    def save():
+        # written after every job, so that a crash keeps what was measured
+        (out / "runs.json").write_text(json.dumps(records, indent=1))
+
     for i, job in enumerate(spec["jobs"]):
+        if job.get("gradient_only"):
+            records.append({**{k: job[k] for k in ("model", "sampler")}, "gradient_only": True,
+                            "reason": job.get("reason"), **time_gradient(job)})
+            save()
+            continue
         settings = Settings(**{**spec["settings"], **job.get("settings", {})})
         mem = TreeSampler() if poll_memory else None
+        rss = measure.PeakRSS() if peak_rss else None
         try:
-            with mem if mem is not None else contextlib.nullcontext():
+            with mem if mem is not None else contextlib.nullcontext(), rss if rss is not None else contextlib.nullcontext():
                 r = run(models, job["model"], job["sampler"], job["chains"], job["seed"], settings, job.get("cores"))
         except Exception as err:  # one sampler failing must not lose the others' runs
             records.append({**{k: job[k] for k in ("model", "sampler", "chains", "seed")},
                             "error": f"{type(err).__name__}: {err}"})
-            (out / "runs.json").write_text(json.dumps(records, indent=1))
+            save()
             print(f"  {job['model']:14s} {job['sampler']:13s} FAILED: {err}", file=sys.stderr, flush=True)
             continue
         rec = r.record()
         rec["tree_pss_peak_mb"] = mem.peak_kb / 1024 if mem is not None else None
+        if rss is not None:
+            rec["peak_rss_mb"], rec["rss_before_mb"] = rss.peak_mb, rss.before_mb
         rec["index_in_process"] = i
         rec["draws_file"] = f"run{i}.npz"
         np.savez(out / rec["draws_file"], **r.draws)
+        if spec.get("gradients"):
+            rec.update(time_gradient(job, r.compiled))
         records.append(rec)
-        # written after every run, so that a crash keeps what was measured
-        (out / "runs.json").write_text(json.dumps(records, indent=1))
+        save()
         print(f"  {r.model:14s} {r.sampler:13s} chains={r.chains} seed={r.seed} "
               f"sample {r.sample_s:8.3f}s compile {r.compile_s:7.3f}s", file=sys.stderr, flush=True)
+    if spec.get("gradients"):
+        (out / "call_overhead.json").write_text(json.dumps({"cffi_call_s": measure.cffi_call_overhead()}))
 
 
 def _check(spec_path: str, out_dir: str) -> None:
