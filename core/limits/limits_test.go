@@ -101,7 +101,8 @@ func TestCheck(t *testing.T) {
 	}
 	err = Check("a petabyte", 1<<50)
 	var me *MemoryError
-	if have < 1<<50 && (!errors.As(err, &me) || me.Need != 1<<50 || me.Available != have) {
+	// the machine's available memory moves between two reads of it
+	if have < 1<<50 && (!errors.As(err, &me) || me.Need != 1<<50 || me.Available == 0 || me.Available >= 1<<50) {
 		t.Fatalf("a petabyte: %v", err)
 	}
 	for _, want := range []string{"a petabyte needs about 1125899906842624 bytes (1.0 PiB)", "EXMC_MEMORY_LIMIT", "exmc_set_memory_limit"} {
