@@ -7,8 +7,9 @@ import "C"
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
+	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/exmc/exmc/core/limits"
@@ -48,28 +49,10 @@ func defaultCOptions() cOptions {
 	}
 }
 
-// The values of exmc_options.metric (EXMC_METRIC_* in exmc.h).
-const (
-	cMetricGradient = 0
-	cMetricVariance = 1
-)
-
-// The values of exmc_options.schedule (EXMC_SCHEDULE_* in exmc.h).
-const (
-	cScheduleOnline   = 0
-	cScheduleWindowed = 1
-)
-
-// The values of exmc_options.criterion (EXMC_CRITERION_* in exmc.h).
-const (
-	cCriterionDisplacement = 0
-	cCriterionMomentumSum  = 1
-)
-
 // maxValues bounds chains x iterations x dimension: far beyond any real
 // run, and low enough that no size computed from it overflows. Go cannot
 // recover from running out of memory, so absurd sizes are refused first.
-const maxValues = 1 << 40
+const maxValues = sample.MaxCount
 
 // minAddress is the lowest address a C pointer can hold: the first page
 // is never mapped, and the Go runtime refuses pointers into it.
@@ -127,75 +110,26 @@ func memoryNeeded(o sample.Options, size runSize, logLikelihood bool) uint64 {
 	)
 }
 
-// toSample validates the options, naming the C field at fault, and
-// converts them, refusing a run too large for memory before anything is
-// allocated for it. init returns the caller's initial points, chains x dim
-// values, when Init is set.
-func (c cOptions) toSample(size runSize, init func(n int) []float64) (sample.Options, error) {
-	dim := size.dim
+// check checks what C's types allow and the options do not (a flag other
+// than 0 or 1, an address in the first page), converts the options and
+// validates them (sample.Options.Validate: each option's range, from its
+// Schema, named as Python and C users know it). The initial points, which
+// need the model's dimension, are not read.
+func (c cOptions) check() (sample.Options, error) {
 	bad := func(format string, args ...any) (sample.Options, error) {
 		return sample.Options{}, errorf(codeInvalid, "invalid options: "+format, args...)
-	}
-	flag := func(name string, v int32) error {
-		if v != 0 && v != 1 {
-			return errorf(codeInvalid, "invalid options: %s must be 0 or 1, got %d", name, v)
-		}
-		return nil
-	}
-	switch {
-	case c.Draws < 1:
-		return bad("draws must be at least 1, got %d", c.Draws)
-	case c.Tune < 0:
-		return bad("tune must be at least 0, got %d", c.Tune)
-	case c.Chains < 1:
-		return bad("chains must be at least 1, got %d", c.Chains)
-	case c.Cores < 0 || c.Cores > maxThreads:
-		return bad("cores must be in [0, %d] (0: the library's threads; EXMC_MAX_THREADS at most), got %d", maxThreads, c.Cores)
-	case !(c.TargetAccept > 0 && c.TargetAccept < 1):
-		return bad("target_accept must be in (0, 1), got %v", c.TargetAccept)
-	case c.MaxTreeDepth < 1 || c.MaxTreeDepth > nuts.MaxTreeDepthLimit:
-		return bad("max_treedepth must be in [1, %d], got %d", nuts.MaxTreeDepthLimit, c.MaxTreeDepth)
-	case !(c.MaxEnergyError > 0):
-		return bad("max_energy_error must be positive, got %v", c.MaxEnergyError)
-	case !(c.InitJitter >= 0) || math.IsInf(c.InitJitter, 0):
-		return bad("init_jitter must be finite and at least 0, got %v", c.InitJitter)
-	case c.BatchSize < 1:
-		return bad("batch_size must be at least 1, got %d", c.BatchSize)
-	case c.FirstChain < 0 || c.FirstChain > maxValues:
-		return bad("first_chain must be in [0, %d], got %d", int64(maxValues), c.FirstChain)
-	case c.Metric != cMetricGradient && c.Metric != cMetricVariance:
-		return bad("metric must be EXMC_METRIC_GRADIENT (%d) or EXMC_METRIC_VARIANCE (%d), got %d",
-			cMetricGradient, cMetricVariance, c.Metric)
-	case c.Schedule != cScheduleOnline && c.Schedule != cScheduleWindowed:
-		return bad("schedule must be EXMC_SCHEDULE_ONLINE (%d) or EXMC_SCHEDULE_WINDOWED (%d), got %d",
-			cScheduleOnline, cScheduleWindowed, c.Schedule)
-	case c.Criterion != cCriterionDisplacement && c.Criterion != cCriterionMomentumSum:
-		return bad("criterion must be EXMC_CRITERION_DISPLACEMENT (%d) or EXMC_CRITERION_MOMENTUM_SUM (%d), got %d",
-			cCriterionDisplacement, cCriterionMomentumSum, c.Criterion)
-	case c.Init != 0 && c.Init < minAddress:
-		return bad("init (%#x) is not a valid pointer", c.Init)
 	}
 	for _, f := range []struct {
 		name string
 		v    int32
 	}{{"dense_mass", c.DenseMass}, {"save_warmup", c.SaveWarmup}, {"log_likelihood", c.LogLikelihood}} {
-		if err := flag(f.name, f.v); err != nil {
-			return sample.Options{}, err
+		if f.v != 0 && f.v != 1 {
+			return bad("%s must be 0 or 1, got %d", f.name, f.v)
 		}
 	}
-	iters := uint64(c.Draws)
-	if c.SaveWarmup == 1 {
-		iters += uint64(c.Tune)
+	if c.Init != 0 && c.Init < minAddress {
+		return bad("init (%#x) is not a valid pointer", c.Init)
 	}
-	hi, total := bits.Mul64(uint64(c.Chains), iters)
-	hi2, total := bits.Mul64(total, uint64(max(dim, 1)))
-	if hi != 0 || hi2 != 0 || total > maxValues {
-		return bad("chains x draws x dimension is too large to hold in memory (chains %d, draws %d, dimension %d)", c.Chains, iters, dim)
-	}
-	if c.Tune > maxValues {
-		return bad("tune is too large, got %d", c.Tune)
-	}
-
 	o := sample.DefaultOptions()
 	o.Draws, o.Tune, o.Chains, o.Cores = int(c.Draws), int(c.Tune), int(c.Chains), int(c.Cores)
 	o.Seed = c.Seed
@@ -207,17 +141,43 @@ func (c cOptions) toSample(size runSize, init func(n int) []float64) (sample.Opt
 	o.InitJitter = c.InitJitter
 	o.BatchSize = int(c.BatchSize)
 	o.FirstChain = int(c.FirstChain)
-	o.Metric = sample.MetricGradient
-	if c.Metric == cMetricVariance {
-		o.Metric = sample.MetricVariance
+	// exmc.h's EXMC_METRIC_*, EXMC_SCHEDULE_* and EXMC_CRITERION_* are the
+	// values of the schema's choices (TestDocumentedDefaultsMatchTheCore)
+	o.Metric = sample.Metric(c.Metric)
+	o.Schedule = sample.Schedule(c.Schedule)
+	o.Criterion = nuts.Criterion(c.Criterion)
+	if err := o.Validate(); err != nil {
+		return sample.Options{}, invalidOptions(err)
 	}
-	o.Schedule = sample.ScheduleOnline
-	if c.Schedule == cScheduleWindowed {
-		o.Schedule = sample.ScheduleWindowed
+	return o, nil
+}
+
+// invalidOptions is sample.Options.Validate's error as the C ABI reports
+// it: EXMC_ERR_INVALID, "invalid options: target_accept must be in (0, 1),
+// got 1.5".
+func invalidOptions(err error) error {
+	return errorf(codeInvalid, "invalid options: %s", strings.TrimPrefix(err.Error(), "sample: invalid options: "))
+}
+
+// toSample checks and converts the options (check), refusing a run too
+// large for memory before anything is allocated for it. init returns the
+// caller's initial points, chains x dim values, when Init is set.
+func (c cOptions) toSample(size runSize, init func(n int) []float64) (sample.Options, error) {
+	o, err := c.check()
+	if err != nil {
+		return o, err
 	}
-	o.Criterion = nuts.CriterionDisplacement
-	if c.Criterion == cCriterionMomentumSum {
-		o.Criterion = nuts.CriterionMomentumSum
+	dim := size.dim
+	iters := uint64(c.Draws)
+	if c.SaveWarmup == 1 {
+		iters += uint64(c.Tune)
+	}
+	hi, total := bits.Mul64(uint64(c.Chains), iters)
+	hi2, total := bits.Mul64(total, uint64(max(dim, 1)))
+	if hi != 0 || hi2 != 0 || total > maxValues {
+		return sample.Options{}, errorf(codeInvalid,
+			"invalid options: chains x draws x dimension is too large to hold in memory (chains %d, draws %d, dimension %d)",
+			c.Chains, iters, dim)
 	}
 	chains := "chains"
 	if o.Chains == 1 {
@@ -239,15 +199,11 @@ func (c cOptions) toSample(size runSize, init func(n int) []float64) (sample.Opt
 		o.Init = make([][]float64, c.Chains)
 		for k := range o.Init {
 			o.Init[k] = append([]float64(nil), flat[k*dim:(k+1)*dim]...)
-			for i, v := range o.Init[k] {
-				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return bad("init[%d] (chain %d, coordinate %d) is %v", k*dim+i, k, i, v)
-				}
-			}
 		}
-	}
-	if err := o.Validate(); err != nil {
-		return sample.Options{}, wrap(codeInvalid, err)
+		// the points' values
+		if err := o.Validate(); err != nil {
+			return sample.Options{}, invalidOptions(err)
+		}
 	}
 	return o, nil
 }
@@ -362,5 +318,34 @@ func exmc_options_default(o *C.exmc_options) {
 		o.init_jitter = C.double(d.InitJitter)
 		o.batch_size = C.int64_t(d.BatchSize)
 		o.first_chain = C.int64_t(d.FirstChain)
+	})
+}
+
+//export exmc_options_check
+func exmc_options_check(o *C.exmc_coptions, err **C.char) C.int {
+	return call("exmc_options_check", err, func() (int, error) {
+		c, e := readOptions(o)
+		if e != nil {
+			return 0, e
+		}
+		if _, e := c.check(); e != nil {
+			return 0, e
+		}
+		return codeOK, nil
+	})
+}
+
+// schemaJSON is the options' schema as a C string, made on first use and
+// kept for the life of the process.
+var schemaJSON = sync.OnceValue(func() *C.char { return C.CString(string(sample.SchemaJSON())) })
+
+//export exmc_options_schema
+func exmc_options_schema(out **C.exmc_cchar, err **C.char) C.int {
+	return call("exmc_options_schema", err, func() (int, error) {
+		if e := need(out != nil, "out"); e != nil {
+			return 0, e
+		}
+		storeCPointer(unsafe.Pointer(out), unsafe.Pointer(schemaJSON()))
+		return codeOK, nil
 	})
 }

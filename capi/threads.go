@@ -25,11 +25,12 @@ var threads struct {
 }
 
 // maxThreads bounds exmc_set_threads and exmc_options.cores
-// (EXMC_MAX_THREADS in exmc.h). Each thread costs the Go runtime a
-// processor's state (GOMAXPROCS), tens of kilobytes, and a run an operating
-// system thread: a hundred thousand took 2.2 GB and hung, INT_MAX aborted
-// the process. 1024 is more than any machine exmc runs on has cores.
-const maxThreads = 1024
+// (EXMC_MAX_THREADS in exmc.h; the cores option's range in sample.Schema).
+// Each thread costs the Go runtime a processor's state (GOMAXPROCS), tens
+// of kilobytes, and a run an operating system thread: a hundred thousand
+// took 2.2 GB and hung, INT_MAX aborted the process. 1024 is more than any
+// machine exmc runs on has cores.
+const maxThreads = sample.MaxCores
 
 func init() {
 	setThreads(min(runtime.GOMAXPROCS(0), maxThreads))

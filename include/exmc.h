@@ -281,16 +281,18 @@ int exmc_constrain(const exmc_model* model, const double* x, size_t n, double* o
 /* ---- Sampling ---------------------------------------------------------- */
 
 /* NUTS options. Always initialise with exmc_options_default, then change
-   fields; size lets later versions add fields compatibly. */
+   fields; size lets later versions add fields compatibly. A field's
+   default closes its comment, in parentheses; exmc_options_schema gives
+   every field's range, and exmc_options_check checks them. */
 typedef struct exmc_options {
   uint32_t size;            /* sizeof(exmc_options), set by exmc_options_default */
   int64_t draws;            /* kept draws per chain (1000) */
   int64_t tune;             /* warmup iterations per chain (1000) */
   int64_t chains;           /* number of chains (4) */
-  int64_t cores;            /* chains run at once, at most EXMC_MAX_THREADS; 0: the library's threads */
-  uint64_t seed;            /* random seed (0 is a valid seed) */
+  int64_t cores;            /* chains run at once, at most EXMC_MAX_THREADS; 0: the library's threads (0) */
+  uint64_t seed;            /* random seed; every value is one (0) */
   double target_accept;     /* dual-averaging target, in (0, 1) (0.8) */
-  int64_t max_treedepth;    /* maximum tree depth (10) */
+  int64_t max_treedepth;    /* maximum tree depth, in [1, 30] (10) */
   double max_energy_error;  /* energy error counted as divergent (1000) */
   int32_t dense_mass;       /* 1: adapt a dense mass matrix (0) */
   int32_t save_warmup;      /* 1: keep the warmup draws in the results (0) */
@@ -345,6 +347,25 @@ typedef struct exmc_options {
 
 /* Fills o with the defaults above. NULL is ignored. Thread-safe. */
 void exmc_options_default(exmc_options* o);
+
+/* Checks the options that need no model: EXMC_ERR_INVALID, with a message
+   naming the option ("invalid options: target_accept must be in (0, 1),
+   got 1.5"), for a value out of its range; the run's size and the initial
+   points are checked by exmc_sample and exmc_run_start. Thread-safe. */
+int exmc_options_check(const exmc_options* o, char** err);
+
+/* The options' schema as JSON, in *out: a static string, do not free it.
+   {"version": 1, "options": [{"python" (exmc.sample's keyword, or null),
+   "c" (the field above), "c_type", "type" ("int", "float", "bool", "seed",
+   "choice" or "points"), "default" (exmc_options_default's value; null for
+   a pointer), "python_default", "none" (what Python's None means, or
+   null), "range" ({"min", "max", "min_open", "max_open"}: a null end is
+   unbounded, and every value in a range is finite; or null), "choices"
+   ([{"name", "value", "doc"}]: a choice's name in Python, its value here;
+   or null), "doc"}]} in the order of the fields. The ranges and choices are
+   those exmc_options_check enforces; the Python package makes its
+   signatures from it. Thread-safe. */
+int exmc_options_schema(const char** out, char** err);
 
 /* Samples and blocks until every chain has finished. On success *out is a
    stream of one record batch holding every chain's draws, chain-major (all

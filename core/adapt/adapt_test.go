@@ -416,8 +416,6 @@ func TestDualAveragingFinal(t *testing.T) {
 
 func TestOptionsValidate(t *testing.T) {
 	for _, mut := range []func(*adapt.Options){
-		func(o *adapt.Options) { o.TargetAccept = 0 },
-		func(o *adapt.Options) { o.TargetAccept = 1 },
 		func(o *adapt.Options) { o.Gamma = 0 },
 		func(o *adapt.Options) { o.BaseWindow = 0 },
 		func(o *adapt.Options) { o.InitBuffer = -1 },

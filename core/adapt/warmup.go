@@ -8,7 +8,10 @@ import (
 // Options configures a Warmup. The zero value is not useful; start from
 // DefaultOptions.
 type Options struct {
-	TargetAccept float64 // dual-averaging target δ, in (0, 1)
+	// TargetAccept is the dual-averaging target δ, in (0, 1): the user's
+	// target_accept, which core/sample checks (its Schema) before any
+	// warmup is made.
+	TargetAccept float64
 	Gamma        float64
 	T0           float64
 	Kappa        float64
@@ -68,11 +71,11 @@ func (o Options) TermBufferFor(tune int) int {
 	return max(o.TermBuffer, int(o.TermFraction*float64(tune)))
 }
 
-// Validate reports the first invalid option.
+// Validate reports the first invalid setting of the schedule and the dual
+// averaging. TargetAccept is not among them: it is the user's option,
+// checked by core/sample.
 func (o Options) Validate() error {
 	switch {
-	case !(o.TargetAccept > 0 && o.TargetAccept < 1):
-		return fmt.Errorf("TargetAccept must be in (0, 1), got %v", o.TargetAccept)
 	case !(o.Gamma > 0), !(o.T0 > 0), !(o.Kappa > 0):
 		return fmt.Errorf("Gamma, T0 and Kappa must be positive, got %v, %v, %v", o.Gamma, o.T0, o.Kappa)
 	case !(o.TermFraction >= 0 && o.TermFraction < 1):

@@ -430,24 +430,22 @@ func TestProbeStep(t *testing.T) {
 	}
 }
 
-func TestOptionsValidate(t *testing.T) {
-	bad := []nuts.Options{
-		{MaxTreeDepth: 0, MaxEnergyError: 1000},
-		{MaxTreeDepth: 31, MaxEnergyError: 1000},
-		{MaxTreeDepth: 10, MaxEnergyError: 0},
-		{MaxTreeDepth: 10, MaxEnergyError: math.NaN()},
-		{MaxTreeDepth: 10, MaxEnergyError: 1000, Criterion: nuts.CriterionMomentumSum + 1},
-		{MaxTreeDepth: 10, MaxEnergyError: 1000, Criterion: -1},
-	}
-	for _, o := range bad {
-		if o.Validate() == nil {
-			t.Errorf("%+v accepted", o)
-		}
-	}
-	for _, c := range criteria {
-		if err := withCriterion(c).Validate(); err != nil {
-			t.Error(err)
-		}
+// New trusts its options (core/sample checks the user's), but a tree depth
+// that would leave nothing to do or allocate without bound is a caller's
+// bug, which it reports by panicking.
+func TestNewPanicsOnAnUncheckedTreeDepth(t *testing.T) {
+	g := newDiagGauss(logspace(2, 1, 1))
+	for _, depth := range []int{0, -1, nuts.MaxTreeDepthLimit + 1, 1 << 40} {
+		o := nuts.DefaultOptions()
+		o.MaxTreeDepth = depth
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("New accepted MaxTreeDepth %d", depth)
+				}
+			}()
+			_, _ = nuts.New(g, nuts.NewDiagMetric(2), o)
+		}()
 	}
 	if c := nuts.DefaultOptions().Criterion; c != nuts.CriterionDisplacement {
 		t.Errorf("default criterion %v", c)

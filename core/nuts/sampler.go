@@ -61,23 +61,10 @@ func DefaultOptions() Options {
 	return Options{MaxTreeDepth: 10, MaxEnergyError: 1000, Criterion: CriterionDisplacement}
 }
 
-// MaxTreeDepthLimit is the largest accepted MaxTreeDepth; deeper trees
-// would take more than a billion gradient evaluations per draw.
+// MaxTreeDepthLimit is the largest MaxTreeDepth there is a use for; deeper
+// trees would take more than a billion gradient evaluations per draw.
+// core/sample's Schema bounds the user's max_treedepth with it.
 const MaxTreeDepthLimit = 30
-
-// Validate reports the first invalid option.
-func (o Options) Validate() error {
-	if o.MaxTreeDepth < 1 || o.MaxTreeDepth > MaxTreeDepthLimit {
-		return fmt.Errorf("MaxTreeDepth must be in [1, %d], got %d", MaxTreeDepthLimit, o.MaxTreeDepth)
-	}
-	if !(o.MaxEnergyError > 0) {
-		return fmt.Errorf("MaxEnergyError must be positive, got %v", o.MaxEnergyError)
-	}
-	if o.Criterion != CriterionDisplacement && o.Criterion != CriterionMomentumSum {
-		return fmt.Errorf("unknown U-turn criterion %v", o.Criterion)
-	}
-	return nil
-}
 
 // Sampler runs NUTS transitions for one chain. It is not safe for
 // concurrent use.
@@ -126,12 +113,18 @@ type level struct {
 
 // New returns a Sampler for d with metric m and step size 1. Call
 // SetPosition before the first transition.
+//
+// o's values are the user's options, checked by core/sample (its Schema)
+// before a sampler is made: New does not check them again. It panics on
+// a MaxTreeDepth below 1, which would leave a transition nothing to do,
+// or above MaxTreeDepthLimit, for which it would allocate scratch by the
+// gigabyte: neither can reach it from a user's options.
 func New(d Density, m Metric, o Options) (*Sampler, error) {
 	if d == nil || m == nil {
 		return nil, errors.New("nuts: density and metric must not be nil")
 	}
-	if err := o.Validate(); err != nil {
-		return nil, fmt.Errorf("nuts: %w", err)
+	if o.MaxTreeDepth < 1 || o.MaxTreeDepth > MaxTreeDepthLimit {
+		panic(fmt.Sprintf("nuts: New called with MaxTreeDepth %d, outside the validated options' bounds", o.MaxTreeDepth))
 	}
 	dim := d.Dim()
 	if dim < 0 {

@@ -11,10 +11,12 @@ import (
 // Options configures a run. Start from DefaultOptions: zero values are
 // rejected rather than silently replaced.
 type Options struct {
-	Draws  int // post-warmup draws per chain, ≥ 1
-	Tune   int // warmup iterations per chain, ≥ 0
-	Chains int // ≥ 1
-	Cores  int // chains run at once; ≤ 0 means runtime.GOMAXPROCS(0)
+	// The options of Schema, which says what each may be; Validate checks
+	// them there.
+	Draws  int // post-warmup draws per chain
+	Tune   int // warmup iterations per chain
+	Chains int
+	Cores  int // chains run at once; 0 means runtime.GOMAXPROCS(0)
 	Seed   uint64
 	// FirstChain is the number of the run's first chain: the run samples
 	// chains FirstChain, …, FirstChain+Chains-1. A chain's draws depend on
@@ -23,10 +25,10 @@ type Options struct {
 	// spread over processes or machines. Init is indexed from 0 all the same.
 	FirstChain int
 
-	TargetAccept   float64 // step-size adaptation target, in (0, 1)
-	MaxTreeDepth   int     // in [1, nuts.MaxTreeDepthLimit]
-	MaxEnergyError float64 // > 0
-	Dense          bool    // adapt a dense inverse mass matrix instead of a diagonal
+	TargetAccept   float64 // step-size adaptation target
+	MaxTreeDepth   int
+	MaxEnergyError float64
+	Dense          bool // adapt a dense inverse mass matrix instead of a diagonal
 	// Metric is the estimator of a diagonal inverse mass matrix (Dense
 	// has its own): MetricGradient, the default, or MetricVariance.
 	Metric Metric
@@ -136,51 +138,33 @@ func DefaultOptions() Options {
 	}
 }
 
-// Validate reports the first invalid option by name. Checks that need the
-// model's dimension happen in Start.
+// Validate reports the first invalid option. The options of Schema (those
+// of the C ABI and the Python package) are checked against their ranges
+// and choices there, by the names users know (an *OptionError); the others
+// here. Checks that need the model's dimension happen in Start.
 func (o Options) Validate() error {
+	if err := o.checkSchema(); err != nil {
+		return err
+	}
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("sample: invalid options: "+format, args...)
 	}
 	switch {
-	case o.Draws < 1:
-		return bad("Draws must be ≥ 1, got %d", o.Draws)
-	case o.Tune < 0:
-		return bad("Tune must be ≥ 0, got %d", o.Tune)
-	case o.Chains < 1:
-		return bad("Chains must be ≥ 1, got %d", o.Chains)
-	case o.FirstChain < 0:
-		return bad("FirstChain must be ≥ 0, got %d", o.FirstChain)
 	case o.FirstChain > math.MaxInt-o.Chains:
-		return bad("FirstChain + Chains overflows (FirstChain %d, Chains %d)", o.FirstChain, o.Chains)
-	case !(o.TargetAccept > 0 && o.TargetAccept < 1):
-		return bad("TargetAccept must be in (0, 1), got %v", o.TargetAccept)
-	case o.Metric != MetricGradient && o.Metric != MetricVariance:
-		return bad("Metric must be MetricGradient or MetricVariance, got %d", int(o.Metric))
-	case o.Schedule != ScheduleOnline && o.Schedule != ScheduleWindowed:
-		return bad("Schedule must be ScheduleOnline or ScheduleWindowed, got %d", int(o.Schedule))
-	case o.Criterion != nuts.CriterionDisplacement && o.Criterion != nuts.CriterionMomentumSum:
-		return bad("Criterion must be nuts.CriterionDisplacement or nuts.CriterionMomentumSum, got %d", int(o.Criterion))
-	case o.MaxTreeDepth < 1 || o.MaxTreeDepth > nuts.MaxTreeDepthLimit:
-		return bad("MaxTreeDepth must be in [1, %d], got %d", nuts.MaxTreeDepthLimit, o.MaxTreeDepth)
-	case !(o.MaxEnergyError > 0):
-		return bad("MaxEnergyError must be positive, got %v", o.MaxEnergyError)
-	case !(o.InitJitter >= 0) || math.IsInf(o.InitJitter, 0):
-		return bad("InitJitter must be finite and ≥ 0, got %v", o.InitJitter)
+		return bad("first_chain + chains overflows (first_chain %d, chains %d)", o.FirstChain, o.Chains)
 	case o.InitRetries < 1:
 		return bad("InitRetries must be ≥ 1, got %d", o.InitRetries)
-	case o.BatchSize < 1:
-		return bad("BatchSize must be ≥ 1, got %d", o.BatchSize)
 	case o.Init != nil && len(o.Init) != o.Chains:
-		return bad("Init has %d points, want one per chain (Chains = %d)", len(o.Init), o.Chains)
+		return bad("init has %d points, want one per chain (chains = %d)", len(o.Init), o.Chains)
 	}
 	for c, x := range o.Init {
 		if len(x) != len(o.Init[0]) {
-			return bad("Init[%d] has length %d but Init[0] has length %d", c, len(x), len(o.Init[0]))
+			return bad("init[%d] has length %d but init[0] has length %d", c, len(x), len(o.Init[0]))
 		}
 		for i, v := range x {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return bad("Init[%d][%d] is %v", c, i, v)
+				// indexed as the flat chains x dimension array the C ABI takes
+				return bad("init[%d] (chain %d, coordinate %d) is %v", c*len(x)+i, c, i, v)
 			}
 		}
 	}
