@@ -64,14 +64,15 @@ def test_oversized_shape_from_python():
 
 
 def test_draws_too_large_for_memory():
-    # 1 chain x 1.25e9 draws x 10 reported values: 100 GB; the old check
-    # allowed up to 2^40 values
+    # 100 GB of draws passed the old check, which allowed up to 2^40
+    # values; 1 chain x 9e10 draws x 10 values (under 2^40, about 45 TB)
+    # is refused on any machine
     with exmc.Model() as m:
         exmc.Normal("x", mu=0, sigma=1, shape=10)
     with pytest.raises(ValueError) as e:
-        exmc.sample(m, draws=1_250_000_000, tune=10, chains=1, progressbar=False)
+        exmc.sample(m, draws=90_000_000_000, tune=10, chains=1, progressbar=False)
     msg = str(e.value)
-    assert "sampling 1 chain of 1250000000 draws" in msg
+    assert "sampling 1 chain of 90000000000 draws" in msg
     assert "needs about" in msg and "bytes" in msg and "available" in msg
     assert "EXMC_MEMORY_LIMIT" in msg
     assert_alive()
@@ -181,7 +182,9 @@ def run_python(code, **env):
 def test_environment_limit_and_insisting():
     """EXMC_MEMORY_LIMIT replaces the machine's available memory: lower, and
     higher to insist. A Flat vector of two billion elements is refused by
-    the estimate (256 GB) though compiling it allocates little."""
+    the estimate (256 GB) though compiling it allocates little: refused
+    under the machine's memory (unless it has 256 GB free) and a limit of
+    1 GiB, compiled when the limit insists."""
     code = """
         import exmc
         doc = '{"format":"exmc.model/v1","nodes":[{"name":"x","kind":"free","dist":"Flat","shape":[2000000000]}]}'
@@ -193,7 +196,16 @@ def test_environment_limit_and_insisting():
     """
     default = run_python(code)
     assert default.returncode == 0, default.stderr
-    assert "refused:" in default.stdout and "compiling the model needs about 256000000000 bytes" in default.stdout
+    if "refused:" in default.stdout:
+        assert "compiling the model needs about 256000000000 bytes" in default.stdout
+        assert "available (the machine's available memory)" in default.stdout
+    else:
+        assert "compiled 2000000000" in default.stdout
+
+    lowered = run_python(code, EXMC_MEMORY_LIMIT="1G")
+    assert lowered.returncode == 0, lowered.stderr
+    assert "compiling the model needs about 256000000000 bytes" in lowered.stdout
+    assert "1073741824 bytes (1.0 GiB) available (EXMC_MEMORY_LIMIT)" in lowered.stdout
 
     low = run_python(code.replace("2000000000", "100000"), EXMC_MEMORY_LIMIT="1M")
     assert low.returncode == 0, low.stderr

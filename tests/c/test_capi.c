@@ -1554,10 +1554,11 @@ static void test_limits_memory(void) {
   struct ArrowArrayStream stream;
   exmc_run* run = NULL;
 
-  /* 100 GB of draws passed the old check of 2^40 values */
-  o.draws = 1250000000;
+  /* 100 GB of draws passed the old check of 2^40 values; 9e10 draws of 11
+     values (under 2^40 values, about 45 TB) are refused on any machine */
+  o.draws = 90000000000;
   o.chains = 1;
-  CHECK_ERR(EXMC_ERR_INVALID, "sampling 1 chain of 1250000000 draws", exmc_sample(m, &o, &stream, &err_));
+  CHECK_ERR(EXMC_ERR_INVALID, "sampling 1 chain of 90000000000 draws", exmc_sample(m, &o, &stream, &err_));
   CHECK(stream.release == NULL);
   CHECK_ERR(EXMC_ERR_INVALID, "reporting 11 values a draw needs about", exmc_run_start(m, &o, &run, &err_));
   CHECK(run == NULL);
