@@ -11,7 +11,7 @@ CHECKED_LIB := $(OUT)/cgocheck2/libexmc.so
 AVX_PACKAGES := ./core/fastmath ./core/matvec ./core/dist
 GO_SOURCES := $(shell find core capi \( -name '*.go' -o -name '*.s' -o -name '*.c' -o -name '*.h' \) -not -name '*_test.go' 2>/dev/null) go.mod go.sum include/exmc.h
 
-.PHONY: all lib install demo test test-go test-c test-python lint fuzz bench bench-quick bench-go clean
+.PHONY: all lib install demo test test-go test-c test-python lint go-lint python-lint fuzz bench bench-quick bench-go clean
 
 all: install
 
@@ -43,14 +43,27 @@ demo: install
 
 test: test-go test-c test-python
 
-lint:
+lint: go-lint python-lint
+
+go-lint:
 	@out=$$(gofmt -l core capi bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags purego $(AVX_PACKAGES)
 
+# The Python package's import contracts (pyproject.toml's
+# [tool.importlinter]: exmc.sampling's layers, no import cycle), checked by
+# import-linter on the source in python/. It needs only import-linter from
+# the test extra, read from pyproject.toml, not the package built.
+$(VENV)/.lint: $(VENV)/.created pyproject.toml
+	$(PY) -c 'import subprocess, sys, tomllib; deps = [d for d in tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["test"] if d.startswith("import-linter")]; subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", *deps])'
+	touch $@
+
+python-lint: $(VENV)/.lint
+	PYTHONPATH=python $(VENV)/bin/lint-imports --no-cache --no-logo
+
 # The AVX2 kernels' portable forms are tested beside them: built without
 # the assembly (purego), and switched to at run time (core/avx).
-test-go: lint
+test-go: go-lint
 	$(GO) test -race ./...
 	$(GO) test -tags purego $(AVX_PACKAGES)
 	EXMC_NO_AVX=1 $(GO) test $(AVX_PACKAGES)
@@ -58,7 +71,7 @@ test-go: lint
 test-c: $(CHECKED_LIB)
 	tests/c/run.sh $(CHECKED_LIB)
 
-test-python: install $(CHECKED_LIB)
+test-python: python-lint install $(CHECKED_LIB)
 	EXMC_LIBRARY=$(abspath $(CHECKED_LIB)) $(PY) -m pytest -q
 
 # Go's native fuzzing of the model document, each target for FUZZTIME:

@@ -5,7 +5,9 @@ For a wheel it runs, from the repository root,
     go build -buildmode=c-shared -o python/exmc/_lib/libexmc.so ./capi
 
 writes the library's distribution catalogue (exmc_catalogue) next to it as
-catalogue.json, from which the Python distribution classes are made,
+catalogue.json, from which the Python distribution classes are made, and
+its sampling options' schema (exmc_options_schema) as options.json, from
+which the signatures of exmc.sample and its kin are made,
 writes the declarations cffi reads next to the library, made from
 include/exmc.h by the C preprocessor (python/exmc/_cdef.py: exmc_cdef.h and
 exmc_constants.json), so that the header stays the one source of truth and
@@ -59,28 +61,42 @@ def write_declarations(root: Path, lib_dir: Path) -> list[Path]:
     return cdef.write(cdef.generate(root / "include" / "exmc.h"), lib_dir)
 
 
-_CATALOGUE_PROGRAM = """
+# Prints what one of the library's static-JSON functions (exmc_catalogue,
+# exmc_options_schema) returns.
+_JSON_PROGRAM = """
 import ctypes, sys
 lib = ctypes.CDLL(sys.argv[1])
-lib.exmc_catalogue.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p)]
+fn = getattr(lib, sys.argv[2])
+fn.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p)]
 out, err = ctypes.c_char_p(), ctypes.c_char_p()
-if lib.exmc_catalogue(ctypes.byref(out), ctypes.byref(err)) != 0:
-    sys.exit("exmc_catalogue: " + (err.value or b"failed").decode())
+if fn(ctypes.byref(out), ctypes.byref(err)) != 0:
+    sys.exit(sys.argv[2] + ": " + (err.value or b"failed").decode())
 sys.stdout.write(out.value.decode())
 """
 
 
-def write_catalogue(lib_path: Path, lib_dir: Path) -> Path:
-    """Write the library's distribution catalogue (exmc_catalogue) to
-    lib_dir/catalogue.json, which the Python classes are made from. The
+def _write_json(lib_path: Path, function: str, out: Path) -> Path:
+    """Write what the library's ``function`` returns to ``out``. The
     library is loaded in a child process: the Go runtime it starts must not
     be inherited by anything this build forks."""
-    proc = subprocess.run([sys.executable, "-c", _CATALOGUE_PROGRAM, str(lib_path)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _JSON_PROGRAM, str(lib_path), function], capture_output=True,
+                          text=True)
     if proc.returncode != 0:
-        raise RuntimeError(f"exmc-sampler: reading the catalogue of {lib_path} failed:\n{proc.stdout}{proc.stderr}")
-    out = lib_dir / "catalogue.json"
+        raise RuntimeError(f"exmc-sampler: reading {function} of {lib_path} failed:\n{proc.stdout}{proc.stderr}")
     out.write_text(proc.stdout)
     return out
+
+
+def write_catalogue(lib_path: Path, lib_dir: Path) -> Path:
+    """Write the library's distribution catalogue (exmc_catalogue) to
+    lib_dir/catalogue.json, which the Python classes are made from."""
+    return _write_json(lib_path, "exmc_catalogue", lib_dir / "catalogue.json")
+
+
+def write_options(lib_path: Path, lib_dir: Path) -> Path:
+    """Write the library's sampling options' schema (exmc_options_schema)
+    to lib_dir/options.json, which the Python signatures are made from."""
+    return _write_json(lib_path, "exmc_options_schema", lib_dir / "options.json")
 
 
 def _platform_tag() -> str:
@@ -136,6 +152,7 @@ class ExmcBuildHook(BuildHookInterface):
             raise RuntimeError(f"exmc-sampler: {header} is missing; it declares the C API cffi loads")
         if lib_path.is_file():
             declarations.append(write_catalogue(lib_path, lib_dir))
+            declarations.append(write_options(lib_path, lib_dir))
 
         # an editable install imports the package from python/exmc, where the
         # files already are; a regular wheel needs them listed, because the

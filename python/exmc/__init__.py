@@ -21,10 +21,10 @@ from .model import FORMAT, Data, Deterministic, Model, Potential, Variable, mode
 from .progress import ChainProgress, ProgressBar
 from .trace import SAMPLE_STATS, to_datatree
 from .compiled import CompiledModel
-from .sampling import sample
-from .runs import Run
-from .streaming import Batch, Stream, sample_stream
+from .sampling import Batch, Run, Stream, sample, sample_stream
 from ._errors import ChainError, ExmcError
+# the PyMC bridge registers its sampler with exmc.sampling when imported
+# (exmc.sampling.api.register_pymc_sampler)
 from .pymc import UnsupportedModelError, from_pymc
 
 __all__ = [

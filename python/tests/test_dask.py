@@ -17,6 +17,7 @@ distributed = pytest.importorskip("distributed")
 import dask  # noqa: E402  (after the skip: dask comes with distributed)
 
 import exmc.dask  # noqa: E402
+import exmc.sampling.dask  # noqa: E402
 
 SEED = 20
 # about a second per chain on one worker, so that a worker can be killed
@@ -80,7 +81,7 @@ def test_four_chains_on_two_workers_match_a_local_run(client, model, reference, 
             seen.append([(r.draws_done, r.total, r.finished) for r in records])
             return records
 
-    monkeypatch.setattr(exmc.dask, "ProgressBar", Recording)
+    monkeypatch.setattr(exmc.sampling.dask, "ProgressBar", Recording)
     tree = exmc.sample(model, client=client, progressbar=False, **KW)
     _assert_same_tree(reference, tree)
     assert tree.posterior.attrs["random_seed"] == SEED

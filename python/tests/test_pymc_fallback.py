@@ -58,7 +58,7 @@ def test_fallback_runs_without_the_gil(garch):
     import ctypes
 
     from exmc import _ffi
-    from exmc.sampling import _Run
+    from exmc.sampling.native import NativeRun
 
     _, c = garch
     ffi, lib, _ = _ffi.load()
@@ -68,7 +68,7 @@ def test_fallback_runs_without_the_gil(garch):
     holding = ctypes.PyDLL(str(_ffi.library_path()))
     holding.exmc_run_wait.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p]
     holding.exmc_run_wait.restype = ctypes.c_int
-    run = _Run(c, opts)
+    run = NativeRun(c, opts)
     try:
         handle = int(ffi.cast("uintptr_t", run.handle))
         code = holding.exmc_run_wait(handle, 60_000, None)

@@ -4,14 +4,14 @@ groups ``pm.sample`` gives."""
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from typing import Any, Mapping
 
 import numpy as np
 
-from ..runs import Options
-from ..sampling import _choice, _int_option, _run_nuts, _seed
+from ..sampling.api import register_pymc_sampler
+from ..sampling.blocking import run_nuts
+from ..sampling.options import KEYWORDS, SAMPLING, Keyword, Options, documented
 from ._compiled import FallbackModel, compile_native, resolve_backend
 from ._translate import UnsupportedModelError
 
@@ -25,8 +25,9 @@ _PYMC_INITS = {
     "jitter+adapt_full": (True, True),
     "adapt_full": (False, True),
 }
-# exmc's own: uniform(-j, j) around zero in unconstrained space
-_EXMC_INITS = {"jitter": 2.0, "zero": 0.0}
+# exmc's own, from the options' schema: uniform(-j, j) around zero in
+# unconstrained space
+_EXMC_INITS: dict[str, float] = dict(KEYWORDS["init"].choices)
 
 # nuts_sampler_kwargs / nuts entries that mean something to exmc's NUTS
 _NUTS_KEYS = ("target_accept", "max_treedepth", "dense_mass", "step_scale")
@@ -52,15 +53,16 @@ class _Source:
         return dict(self._constants)
 
 
-def _pymc_seed(random_seed: Any) -> int:
-    """exmc's one seed from PyMC's spellings (an int, a Generator, a
-    sequence of per-chain seeds, or None)."""
+def _pymc_seed(random_seed: Any) -> Any:
+    """exmc's one seed from PyMC's spellings: one seed per chain (a
+    sequence) or a RandomState make one; an int, a Generator or None are
+    exmc's own (checked with the other options)."""
     if isinstance(random_seed, (list, tuple, np.ndarray)):
         entropy = [int(s) for s in np.asarray(random_seed).ravel()]
         return int(np.random.SeedSequence(entropy).generate_state(1, np.uint64)[0])
     if isinstance(random_seed, np.random.RandomState):
         return int(random_seed.randint(0, 2**63 - 1))
-    return _seed(random_seed)
+    return random_seed
 
 
 def _merge_nuts_kwargs(options: dict, extra: Mapping | None, what: str) -> None:
@@ -79,36 +81,27 @@ def _merge_nuts_kwargs(options: dict, extra: Mapping | None, what: str) -> None:
         options[k] = v
 
 
-def sample_pymc(
-    model: Any,
-    *,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
-    cores: int | None = None,
-    random_seed: Any = None,
-    target_accept: float = 0.8,
-    max_treedepth: int = 10,
-    init: str | None = None,
-    save_warmup: bool = False,
-    log_likelihood: bool = False,
-    progressbar: Any = True,
-    dense_mass: bool = False,
-    strict: bool = False,
-    metric: str | None = None,
-    schedule: str | None = None,
-    criterion: str | None = None,
-    backend: str | None = None,
-    noncentered: bool | None = None,
-    initvals: Any = None,
-    var_names: Any = None,
-    idata_kwargs: Mapping | None = None,
-    nuts_sampler_kwargs: Mapping | None = None,
-    nuts: Mapping | None = None,
-    discard_tuned_samples: bool | None = None,
-    compute_convergence_checks: bool = True,
-    return_inferencedata: bool = True,
-):
+#: the keywords of the PyMC path: exmc.sample's, with PyMC's spellings of
+#: init and random_seed, and PyMC's own
+PYMC = SAMPLING.extend(
+    Keyword("init", None, "PyMC's 'auto' (None), 'jitter+adapt_diag', 'jitter+adapt_diag_grad', 'adapt_diag', "
+            "'jitter+adapt_full', 'adapt_full', or exmc's 'jitter' and 'zero'"),
+    Keyword("random_seed", None, "an int, a numpy Generator or RandomState, one seed per chain, or None"),
+    Keyword("backend", None, "'native' (None: the model translated into exmc's core), 'pymc' or 'auto'"),
+    Keyword("noncentered", None, "None: the data choose; True: non-centre hierarchical Normals; False: as written"),
+    Keyword("initvals", None, "a dict, or one per chain, of constrained initial values"),
+    Keyword("var_names", None, "the posterior variables to keep"),
+    Keyword("idata_kwargs", None, "{'log_likelihood': True} adds the pointwise log-likelihood"),
+    Keyword("nuts_sampler_kwargs", None, "target_accept, max_treedepth or dense_mass"),
+    Keyword("nuts", None, "as nuts_sampler_kwargs"),
+    Keyword("discard_tuned_samples", None, "False keeps the warmup draws (save_warmup)"),
+    Keyword("compute_convergence_checks", True, "accepted for PyMC's sake"),
+    Keyword("return_inferencedata", True, "must be True: exmc returns a DataTree"),
+    replaces=("init", "random_seed"),
+)
+
+
+def sample_pymc(model: Any, *args: Any, **kwargs: Any):
     """Sample a ``pymc.Model`` with exmc's NUTS (what ``exmc.sample`` does
     when given one).
 
@@ -133,12 +126,16 @@ def sample_pymc(
     ``exmc_backend``, ``noncentered`` (the rewritten) and ``kept_centered``
     (those the data kept as written) say what ran.
     """
-    if not return_inferencedata:
+    call = PYMC.bind("sample_pymc", (model, *args), kwargs)
+    model = call["model"]
+    if model is None:
+        raise TypeError("sample_pymc() needs a pymc.Model")
+    if not call["return_inferencedata"]:
         raise ValueError("exmc returns a DataTree; return_inferencedata=False (a MultiTrace) is not supported")
-    options = {"target_accept": target_accept, "max_treedepth": max_treedepth, "dense_mass": dense_mass}
-    _merge_nuts_kwargs(options, nuts_sampler_kwargs, "nuts_sampler_kwargs")
-    _merge_nuts_kwargs(options, nuts, "nuts")
-    target_accept, max_treedepth, dense_mass = options["target_accept"], options["max_treedepth"], options["dense_mass"]
+    values = call.options()
+    _merge_nuts_kwargs(values, call["nuts_sampler_kwargs"], "nuts_sampler_kwargs")
+    _merge_nuts_kwargs(values, call["nuts"], "nuts")
+    idata_kwargs = call["idata_kwargs"]
     if idata_kwargs is not None:
         if not isinstance(idata_kwargs, Mapping):
             raise TypeError(f"idata_kwargs must be a dict, got {type(idata_kwargs).__name__}")
@@ -147,56 +144,48 @@ def sample_pymc(
             raise TypeError(
                 f"idata_kwargs: exmc understands 'log_likelihood' only, not {', '.join(map(repr, unknown))}"
             )
-        log_likelihood = bool(idata_kwargs.get("log_likelihood", log_likelihood))
-    if discard_tuned_samples is not None:
-        save_warmup = not discard_tuned_samples
-    draws = _int_option("draws", draws, 1)
-    tune = _int_option("tune", tune, 0)
-    chains = _int_option("chains", chains, 1)
-    if cores is not None:
-        cores = _int_option("cores", cores, 1)
-    max_treedepth = _int_option("max_treedepth", max_treedepth, 1)
-    if isinstance(target_accept, bool) or not isinstance(target_accept, numbers.Real):
-        raise TypeError(f"target_accept must be a number, got {target_accept!r}")
-    if not 0 < target_accept < 1:
-        raise ValueError(f"target_accept must be in (0, 1), got {target_accept}")
+        values["log_likelihood"] = idata_kwargs.get("log_likelihood", values["log_likelihood"])
+    if call["discard_tuned_samples"] is not None:
+        values["save_warmup"] = not call["discard_tuned_samples"]
+    init = call["init"]
     if init is None:
         init = "auto"
     if init in _PYMC_INITS:
         _, dense_init = _PYMC_INITS[init]
-        dense_mass = dense_mass or dense_init
+        values["dense_mass"] = values["dense_mass"] or dense_init
     elif init not in _EXMC_INITS:
         raise ValueError(f"init must be one of {', '.join(map(repr, [*_PYMC_INITS, *_EXMC_INITS]))}, got {init!r}")
+    initvals = call["initvals"]
+    # exmc's jitter when it starts the chains itself; none around the
+    # initial points made here
+    jittered = init in _EXMC_INITS and not initvals
+    seed = _pymc_seed(call["random_seed"])
+    options = Options.checked(**values, init=init if jittered else "zero", random_seed=seed)
+    chains, seed = options.chains, options.random_seed
+    var_names = call["var_names"]
     if var_names is not None:
         var_names = [var_names] if isinstance(var_names, str) else list(var_names)
         unknown = [v for v in var_names if v not in model.named_vars]
         if unknown:
             raise ValueError(f"var_names: the model has no variables {unknown}")
     initvals = _check_initvals(model, initvals, chains)
-    seed = _pymc_seed(random_seed)
-    metric = _choice("metric", metric)
-    schedule = _choice("schedule", schedule)
-    criterion = _choice("criterion", criterion)
 
-    backend = resolve_backend(backend)
+    backend = resolve_backend(call["backend"])
+    noncentered = call["noncentered"]
     if noncentered is not None and not isinstance(noncentered, (bool, np.bool_)):
         raise ValueError(f"noncentered must be None or a bool, got {noncentered!r}")
     compiled, translation, compile_seconds = _compile(model, backend, noncentered, initvals)
     fallback = isinstance(compiled, FallbackModel)
+    log_likelihood = options.log_likelihood
+    if fallback:
+        # PyMC computes the log-likelihood from the draws (_expand_fallback)
+        options = options.replace(log_likelihood=False)
 
-    if init in _EXMC_INITS and not initvals:
-        init_points, jitter = None, _EXMC_INITS[init]
-    else:
+    init_points = None
+    if not jittered:
         init_points = _initial_points(model, compiled, translation, chains, seed, init, initvals)
-        jitter = 0.0
-
-    options = Options(
-        draws=draws, tune=tune, chains=chains, cores=cores, seed=seed, target_accept=float(target_accept),
-        max_treedepth=max_treedepth, dense_mass=bool(dense_mass), save_warmup=bool(save_warmup),
-        log_likelihood=bool(log_likelihood) and not fallback, jitter=jitter, metric=metric, schedule=schedule,
-        criterion=criterion,
-    )
-    table, elapsed = _run_nuts(compiled, options, progressbar=progressbar, strict=strict, init_points=init_points)
+    table, elapsed = run_nuts(compiled, options, progressbar=call["progressbar"], strict=call["strict"],
+                             init_points=init_points, stacklevel=3)
     from ..trace import split_draws, to_datatree
 
     groups = split_draws(table)
@@ -221,9 +210,13 @@ def sample_pymc(
         log_likelihood=groups.get("log_likelihood"),
         model=_Source(model),
         sampling_time=elapsed,
-        tuning_steps=tune,
+        tuning_steps=options.tune,
         attrs=attrs,
     )
+
+
+documented(sample_pymc, PYMC)
+register_pymc_sampler(sample_pymc)
 
 
 def _check_initvals(model: Any, initvals: Any, chains: int):
