@@ -150,27 +150,31 @@ class PeakRSS:
 # gradient calls
 
 
-def time_call(call, min_seconds: float = 0.2, repeats: int = 5) -> float:
-    """Seconds per call: the fastest of ``repeats`` timings of a loop of
-    calls that lasts at least ``min_seconds / repeats`` (other processes
-    only ever add time). A first call is made before and left out."""
+def time_call(call, min_seconds: float = 0.2, repeats: int = 9) -> float:
+    """CPU seconds of the calling thread per call: the least over
+    ``repeats`` loops of calls, each of at least ``min_seconds / repeats``.
+    The thread's CPU clock leaves out the time other processes take the
+    CPU from it (on a shared machine, most of a wall-clock timing's noise),
+    and the least of several loops what is left (cache misses after being
+    moved to another CPU). The calls are single-threaded (BLAS held to one
+    thread). A first call is made before and left out."""
     call()
     target = min_seconds / repeats
     n = 1
     while True:
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         for _ in range(n):
             call()
-        elapsed = time.perf_counter() - t0
+        elapsed = time.thread_time() - t0
         if elapsed >= target:
             break
         n = n * 16 if elapsed <= 0 else min(n * 16, max(n * 2, int(n * 1.2 * target / elapsed) + 1))
     best = elapsed / n
     for _ in range(repeats - 1):
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         for _ in range(n):
             call()
-        best = min(best, (time.perf_counter() - t0) / n)
+        best = min(best, (time.thread_time() - t0) / n)
     return best
 
 

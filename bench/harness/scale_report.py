@@ -74,20 +74,32 @@ def analyse(results: dict) -> dict:
     return {"summary": summary, "ratios": ratios, "gradients": gradients, "pymc_projected": projected}
 
 
-def _check_cell(c: dict | None) -> str:
+def _check_cell(c: dict | None, ref: dict | None = None) -> str:
     if c is None:
         return "–"
     if "error" in c:
         return f"**FAIL** ({c['error'][:80]})"
+    # a reference that diverged or mixed poorly is a weak one: say so
+    weak = ""
+    if ref is not None:
+        div, ess = ref.get("divergences"), ref.get("min_ess_bulk")
+        notes = []
+        if div and div["max"] > 0:
+            notes.append(f"{_fmt(div['median'])} divergences")
+        if ess and ess["median"] < 100:
+            notes.append(f"min ESS {_fmt(ess['median'])}")
+        if notes:
+            weak = f"; nutpie's: {', '.join(notes)}"
     if c["ok"]:
-        return f"ok ({c['scalars']:,})"
+        return f"ok ({c['scalars']:,}{weak})"
     parts = []
     if c["mean_failed"]:
         parts.append(f"{c['mean_failed']} means")
     if c["sd_failed"]:
         parts.append(f"{c['sd_failed']} sds")
     w = c["worst_mean"] if c["worst_mean"]["err_over_tol"] >= c["worst_sd"]["err_over_tol"] else c["worst_sd"]
-    return f"**FAIL**: {' and '.join(parts)} of {c['scalars']:,} (worst {w['scalar']}, {w['err_over_tol']:.1f}x the tolerance)"
+    return (f"**FAIL**: {' and '.join(parts)} of {c['scalars']:,} (worst {w['scalar']}, "
+            f"{w['err_over_tol']:.2f}x the tolerance{weak})")
 
 
 def _us(seconds) -> str:
@@ -114,8 +126,8 @@ def markdown(results: dict, a: dict) -> str:
              + (" (" + "; ".join(f"{m}: tune {v['tune']}, draws {v['draws']}" for m, v in own.items()) + ")"
                 if own else "")
              + f", target_accept {st['target_accept']}, max tree depth {st['max_treedepth']}; "
-             f"{' or '.join(map(str, seeds))} seed{'s' if seeds != [1] else ''} per model: "
-             + ", ".join(f"{m} {len(v)}" for m, v in results["seeds"].items())
+             + (f"{seeds[0]} seed{'s' if seeds != [1] else ''} per model" if len(seeds) == 1 else
+                "seeds per model: " + ", ".join(f"{m} {len(v)}" for m, v in results["seeds"].items()))
              + "; everything else at each sampler's defaults.")
     th = results.get("threads") or {}
     pools = ", ".join(f"{p['internal_api']} {p['num_threads']} thread{'s' if p['num_threads'] != 1 else ''}"
@@ -135,7 +147,8 @@ def markdown(results: dict, a: dict) -> str:
              "second of sampling, warmup included; per CPU s: per CPU second of the sampling threads. Gradient: "
              "the peer's time per log-density-and-gradient call over exmc's (above 1: exmc's is faster). "
              "Posterior: exmc's posterior against nutpie's, means within 0.1 sd and sds within 10%, plus Monte "
-             "Carlo error.")
+             "Carlo error; where nutpie's own runs diverged or drew a minimum ESS under 100 the cell says so, "
+             "the reference is then a weak one (its Monte Carlo error estimates too).")
     L.append("")
     L.append("| model | size | d | exmc on | ESS/s ÷ nutpie | ESS/s ÷ PyMC | ESS/CPU s ÷ nutpie | ESS/CPU s ÷ PyMC | "
              "gradient: nutpie ÷ exmc | posterior vs nutpie |")
@@ -158,7 +171,7 @@ def markdown(results: dict, a: dict) -> str:
             g_num = grads.get(num, {}).get("grad_s")
             g_den = grads.get("nutpie", {}).get("grad_s")
             cells.append(f"{g_den / g_num:.2f}x" if g_num and g_den else "–")
-            cells.append(_check_cell(checks.get(m, {}).get(num)))
+            cells.append(_check_cell(checks.get(m, {}).get(num), a["summary"].get(m, {}).get("nutpie")))
             L.append(f"| {fam} | {size} | {d:,} | {LABEL[num].removeprefix('exmc ')} | " + " | ".join(cells) + " |")
     L.append("")
 
@@ -187,7 +200,7 @@ def markdown(results: dict, a: dict) -> str:
             epg = e["ess_per_grad"]
             rise = e["rss_rise_mb"]
             mem = "–" if e["peak_rss_mb"] is None else f"{_med(e['peak_rss_mb'])} ({_med(rise)})"
-            chk = "reference" if s == "nutpie" else _check_cell(checks.get(m, {}).get(s))
+            chk = "reference" if s == "nutpie" else _check_cell(checks.get(m, {}).get(s), a["summary"].get(m, {}).get("nutpie"))
             who = LABEL[s] + (f", non-centred: {e['noncentered']}" if e.get("noncentered") else "")
             L.append(f"| {fam} | {size} | {who} | {_range(e['ess_per_s'])} | {_range(e['ess_per_cpu_s'])} | "
                      f"{_med(e['min_ess_bulk'])} | {_range(e['sample_s'])} | {_med(e['sample_cpu_s'])} | {gtxt} | "
@@ -247,7 +260,8 @@ def markdown(results: dict, a: dict) -> str:
              "the main thread, so its is the process's CPU time inside its sampling loop. With BLAS and OpenMP "
              "held to one thread, CPU s above sample s is time on threads beside the chain's (exmc's Go runtime, "
              "nutpie's own); below it, time the machine's other load took from the run.")
-    L.append("- Gradient µs: the fastest of five timings of a loop of calls at one fixed unconstrained point, "
+    L.append("- Gradient µs: CPU time of one call at one fixed unconstrained point, the least over nine loops of "
+             "calls (the calling thread's CPU clock, which leaves out the time other processes take), timed "
              "after the sampler's first run of the model in the process: exmc's C ABI "
              "`exmc_log_density_gradient` (on exmc's own compiled model, and for exmc on the PyMC model on "
              "`exmc.from_pymc(model)`: the model as written, non-centring off), nutpie's compiled numba function, "
