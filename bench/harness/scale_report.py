@@ -212,7 +212,7 @@ def markdown(results: dict, a: dict) -> str:
     if proj:
         L.append("## PyMC not run")
         L.append("")
-        L.append("PyMC's NUTS is left out of these sizes, where one run would take well past a few minutes "
+        L.append("PyMC's NUTS is left out of these sizes, where one run is projected at more than a few minutes "
                  "(`bench/scale.py --pymc-all` runs it). Its gradient is timed all the same; the time a run would "
                  "spend in gradients alone is that gradient times the gradients nutpie took per draw, over "
                  "the model's tuning and kept iterations (PyMC's Python per leapfrog step comes on top).")
