@@ -654,7 +654,7 @@ static void test_run_cancel(void) {
   exmc_options_default(&o);
   o.chains = 2;
   o.tune = 100;
-  o.draws = 10000000; /* far more than the test waits for */
+  o.draws = 1000000; /* far more than the test waits for (seconds), and columns of ~0.6 GB */
   exmc_run* run = NULL;
   CHECK_OK(exmc_run_start(m, &o, &run, &err_));
   if (run == NULL) {
