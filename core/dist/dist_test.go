@@ -2,6 +2,7 @@ package dist
 
 import (
 	"math"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -25,8 +26,8 @@ func TestLookup(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `unknown distribution "Foo"`) || !strings.Contains(err.Error(), "Normal") {
 		t.Errorf("Lookup(Foo): %v", err)
 	}
-	if len(Names()) != 21 {
-		t.Errorf("%d distributions: %v", len(Names()), Names())
+	if names := Names(); len(names) != len(registry) || !sort.StringsAreSorted(names) {
+		t.Errorf("Names() = %v: not every distribution, or not in order", names)
 	}
 }
 
@@ -210,6 +211,7 @@ func TestMetadata(t *testing.T) {
 		{"HalfCauchy", NonNegative, LogTransform, -1, -1, false},
 		{"LogNormal", Positive, LogTransform, -1, -1, false},
 		{"Laplace", Real, NoTransform, -1, -1, false},
+		{"Logistic", Real, NoTransform, -1, -1, false},
 		{"Flat", Real, NoTransform, -1, -1, false},
 		{"HalfFlat", NonNegative, LogTransform, -1, -1, false},
 		{"GaussianRandomWalk", Real, NoTransform, -1, -1, false},
