@@ -75,6 +75,10 @@ var gradCases = []struct {
 		}
 		return mu + d, []float64{mu, b}
 	}},
+	{"Logistic", []string{"mu", "s"}, func(r *rand.Rand) (float64, []float64) {
+		mu, sc := unif(r, -3, 3), logU(r, -2, 2)
+		return mu + 3*sc*r.NormFloat64(), []float64{mu, sc}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {
