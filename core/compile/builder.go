@@ -40,6 +40,10 @@ type builder struct {
 	// subexpressions one) is computed once; nil in the plain program,
 	// which lays out every use on its own
 	shared map[*model.Expr]expr.Slot
+	// fuse: the fusion pass runs (fuse.go); used counts the readers of
+	// each expression, once it asks
+	fuse bool
+	used map[*model.Expr]int
 }
 
 // rearrangement is an op that moves the elements of args[0] without
@@ -65,6 +69,9 @@ type param struct {
 	// hasLog: log(slot) is at hand, in log once laid out (logOf) or
 	// where slot is lazy; lazy: slot is not laid out yet
 	hasLog, lazy bool
+	// fused: a chain of the fusion pass computes it (fuse.go); the term
+	// reads it from no slot
+	fused bool
 }
 
 func newBuilder(c *Model, need map[string]bool) *builder {
@@ -214,7 +221,7 @@ func (b *builder) term(vr *dist.Variant, value expr.Slot, logValue bool, ps []pa
 	consts := make([][]float64, len(ps))
 	for i := range ps {
 		shapes[i] = ps[i].shape
-		if !ps[i].lazy {
+		if !ps[i].lazy && !ps[i].fused {
 			consts[i], _ = b.p.IsConst(ps[i].slot)
 		}
 	}
@@ -240,6 +247,9 @@ func (b *builder) term(vr *dist.Variant, value expr.Slot, logValue bool, ps []pa
 	var logs []expr.Slot
 	for i := range ps {
 		p := &ps[i]
+		if p.fused {
+			continue
+		}
 		if p.lazy && term.GiveLog(i, true) {
 			in[i] = p.log
 			continue
@@ -549,6 +559,14 @@ func (b *builder) bounds(vr *dist.Variant, ps []expr.Slot, pshapes [][]int) ([]e
 }
 
 func (b *builder) observed(n *model.Node) error {
+	if b.fuse {
+		if ok, err := b.fusedObserved(n); ok || err != nil {
+			if err != nil {
+				err = fmt.Errorf("node %q: %w", n.Name, err)
+			}
+			return err
+		}
+	}
 	vr := b.c.graph.Variant[n.Name]
 	ps, err := b.params(n)
 	if err != nil {

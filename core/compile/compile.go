@@ -68,6 +68,8 @@ type Model struct {
 	simplified  map[string]int
 	pool        sync.Pool
 	plain       bool // see compile
+	fuse        bool // the fusion pass runs on the log-density's program
+	fusedTerms  int  // the terms it fused
 }
 
 type obsEval struct {
@@ -87,7 +89,19 @@ type Options struct {
 	// debugging: the log-density is the same, only slower to compute.
 	// EnvSimplify set to "off" does the same for every compilation.
 	Literal bool
+	// Fuse turns the fusion pass on: a likelihood's elementwise
+	// parameters (mu = a[g] + b[g] * x) are computed inside the term's
+	// loop, block by block (core/fuse), rather than op by op over whole
+	// arrays. The log-density is the same up to the order of its sums.
+	// It is off by default: the block loop is not yet faster
+	// (docs/DECISIONS.md, 41). EnvFuse set to "on" does the same for every
+	// compilation.
+	Fuse bool
 }
+
+// EnvFuse is the environment variable that, set to "on", turns the
+// fusion pass on for every compilation (Options.Fuse).
+const EnvFuse = "EXMC_FUSE"
 
 // EnvSimplify is the environment variable that, set to "off", compiles
 // every model's expressions as written (Options.Literal), for debugging
@@ -104,6 +118,9 @@ func Compile(m *model.Model, arrays map[string][]float64) (*Model, error) {
 func CompileWith(m *model.Model, arrays map[string][]float64, o Options) (*Model, error) {
 	if os.Getenv(EnvSimplify) == "off" {
 		o.Literal = true
+	}
+	if os.Getenv(EnvFuse) == "on" {
+		o.Fuse = true
 	}
 	return compile(m, arrays, o, false)
 }
@@ -144,7 +161,8 @@ func compile(m *model.Model, arrays map[string][]float64, o Options, plain bool)
 			simplified = s.Applied
 		}
 	}
-	c := &Model{graph: g, nonCentered: rw.NonCentered, keptCentred: rw.Informed, simplified: simplified, plain: plain}
+	c := &Model{graph: g, nonCentered: rw.NonCentered, keptCentred: rw.Informed, simplified: simplified, plain: plain,
+		fuse: !plain && o.Fuse}
 	for _, n := range g.Order {
 		if n.Kind != model.Free {
 			continue
@@ -313,6 +331,7 @@ func (c *Model) needed() map[string]bool {
 
 func (c *Model) buildLogp() error {
 	b := newBuilder(c, c.needed())
+	b.fuse = c.fuse
 	if err := b.constrainEarly(); err != nil {
 		return err
 	}
