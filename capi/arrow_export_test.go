@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"math"
-	"os"
 	"reflect"
 	"sync"
 	"testing"
@@ -347,14 +346,7 @@ func TestOutsideAllocator(t *testing.T) {
 }
 
 func TestCompiledStore(t *testing.T) {
-	doc, err := os.ReadFile("testdata/eight_schools.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := compileModel(doc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := eightSchools(t)
 	defer m.release()
 	x := []float64{1, math.Log(2), 0, 1, 2, 3, 4, 5, 6, 7}
 	l := newLayout(m.t.Dim(), m.t.Vars(), m.t.Observed(), true)
@@ -385,7 +377,7 @@ func TestCompiledStore(t *testing.T) {
 	}
 
 	var info map[string]any
-	doc, err = m.t.info().marshal()
+	doc, err := m.t.info().marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,14 +401,7 @@ func TestCompiledStore(t *testing.T) {
 // A chain that stops early leaves a gap in the run's columns; the result
 // holds the rows made, chain after chain, each as it was written.
 func TestStoreResultClosesGaps(t *testing.T) {
-	doc, err := os.ReadFile("testdata/eight_schools.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := compileModel(doc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := eightSchools(t)
 	defer m.release()
 	base := cAlloc.AllocatedBytes()
 	o := sample.DefaultOptions()

@@ -9,11 +9,9 @@ import (
 	"github.com/exmc/exmc/core/sample"
 )
 
-// A run start that fails after its chains have started must leave no
-// chain running: the pool's threads all go idle, no handle is left and
-// the model's reference is returned. The chains are given far more draws
-// than the test waits for, so a chain left running would keep its thread.
-func TestRunStartFailureStopsTheChains(t *testing.T) {
+// eightSchools compiles testdata/eight_schools.json; release it when done.
+func eightSchools(t *testing.T) *modelObj {
+	t.Helper()
 	doc, err := os.ReadFile("testdata/eight_schools.json")
 	if err != nil {
 		t.Fatal(err)
@@ -22,6 +20,15 @@ func TestRunStartFailureStopsTheChains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+// A run start that fails after its chains have started must leave no
+// chain running: the pool's threads all go idle, no handle is left and
+// the model's reference is returned. The chains are given far more draws
+// than the test waits for, so a chain left running would keep its thread.
+func TestRunStartFailureStopsTheChains(t *testing.T) {
+	m := eightSchools(t)
 	defer m.release()
 
 	defer func(f func()) { afterRunStart = f }(afterRunStart)

@@ -11,11 +11,11 @@ from .._errors import ChainError
 from ..progress import ChainProgress
 from ..trace import from_arrow
 from .draws import concat
-from .native import POLL_MS, NativeRun, settle_failures
+from .native import POLL_MS, Closing, NativeRun, settle_failures
 from .options import Options
 
 
-class Run:
+class Run(Closing):
     """A run started by ``exmc.sample(..., blocking=False)``.
 
     The chains run in the library's threads while Python goes on::
@@ -191,17 +191,6 @@ class Run:
                 self._failed = native.chain_errors()
             native.free()
 
-    def __enter__(self) -> "Run":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def __repr__(self) -> str:
         try:

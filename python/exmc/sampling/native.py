@@ -72,6 +72,26 @@ def as_progress(record: Any) -> ChainProgress:
     )
 
 
+class Closing:
+    """A handle on a run that is closed on leaving a ``with`` block and
+    when collected: subclasses define ``close``, which must be idempotent."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
 class NativeRun:
     """A started run of the C library, freed (and its chains stopped)
     however it is left. Chains are named by their numbers, ``first_chain``

@@ -16,11 +16,11 @@ from typing import Any, Iterator
 
 from ..progress import DEFAULT_INTERVAL, ChainProgress, ProgressBar
 from .draws import Batch
-from .native import POLL_MS, NativeRun, settle_failures
+from .native import POLL_MS, Closing, NativeRun, settle_failures
 from .options import Options
 
 
-class Stream:
+class Stream(Closing):
     """Batches of draws while the chains run; see :func:`sample_stream`.
 
     Iterate over it for :class:`Batch` objects. ``close()`` (also at the
@@ -130,17 +130,6 @@ class Stream:
             if self._bar is not None:
                 self._bar.close()
 
-    def __enter__(self) -> "Stream":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 __all__ = ["Stream"]
