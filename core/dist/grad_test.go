@@ -79,6 +79,10 @@ var gradCases = []struct {
 		mu, sc := unif(r, -3, 3), logU(r, -2, 2)
 		return mu + 3*sc*r.NormFloat64(), []float64{mu, sc}
 	}},
+	{"Weibull", []string{"alpha", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		a, b := logU(r, -1.5, 2.5), logU(r, -2, 2)
+		return b * math.Pow(0.01+r.ExpFloat64(), 1/a), []float64{a, b}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {

@@ -85,6 +85,9 @@ var logpCases = []struct {
 	{"Logistic", map[string]float64{"mu": 0.5, "s": 2.0}, 0.3, -2.0819405007070872},                   // stats.logistic.logpdf(0.3, 0.5, 2.0)
 	{"Logistic", map[string]float64{"mu": 1.0, "s": 0.3}, -4.0, -15.4626939778957},                    // stats.logistic.logpdf(-4.0, 1.0, 0.3)
 	{"Logistic", map[string]float64{"mu": -1.0, "s": 3.0}, 25.0, -9.765623390186152},                  // stats.logistic.logpdf(25.0, -1.0, 3.0)
+	{"Weibull", map[string]float64{"alpha": 1.5, "beta": 2.0}, 0.7, -1.0196559271096064},              // stats.weibull_min.logpdf(0.7, 1.5, scale=2.0)
+	{"Weibull", map[string]float64{"alpha": 0.6, "beta": 0.5}, 3.0, -3.464538282480788},               // stats.weibull_min.logpdf(3.0, 0.6, scale=0.5)
+	{"Weibull", map[string]float64{"alpha": 8.0, "beta": 10.0}, 11.5, -2.3038328172271605},            // stats.weibull_min.logpdf(11.5, 8.0, scale=10.0)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361},                             // stats.bernoulli.logpmf(1, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245},                            // stats.bernoulli.logpmf(0, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.999}, 0.0, -6.907755278982136},                            // stats.bernoulli.logpmf(0, 0.999)
@@ -188,6 +191,9 @@ func TestLogpEdges(t *testing.T) {
 		{"Uniform", map[string]float64{"lower": 1, "upper": 3}, 3.01, -inf},
 		{"Uniform", map[string]float64{"lower": 3, "upper": 1}, 2, -inf},
 		{"Laplace", map[string]float64{"mu": 1, "b": 0.5}, 1, 0},
+		{"Weibull", map[string]float64{"alpha": 1, "beta": 2}, 0, -math.Log(2)}, // logpow(0, 0) = 0
+		{"Weibull", map[string]float64{"alpha": 2, "beta": 2}, 0, -inf},
+		{"Weibull", map[string]float64{"alpha": 2, "beta": 2}, -0.1, -inf},
 		// invalid parameters
 		{"Normal", map[string]float64{"sigma": 0}, 1, -inf},
 		{"Normal", map[string]float64{"sigma": -1}, 1, -inf},
