@@ -83,6 +83,10 @@ var gradCases = []struct {
 		a, b := logU(r, -1.5, 2.5), logU(r, -2, 2)
 		return b * math.Pow(0.01+r.ExpFloat64(), 1/a), []float64{a, b}
 	}},
+	{"Gumbel", []string{"mu", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		mu, b := unif(r, -3, 3), logU(r, -2, 2)
+		return mu + b*(r.NormFloat64()+0.5), []float64{mu, b}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {
