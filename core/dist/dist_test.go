@@ -214,6 +214,7 @@ func TestMetadata(t *testing.T) {
 		{"Logistic", Real, NoTransform, -1, -1, false},
 		{"Weibull", NonNegative, LogTransform, -1, -1, false},
 		{"Gumbel", Real, NoTransform, -1, -1, false},
+		{"ChiSquared", Positive, LogTransform, -1, -1, false},
 		{"Flat", Real, NoTransform, -1, -1, false},
 		{"HalfFlat", NonNegative, LogTransform, -1, -1, false},
 		{"GaussianRandomWalk", Real, NoTransform, -1, -1, false},

@@ -87,6 +87,10 @@ var gradCases = []struct {
 		mu, b := unif(r, -3, 3), logU(r, -2, 2)
 		return mu + b*(r.NormFloat64()+0.5), []float64{mu, b}
 	}},
+	{"ChiSquared", []string{"nu"}, func(r *rand.Rand) (float64, []float64) {
+		nu := logU(r, -1, 3.5)
+		return logU(r, -2, 1) * nu, []float64{nu}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {

@@ -91,6 +91,9 @@ var logpCases = []struct {
 	{"Gumbel", map[string]float64{"mu": 0.5, "beta": 2.0}, -1.0, -2.06014719717262},                   // stats.gumbel_r.logpdf(-1.0, 0.5, 2.0)
 	{"Gumbel", map[string]float64{"mu": -3.0, "beta": 0.2}, -2.1, -2.901671084104141},                 // stats.gumbel_r.logpdf(-2.1, -3.0, 0.2)
 	{"Gumbel", map[string]float64{"mu": 10.0, "beta": 5.0}, -8.0, -34.60767235611209},                 // stats.gumbel_r.logpdf(-8.0, 10.0, 5.0)
+	{"ChiSquared", map[string]float64{"nu": 3.0}, 1.7, -1.5036244076735874},                           // stats.chi2.logpdf(1.7, 3.0)
+	{"ChiSquared", map[string]float64{"nu": 0.5}, 0.01, 1.9875683196530045},                           // stats.chi2.logpdf(0.01, 0.5)
+	{"ChiSquared", map[string]float64{"nu": 40.0}, 52.0, -4.129197145351283},                          // stats.chi2.logpdf(52.0, 40.0)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361},                             // stats.bernoulli.logpmf(1, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245},                            // stats.bernoulli.logpmf(0, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.999}, 0.0, -6.907755278982136},                            // stats.bernoulli.logpmf(0, 0.999)
@@ -197,6 +200,8 @@ func TestLogpEdges(t *testing.T) {
 		{"Weibull", map[string]float64{"alpha": 1, "beta": 2}, 0, -math.Log(2)}, // logpow(0, 0) = 0
 		{"Weibull", map[string]float64{"alpha": 2, "beta": 2}, 0, -inf},
 		{"Weibull", map[string]float64{"alpha": 2, "beta": 2}, -0.1, -inf},
+		{"ChiSquared", map[string]float64{"nu": 2}, 0, -math.Ln2}, // logpow(0, 0) = 0, as Gamma(1, 1/2)
+		{"ChiSquared", map[string]float64{"nu": 3}, 0, -inf},
 		// invalid parameters
 		{"Normal", map[string]float64{"sigma": 0}, 1, -inf},
 		{"Normal", map[string]float64{"sigma": -1}, 1, -inf},
