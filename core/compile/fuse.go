@@ -263,6 +263,7 @@ func (b *builder) fusedObserved(n *model.Node) (ok bool, err error) {
 	for _, l := range leaves {
 		in = append(in, expr.Slot(l.slot))
 	}
+	in = append(in, b.p.Scratch(k.Scratch()))
 	b.slots[n.Name] = value
 	b.terms = append(b.terms, b.p.Apply(k, nil, in...))
 	b.c.fusedTerms++

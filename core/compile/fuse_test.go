@@ -81,6 +81,7 @@ func TestFusedEqualsUnfused(t *testing.T) {
 		{"data broadcast", "", normal(call("sub", call("add", "mu_a", call("mul", 2.5, "x")), call("div", "x", "s")), "s"), 1},
 		{"full-length parameter", "", normal(call("add", "z", call("exp", call("neg", ga()))), "s"), 1},
 		{"square and log", "", normal(call("log", call("add", 1, call("square", call("mul", gb(), "x")))), "s"), 1},
+		{"quotient of chains", "", normal(call("div", call("add", ga(), "x"), call("exp", call("mul", "mu_a", gb()))), "s"), 1},
 		{"varying sigma", "", normal(ga(), call("exp", call("add", gb(), call("mul", 0.1, "x")))), 1},
 		{"studentt", "", func(b *model.Builder, y []float64) {
 			b.Obs("y", "StudentT", model.P{"nu": 4, "mu": call("add", ga(), call("mul", gb(), "x")), "sigma": "s"}, y)
@@ -160,5 +161,29 @@ func TestFusedEqualsUnfused(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A fused gradient allocates nothing: the blocks' buffers are the
+// program's scratch space, one per Density.
+func TestFusedGradientDoesNotAllocate(t *testing.T) {
+	m := fusionModel(t, 1000, 37, "", func(mb *model.Builder, y []float64) {
+		mb.Obs("y", "Normal", model.P{"mu": call("add", ga(), call("mul", gb(), "x")), "sigma": "s"}, y)
+	})
+	c, err := CompileWith(m, nil, Options{Fuse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.fusedTerms != 1 {
+		t.Fatalf("%d terms fused, want 1", c.fusedTerms)
+	}
+	d := c.NewDensity()
+	x := randPoint(rand.New(rand.NewPCG(1, 2)), c.Dim())
+	g := make([]float64, c.Dim())
+	if n := testing.AllocsPerRun(100, func() { d.LogpGrad(x, g) }); n != 0 {
+		t.Errorf("LogpGrad: %v allocations a run", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { d.Logp(x) }); n != 0 {
+		t.Errorf("Logp: %v allocations a run", n)
 	}
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // Kernel is one fused instruction. Kernels are immutable and shared by every
-// Machine running the Program; per-call state lives in the buffers handed in.
+// Machine running the Program; per-call state lives in the buffers handed in
+// (a kernel that needs working space reads a Scratch slot).
 type Kernel interface {
 	// Forward reads the inputs and writes out.
 	Forward(in [][]float64, out []float64)
@@ -68,6 +69,15 @@ func (p *Program) View(src Slot, off int, shp []int) Slot {
 	}
 	p.slots = append(p.slots, slotInfo{shape: clone(shp), size: n, offset: s.offset + off, grad: s.grad, base: s.base})
 	return Slot(len(p.slots) - 1)
+}
+
+// Scratch adds a slot of n values that each Machine holds for the one
+// instruction reading it, which may write it (unlike any other input):
+// working space for a kernel, per evaluator, so that the kernel itself
+// stays immutable and an evaluation allocates nothing. It carries no
+// gradient, and its values are undefined when the instruction starts.
+func (p *Program) Scratch(n int) Slot {
+	return p.add(slotInfo{shape: []int{n}})
 }
 
 // Const adds a constant slot holding values (copied).

@@ -7,12 +7,11 @@ import (
 	"github.com/exmc/exmc/core/fastmath"
 )
 
-// Block is the number of elements a fused loop computes at a time: its
-// buffers (MaxNodes of them, twice) stay in the first-level cache.
-const Block = 128
+// Block is the number of elements a fused loop computes at a time: the
+// buffers a block touches stay in the first-level cache.
+const Block = 256
 
-// MaxNodes bounds the nodes of the chains of one Kernel, so that their
-// buffers fit on the stack.
+// MaxNodes bounds the nodes of the chains of one Kernel.
 const MaxNodes = 12
 
 // Op is one node of a Chain.
@@ -34,6 +33,12 @@ const (
 	Square           // A * A
 )
 
+// leaf reports whether op reads a kernel input.
+func (op Op) leaf() bool { return op <= Gather }
+
+// binary reports whether op reads B as well as A.
+func (op Op) binary() bool { return op >= Add && op <= Div }
+
 // Node is one node of a chain. A, B are earlier nodes of the same chain.
 type Node struct {
 	Op    Op
@@ -43,7 +48,8 @@ type Node struct {
 }
 
 // Chain computes one parameter of the term, element by element: its last
-// node is the parameter.
+// node is the parameter. It is a tree: every node but the last is read
+// by exactly one later node (a leaf may be read more than once).
 type Chain struct {
 	Param int // the term's input it feeds (1 + the parameter's index)
 	Nodes []Node
@@ -51,20 +57,22 @@ type Chain struct {
 
 // Kernel is a dist.Term whose parameters listed in chains are computed by
 // them. Its inputs are the term's (the ones the chains feed hold anything;
-// they are not read) followed by the chains' leaves. It is immutable and
-// holds no scratch space: the buffers of a block are on the stack.
+// they are not read), then the chains' leaves, then a Scratch slot of
+// Kernel.Scratch values (core/expr), its working space: the Kernel itself
+// is immutable.
 type Kernel struct {
-	n            int
-	term, tail   *dist.Term // for a block of Block elements, for the last n % Block
-	nterm        int        // the term's inputs
-	chains       []Chain
-	fed          [16]int8 // term input -> chain feeding it, -1 for none
-	nodes, first []int    // first[c]: chain c's first buffer
+	n          int
+	term, tail *dist.Term // for a block of Block elements, for the last n % Block
+	nterm      int        // the term's inputs
+	chains     []Chain
+	fed        [16]int8 // term input -> chain feeding it, -1 for none
+	first      []int    // first[c]: chain c's first node, numbering the chains' nodes in turn
+	total      int      // the chains' nodes
 }
 
 // New builds the Kernel of term (over n elements, reading nterm inputs)
 // with its parameters computed by chains. It fails where the term cannot
-// be cut into blocks or the chains are too long.
+// be cut into blocks, the chains are too long or are not trees.
 func New(term *dist.Term, n, nterm int, chains []Chain) (*Kernel, error) {
 	k := &Kernel{n: n, nterm: nterm, chains: chains}
 	if nterm > len(k.fed) {
@@ -80,36 +88,57 @@ func New(term *dist.Term, n, nterm int, chains []Chain) (*Kernel, error) {
 	for i := range k.fed {
 		k.fed[i] = -1
 	}
-	total := 0
 	for c, ch := range chains {
-		if ch.Param <= 0 || ch.Param >= nterm || len(ch.Nodes) == 0 {
+		if ch.Param <= 0 || ch.Param >= nterm || len(ch.Nodes) == 0 || k.fed[ch.Param] >= 0 {
 			return nil, fmt.Errorf("fuse: chain %d feeds input %d of %d", c, ch.Param, nterm)
 		}
 		k.fed[ch.Param] = int8(c)
-		k.first = append(k.first, total)
-		total += len(ch.Nodes)
-		for j, nd := range ch.Nodes {
-			if nd.Op == Gather && len(nd.Index) != n {
-				return nil, fmt.Errorf("fuse: %d indices for %d elements", len(nd.Index), n)
-			}
-			if nd.Op > Gather && (nd.A >= j || nd.B >= j) {
-				return nil, fmt.Errorf("fuse: node %d reads a later node", j)
-			}
+		k.first = append(k.first, k.total)
+		k.total += len(ch.Nodes)
+		if k.total > MaxNodes {
+			return nil, fmt.Errorf("fuse: more than %d nodes", MaxNodes)
 		}
-	}
-	if total > MaxNodes {
-		return nil, fmt.Errorf("fuse: %d nodes, at most %d", total, MaxNodes)
+		if err := checkTree(ch.Nodes, n); err != nil {
+			return nil, fmt.Errorf("fuse: chain %d: %v", c, err)
+		}
 	}
 	return k, nil
 }
 
-// buffers are one block's values and adjoints, one per node.
-type buffers struct {
-	val, adj [MaxNodes][Block]float64
-	// v[i] is node i's values for the block: val[i], or a slice of the
-	// input itself for a Full leaf
-	v [MaxNodes][]float64
+// checkTree checks that nodes read only earlier nodes, and that each inner
+// node but the last is read exactly once: the backward pass sets an inner
+// node's adjoint, rather than adding to it, when its reader delivers it.
+func checkTree(nodes []Node, n int) error {
+	var reads [MaxNodes]int
+	for j, nd := range nodes {
+		switch {
+		case nd.Op == Gather && len(nd.Index) != n:
+			return fmt.Errorf("%d indices for %d elements", len(nd.Index), n)
+		case nd.Op > Square:
+			return fmt.Errorf("node %d: op %d", j, nd.Op)
+		case nd.Op.leaf():
+			continue
+		case nd.A < 0 || nd.A >= j || nd.Op.binary() && (nd.B < 0 || nd.B >= j):
+			return fmt.Errorf("node %d reads a later node", j)
+		}
+		reads[nd.A]++
+		if nd.Op.binary() {
+			reads[nd.B]++
+		}
+	}
+	for j, nd := range nodes {
+		last := j == len(nodes)-1
+		if !nd.Op.leaf() && (last && reads[j] != 0 || !last && reads[j] != 1) {
+			return fmt.Errorf("node %d is read %d times", j, reads[j])
+		}
+	}
+	return nil
 }
+
+// Scratch is the number of values of working space the Kernel reads from
+// its last input: two buffers of a block per node (values, adjoint) and
+// one more for quotients.
+func (k *Kernel) Scratch() int { return (2*k.total + 1) * Block }
 
 // Forward writes the summed log-density into out[0].
 func (k *Kernel) Forward(in [][]float64, out []float64) {
@@ -128,10 +157,39 @@ func (k *Kernel) Backward(in [][]float64, out, gout []float64, gin [][]float64) 
 	k.run(in, o[:], gout, gin, true)
 }
 
+// pass is one evaluation's state: the block [lo, lo+m) and its nodes'
+// values and adjoints, which are slices of the scratch space, of an input
+// (a Full leaf's values) or of another node's adjoint (an inner node whose
+// adjoint is its reader's).
+type pass struct {
+	k        *Kernel
+	in, gin  [][]float64
+	scratch  []float64
+	lo, m    int
+	val, adj [MaxNodes][]float64
+}
+
+// buf is the scratch buffer i, of Block values.
+func (p *pass) buf(i int) []float64 {
+	return p.scratch[i*Block : (i+1)*Block : (i+1)*Block]
+}
+
 // run is the loop over the blocks. With grad, the term's gradient (times
 // gout[0] where gout is given) goes into gin, the chains' through them.
 func (k *Kernel) run(in [][]float64, out, gout []float64, gin [][]float64, grad bool) {
-	var b buffers
+	p := pass{k: k, in: in, gin: gin, scratch: in[len(in)-1]}
+	// a scalar leaf's buffer holds its value once for every block
+	for c, ch := range k.chains {
+		for j, nd := range ch.Nodes {
+			if nd.Op == Scalar {
+				v := p.buf(2 * (k.first[c] + j))
+				x := in[nd.In][0]
+				for i := range v {
+					v[i] = x
+				}
+			}
+		}
+	}
 	var tin, tgin [16][]float64
 	s := 0.0
 	for lo := 0; lo < k.n; lo += Block {
@@ -139,20 +197,23 @@ func (k *Kernel) run(in [][]float64, out, gout []float64, gin [][]float64, grad 
 		if lo+Block > k.n {
 			m, term = k.n-lo, k.tail
 		}
+		p.lo, p.m = lo, m
 		for c := range k.chains {
-			k.forward(c, in, lo, m, &b)
+			p.forward(c)
 		}
 		for j := range k.nterm {
-			tin[j], tgin[j] = k.slice(in[j], lo, m), nil
+			tin[j], tgin[j] = slice(in[j], lo, m), nil
 			if grad {
-				tgin[j] = k.slice(gin[j], lo, m)
+				tgin[j] = slice(gin[j], lo, m)
 			}
 			if c := k.fed[j]; c >= 0 {
 				r := k.first[c] + len(k.chains[c].Nodes) - 1
-				tin[j] = b.v[r]
+				tin[j] = p.val[r]
 				if grad {
-					clear(b.adj[r][:m])
-					tgin[j] = b.adj[r][:m]
+					// the term adds the parameter's adjoint
+					p.adj[r] = p.buf(2*r + 1)[:m]
+					clear(p.adj[r])
+					tgin[j] = p.adj[r]
 				}
 			}
 		}
@@ -168,7 +229,7 @@ func (k *Kernel) run(in [][]float64, out, gout []float64, gin [][]float64, grad 
 		s += o[0]
 		if grad {
 			for c := range k.chains {
-				k.backward(c, in, gin, lo, m, &b)
+				p.backward(c)
 			}
 		}
 	}
@@ -177,68 +238,68 @@ func (k *Kernel) run(in [][]float64, out, gout []float64, gin [][]float64, grad 
 
 // slice is elements [lo, lo+m) of an input of the value's shape, or the
 // whole of a scalar one (or nil).
-func (k *Kernel) slice(v []float64, lo, m int) []float64 {
+func slice(v []float64, lo, m int) []float64 {
 	if len(v) <= 1 {
 		return v
 	}
 	return v[lo : lo+m : lo+m]
 }
 
-// forward computes chain c's nodes over the block [lo, lo+m).
-func (k *Kernel) forward(c int, in [][]float64, lo, m int, b *buffers) {
-	f := k.first[c]
-	for j := range k.chains[c].Nodes {
-		nd := &k.chains[c].Nodes[j]
+// forward computes chain c's nodes over the block, op by op.
+func (p *pass) forward(c int) {
+	f, lo, m := p.k.first[c], p.lo, p.m
+	for j := range p.k.chains[c].Nodes {
+		nd := &p.k.chains[c].Nodes[j]
 		r := f + j
-		v := b.val[r][:m]
+		v := p.buf(2 * r)[:m]
 		switch nd.Op {
 		case Scalar:
-			x := in[nd.In][0]
-			for i := range v {
-				v[i] = x
-			}
 		case Full:
-			v = in[nd.In][lo : lo+m : lo+m]
+			v = p.in[nd.In][lo : lo+m : lo+m]
 		case Gather:
-			src, idx := in[nd.In], nd.Index[lo:lo+m]
+			src, idx := p.in[nd.In], nd.Index[lo:lo+m]
 			for i, ix := range idx {
 				v[i] = src[ix]
 			}
 		case Exp:
-			fastmath.ExpInto(v, b.v[f+nd.A])
+			fastmath.ExpInto(v, p.val[f+nd.A])
 		case Log:
-			fastmath.LogInto(v, b.v[f+nd.A])
+			fastmath.LogInto(v, p.val[f+nd.A])
 		default:
-			binary(nd.Op, v, b.v[f+nd.A], b.v[f+nd.B])
+			var b []float64
+			if nd.Op.binary() {
+				b = p.val[f+nd.B]
+			}
+			forwardOp(nd.Op, v, p.val[f+nd.A], b)
 		}
-		b.v[r] = v
+		p.val[r] = v
 	}
 }
 
-// binary is the forward pass of the arithmetic ops (Neg and Square read
-// only a).
-func binary(op Op, v, a, c []float64) {
+// forwardOp is the forward pass of the arithmetic ops (Neg and Square
+// read only a).
+func forwardOp(op Op, v, a, b []float64) {
 	a = a[:len(v)]
 	switch op {
 	case Add:
-		c = c[:len(v)]
+		b = b[:len(v)]
 		for i := range v {
-			v[i] = a[i] + c[i]
+			v[i] = a[i] + b[i]
 		}
 	case Sub:
-		c = c[:len(v)]
+		b = b[:len(v)]
 		for i := range v {
-			v[i] = a[i] - c[i]
+			v[i] = a[i] - b[i]
 		}
 	case Mul:
-		c = c[:len(v)]
+		b = b[:len(v)]
 		for i := range v {
-			v[i] = a[i] * c[i]
+			v[i] = a[i] * b[i]
 		}
 	case Div:
-		c = c[:len(v)]
+		b = b[:len(v)]
 		for i := range v {
-			v[i] = a[i] / c[i]
+			v[i] = a[i] / b[i]
 		}
 	case Neg:
 		for i := range v {
@@ -252,83 +313,134 @@ func binary(op Op, v, a, c []float64) {
 }
 
 // backward takes the adjoint of chain c's last node (which the term wrote)
-// back through the chain, last node first, and adds the leaves' adjoints
-// into gin.
-func (k *Kernel) backward(c int, in, gin [][]float64, lo, m int, b *buffers) {
-	nodes := k.chains[c].Nodes
-	f := k.first[c]
-	for j := range len(nodes) - 1 {
-		clear(b.adj[f+j][:m])
+// back through the chain, last node first: each inner node hands its
+// operands their adjoints, which for a leaf go straight into the gradient
+// of the input it reads.
+func (p *pass) backward(c int) {
+	nodes := p.k.chains[c].Nodes
+	f := p.k.first[c]
+	if last := len(nodes) - 1; nodes[last].Op.leaf() {
+		// a chain of one leaf: a gathered vector, say
+		r := f + last
+		p.deliver(r, p.adj[r], nil, 1)
+		return
 	}
 	for j := len(nodes) - 1; j >= 0; j-- {
 		nd := &nodes[j]
-		g := b.adj[f+j][:m]
-		switch nd.Op {
-		case Scalar:
-			if gi := gin[nd.In]; gi != nil {
-				s := 0.0
-				for _, x := range g {
-					s += x
-				}
-				gi[0] += s
-			}
-			continue
-		case Full:
-			if gi := gin[nd.In]; gi != nil {
-				gi = gi[lo : lo+m : lo+m]
-				for i, x := range g {
-					gi[i] += x
-				}
-			}
-			continue
-		case Gather:
-			if gi := gin[nd.In]; gi != nil {
-				for i, ix := range nd.Index[lo : lo+m] {
-					gi[ix] += g[i]
-				}
-			}
+		if nd.Op.leaf() {
 			continue
 		}
-		ga, va, v := b.adj[f+nd.A][:m], b.v[f+nd.A][:m], b.v[f+j][:m]
+		r, a, b := f+j, f+nd.A, f+nd.B
+		g, v := p.adj[r], p.val[r]
 		switch nd.Op {
-		case Add, Sub:
-			gb := b.adj[f+nd.B][:m]
-			sign := 1.0
-			if nd.Op == Sub {
-				sign = -1
-			}
-			for i, x := range g {
-				ga[i] += x
-				gb[i] += sign * x
-			}
+		case Add:
+			p.deliver(a, g, nil, 1)
+			p.deliver(b, g, nil, 1)
+		case Sub:
+			p.deliver(a, g, nil, 1)
+			p.deliver(b, g, nil, -1)
 		case Mul:
-			gb, vb := b.adj[f+nd.B][:m], b.v[f+nd.B][:m]
-			for i, x := range g {
-				ga[i] += x * vb[i]
-				gb[i] += x * va[i]
-			}
-		case Div:
-			gb, vb := b.adj[f+nd.B][:m], b.v[f+nd.B][:m]
-			for i, x := range g {
-				q := x / vb[i]
-				ga[i] += q
-				gb[i] -= q * v[i]
-			}
+			p.deliver(a, g, p.val[b], 1)
+			p.deliver(b, g, p.val[a], 1)
 		case Neg:
-			for i, x := range g {
-				ga[i] -= x
-			}
+			p.deliver(a, g, nil, -1)
 		case Exp:
-			for i, x := range g {
-				ga[i] += x * v[i]
-			}
-		case Log:
-			for i, x := range g {
-				ga[i] += x / va[i]
-			}
+			p.deliver(a, g, v, 1)
 		case Square:
+			p.deliver(a, g, p.val[a], 2)
+		case Div, Log:
+			// q = g / b (g / a for the logarithm) is a's adjoint, computed
+			// into a's own buffer (a quotient buffer for a leaf)
+			den := p.val[a]
+			if nd.Op == Div {
+				den = p.val[b]
+			}
+			q := p.buf(2 * p.k.total)[:p.m]
+			if !nodes[nd.A].Op.leaf() {
+				q = p.buf(2*a + 1)[:p.m]
+			}
+			den = den[:len(q)]
+			g = g[:len(q)]
+			for i := range q {
+				q[i] = g[i] / den[i]
+			}
+			p.deliver(a, q, nil, 1)
+			if nd.Op == Div {
+				p.deliver(b, q, v, -1) // d(a/b)/db = -(a/b)/b
+			}
+		}
+	}
+}
+
+// deliver hands node r its adjoint s * g * w (s * g where w is nil), node
+// r being read once: an inner node's adjoint is set (to g itself where it
+// is g), a leaf's is added into the gradient of the input it reads.
+func (p *pass) deliver(r int, g, w []float64, s float64) {
+	c := 0
+	for c+1 < len(p.k.first) && p.k.first[c+1] <= r {
+		c++
+	}
+	nd := &p.k.chains[c].Nodes[r-p.k.first[c]]
+	g = g[:p.m]
+	if !nd.Op.leaf() {
+		if w == nil && s == 1 {
+			p.adj[r] = g
+			return
+		}
+		a := p.buf(2*r + 1)[:p.m]
+		if w == nil {
 			for i, x := range g {
-				ga[i] += 2 * x * va[i]
+				a[i] = s * x
+			}
+		} else {
+			w = w[:len(g)]
+			for i, x := range g {
+				a[i] = s * x * w[i]
+			}
+		}
+		p.adj[r] = a
+		return
+	}
+	gi := p.gin[nd.In]
+	if gi == nil {
+		return
+	}
+	switch nd.Op {
+	case Scalar:
+		t := 0.0
+		if w == nil {
+			for _, x := range g {
+				t += x
+			}
+		} else {
+			w = w[:len(g)]
+			for i, x := range g {
+				t += x * w[i]
+			}
+		}
+		gi[0] += s * t
+	case Full:
+		gi = gi[p.lo : p.lo+p.m : p.lo+p.m]
+		if w == nil {
+			for i, x := range g {
+				gi[i] += s * x
+			}
+		} else {
+			w = w[:len(g)]
+			for i, x := range g {
+				gi[i] += s * x * w[i]
+			}
+		}
+	case Gather:
+		idx := nd.Index[p.lo : p.lo+p.m]
+		if w == nil {
+			for i, ix := range idx {
+				gi[ix] += s * g[i]
+			}
+		} else {
+			w = w[:len(idx)]
+			for i, ix := range idx {
+				gi[ix] += s * g[i] * w[i]
 			}
 		}
 	}
