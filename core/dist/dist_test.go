@@ -215,6 +215,7 @@ func TestMetadata(t *testing.T) {
 		{"Weibull", NonNegative, LogTransform, -1, -1, false},
 		{"Gumbel", Real, NoTransform, -1, -1, false},
 		{"ChiSquared", Positive, LogTransform, -1, -1, false},
+		{"Kumaraswamy", UnitInterval, IntervalTransform, -1, -1, false},
 		{"Flat", Real, NoTransform, -1, -1, false},
 		{"HalfFlat", NonNegative, LogTransform, -1, -1, false},
 		{"GaussianRandomWalk", Real, NoTransform, -1, -1, false},

@@ -91,6 +91,9 @@ var gradCases = []struct {
 		nu := logU(r, -1, 3.5)
 		return logU(r, -2, 1) * nu, []float64{nu}
 	}},
+	{"Kumaraswamy", []string{"a", "b"}, func(r *rand.Rand) (float64, []float64) {
+		return unif(r, 0.02, 0.98), []float64{logU(r, -1.5, 2), logU(r, -1.5, 2)}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {

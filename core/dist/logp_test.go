@@ -94,6 +94,10 @@ var logpCases = []struct {
 	{"ChiSquared", map[string]float64{"nu": 3.0}, 1.7, -1.5036244076735874},                           // stats.chi2.logpdf(1.7, 3.0)
 	{"ChiSquared", map[string]float64{"nu": 0.5}, 0.01, 1.9875683196530045},                           // stats.chi2.logpdf(0.01, 0.5)
 	{"ChiSquared", map[string]float64{"nu": 40.0}, 52.0, -4.129197145351283},                          // stats.chi2.logpdf(52.0, 40.0)
+	{"Kumaraswamy", map[string]float64{"a": 2.0, "b": 3.0}, 0.4, 0.5267619630643443},                  // log(a) + log(b) + (a-1)*np.log(x) + (b-1)*np.log1p(-x**a), scipy having no Kumaraswamy
+	{"Kumaraswamy", map[string]float64{"a": 0.5, "b": 0.7}, 0.02, 0.9519324772633644},                 // as above
+	{"Kumaraswamy", map[string]float64{"a": 5.0, "b": 20.0}, 0.6, 1.0238217643144734},                 // as above
+	{"Kumaraswamy", map[string]float64{"a": 3.0, "b": 2.0}, 0.999, -4.020384688419779},                // as above
 	{"Bernoulli", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361},                             // stats.bernoulli.logpmf(1, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245},                            // stats.bernoulli.logpmf(0, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.999}, 0.0, -6.907755278982136},                            // stats.bernoulli.logpmf(0, 0.999)
@@ -202,6 +206,10 @@ func TestLogpEdges(t *testing.T) {
 		{"Weibull", map[string]float64{"alpha": 2, "beta": 2}, -0.1, -inf},
 		{"ChiSquared", map[string]float64{"nu": 2}, 0, -math.Ln2}, // logpow(0, 0) = 0, as Gamma(1, 1/2)
 		{"ChiSquared", map[string]float64{"nu": 3}, 0, -inf},
+		{"Kumaraswamy", map[string]float64{"a": 1, "b": 3}, 0, math.Log(3)},
+		{"Kumaraswamy", map[string]float64{"a": 2, "b": 1}, 1, math.Log(2)},
+		{"Kumaraswamy", map[string]float64{"a": 2, "b": 3}, 1, -inf},
+		{"Kumaraswamy", map[string]float64{"a": 2, "b": 3}, 1.1, -inf},
 		// invalid parameters
 		{"Normal", map[string]float64{"sigma": 0}, 1, -inf},
 		{"Normal", map[string]float64{"sigma": -1}, 1, -inf},

@@ -1061,7 +1061,9 @@ class Translator:
         name = type(tr).__name__
         if name == "LogTransform" and default == "log":
             return None
-        if name == "LogOddsTransform" and dist == "Beta":
+        # PyMC's logodds is the interval transform on (0, 1) (Beta's,
+        # Kumaraswamy's)
+        if name == "LogOddsTransform" and _CATALOGUE[dist]["variants"][0]["transform"] == "interval(0, 1)":
             return None
         if name == "Interval" and dist == "Uniform":
             lo, hi = tr.args_fn(*rv.owner.inputs)
