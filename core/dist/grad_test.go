@@ -94,6 +94,10 @@ var gradCases = []struct {
 	{"Kumaraswamy", []string{"a", "b"}, func(r *rand.Rand) (float64, []float64) {
 		return unif(r, 0.02, 0.98), []float64{logU(r, -1.5, 2), logU(r, -1.5, 2)}
 	}},
+	{"Moyal", []string{"mu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		mu, s := unif(r, -3, 3), logU(r, -2, 2)
+		return mu + s*(2*r.NormFloat64()+1), []float64{mu, s}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {

@@ -98,6 +98,9 @@ var logpCases = []struct {
 	{"Kumaraswamy", map[string]float64{"a": 0.5, "b": 0.7}, 0.02, 0.9519324772633644},                 // as above
 	{"Kumaraswamy", map[string]float64{"a": 5.0, "b": 20.0}, 0.6, 1.0238217643144734},                 // as above
 	{"Kumaraswamy", map[string]float64{"a": 3.0, "b": 2.0}, 0.999, -4.020384688419779},                // as above
+	{"Moyal", map[string]float64{"mu": 0.5, "sigma": 2.0}, -1.0, -2.295585722070955},                  // stats.moyal.logpdf(-1.0, 0.5, 2.0)
+	{"Moyal", map[string]float64{"mu": -3.0, "sigma": 0.2}, -2.1, -1.565055119039693},                 // stats.moyal.logpdf(-2.1, -3.0, 0.2)
+	{"Moyal", map[string]float64{"mu": 10.0, "sigma": 5.0}, 40.0, -5.5296158217271065},                // stats.moyal.logpdf(40.0, 10.0, 5.0)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361},                             // stats.bernoulli.logpmf(1, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245},                            // stats.bernoulli.logpmf(0, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.999}, 0.0, -6.907755278982136},                            // stats.bernoulli.logpmf(0, 0.999)
