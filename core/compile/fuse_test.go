@@ -62,7 +62,7 @@ func gb() *model.Expr { return model.Gather("b", "g") }
 // 1e-12 relative: the fused loop sums the log-density and the scalar
 // parameters' gradients block by block, in another order.
 func TestFusedEqualsUnfused(t *testing.T) {
-	const n, groups = 1000, 37 // n not a multiple of the block: a short last block
+	const n, groups = 2500, 37 // n not a multiple of the block: a short last block
 	normal := func(mu any, sigma any) func(b *model.Builder, y []float64) {
 		return func(b *model.Builder, y []float64) {
 			b.Obs("y", "Normal", model.P{"mu": mu, "sigma": sigma}, y)
@@ -81,6 +81,7 @@ func TestFusedEqualsUnfused(t *testing.T) {
 		{"data broadcast", "", normal(call("sub", call("add", "mu_a", call("mul", 2.5, "x")), call("div", "x", "s")), "s"), 1},
 		{"full-length parameter", "", normal(call("add", "z", call("exp", call("neg", ga()))), "s"), 1},
 		{"square and log", "", normal(call("log", call("add", 1, call("square", call("mul", gb(), "x")))), "s"), 1},
+		{"difference of a product", "", normal(call("sub", ga(), call("mul", gb(), call("exp", "x"))), "s"), 1},
 		{"quotient of chains", "", normal(call("div", call("add", ga(), "x"), call("exp", call("mul", "mu_a", gb()))), "s"), 1},
 		{"varying sigma", "", normal(ga(), call("exp", call("add", gb(), call("mul", 0.1, "x")))), 1},
 		{"studentt", "", func(b *model.Builder, y []float64) {
@@ -167,7 +168,7 @@ func TestFusedEqualsUnfused(t *testing.T) {
 // A fused gradient allocates nothing: the blocks' buffers are the
 // program's scratch space, one per Density.
 func TestFusedGradientDoesNotAllocate(t *testing.T) {
-	m := fusionModel(t, 1000, 37, "", func(mb *model.Builder, y []float64) {
+	m := fusionModel(t, 2500, 37, "", func(mb *model.Builder, y []float64) {
 		mb.Obs("y", "Normal", model.P{"mu": call("add", ga(), call("mul", gb(), "x")), "sigma": "s"}, y)
 	})
 	c, err := CompileWith(m, nil, Options{Fuse: true})

@@ -255,6 +255,10 @@ func (t *Term) normalMuVarying(x, mu, gx, gmu []float64, inv2 float64) float64 {
 	// the sum first, the same whichever gradients are asked for, so that
 	// the value never depends on them
 	mu = mu[:len(x)]
+	if gx == nil && gmu != nil {
+		// a location computed elsewhere and data: one pass
+		return squaredDiffsGrad(x, mu, gmu, inv2)
+	}
 	sdd = squaredDiffs(x, mu)
 	switch {
 	case gx != nil && gmu != nil:
@@ -327,6 +331,29 @@ func squaredDiffs(x, mu []float64) float64 {
 	for ; k < len(x); k++ {
 		d := x[k] - mu[k]
 		q0 += d * d
+	}
+	return q0 + q1 + q2
+}
+
+// squaredDiffsGrad is squaredDiffs, to the last bit, that also adds
+// (x[k] - mu[k]) c into g[k].
+func squaredDiffsGrad(x, mu, g []float64, c float64) float64 {
+	mu, g = mu[:len(x)], g[:len(x)]
+	var q0, q1, q2 float64
+	k := 0
+	for ; k+2 < len(x); k += 3 {
+		d0, d1, d2 := x[k]-mu[k], x[k+1]-mu[k+1], x[k+2]-mu[k+2]
+		q0 += d0 * d0
+		q1 += d1 * d1
+		q2 += d2 * d2
+		g[k] += d0 * c
+		g[k+1] += d1 * c
+		g[k+2] += d2 * c
+	}
+	for ; k < len(x); k++ {
+		d := x[k] - mu[k]
+		q0 += d * d
+		g[k] += d * c
 	}
 	return q0 + q1 + q2
 }

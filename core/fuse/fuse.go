@@ -9,7 +9,7 @@ import (
 
 // Block is the number of elements a fused loop computes at a time: the
 // buffers a block touches stay in the first-level cache.
-const Block = 256
+const Block = 512
 
 // MaxNodes bounds the nodes of the chains of one Kernel.
 const MaxNodes = 12
@@ -68,6 +68,10 @@ type Kernel struct {
 	fed        [16]int8 // term input -> chain feeding it, -1 for none
 	first      []int    // first[c]: chain c's first node, numbering the chains' nodes in turn
 	total      int      // the chains' nodes
+	// folded[r]: node r is a product that its reader, a sum or a
+	// difference, computes with it (a + b*c in one pass); its values are
+	// never written
+	folded [MaxNodes]bool
 }
 
 // New builds the Kernel of term (over n elements, reading nterm inputs)
@@ -101,8 +105,26 @@ func New(term *dist.Term, n, nterm int, chains []Chain) (*Kernel, error) {
 		if err := checkTree(ch.Nodes, n); err != nil {
 			return nil, fmt.Errorf("fuse: chain %d: %v", c, err)
 		}
+		f := k.first[c]
+		for _, nd := range ch.Nodes {
+			if m := nd.product(ch.Nodes); m >= 0 {
+				k.folded[f+m] = true
+			}
+		}
 	}
 	return k, nil
+}
+
+// product is the operand of a sum (either) or a difference (the second)
+// that is a product, which the sum computes with it; -1 for none.
+func (nd *Node) product(nodes []Node) int {
+	switch {
+	case nd.Op == Add && nodes[nd.A].Op == Mul:
+		return nd.A
+	case (nd.Op == Add || nd.Op == Sub) && nodes[nd.B].Op == Mul:
+		return nd.B
+	}
+	return -1
 }
 
 // checkTree checks that nodes read only earlier nodes, and that each inner
@@ -252,6 +274,10 @@ func (p *pass) forward(c int) {
 		nd := &p.k.chains[c].Nodes[j]
 		r := f + j
 		v := p.buf(2 * r)[:m]
+		if p.k.folded[r] {
+			p.val[r] = nil // computed by its reader
+			continue
+		}
 		switch nd.Op {
 		case Scalar:
 		case Full:
@@ -266,6 +292,18 @@ func (p *pass) forward(c int) {
 		case Log:
 			fastmath.LogInto(v, p.val[f+nd.A])
 		default:
+			if pr := nd.product(p.k.chains[c].Nodes); pr >= 0 {
+				// a + b*c, a - b*c
+				mul := &p.k.chains[c].Nodes[pr]
+				other, sign := nd.A, 1.0
+				if pr == nd.A {
+					other = nd.B
+				} else if nd.Op == Sub {
+					sign = -1
+				}
+				mulAdd(v, p.val[f+other], p.val[f+mul.A], p.val[f+mul.B], sign)
+				break
+			}
 			var b []float64
 			if nd.Op.binary() {
 				b = p.val[f+nd.B]
@@ -273,6 +311,20 @@ func (p *pass) forward(c int) {
 			forwardOp(nd.Op, v, p.val[f+nd.A], b)
 		}
 		p.val[r] = v
+	}
+}
+
+// mulAdd writes a + s*b*c into v, s being 1 or -1.
+func mulAdd(v, a, b, c []float64, s float64) {
+	a, b, c = a[:len(v)], b[:len(v)], c[:len(v)]
+	if s == 1 {
+		for i := range v {
+			v[i] = a[i] + b[i]*c[i]
+		}
+		return
+	}
+	for i := range v {
+		v[i] = a[i] - b[i]*c[i]
 	}
 }
 
