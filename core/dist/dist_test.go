@@ -217,6 +217,7 @@ func TestMetadata(t *testing.T) {
 		{"ChiSquared", Positive, LogTransform, -1, -1, false},
 		{"Kumaraswamy", UnitInterval, IntervalTransform, -1, -1, false},
 		{"Moyal", Real, NoTransform, -1, -1, false},
+		{"AsymmetricLaplace", Real, NoTransform, -1, -1, false},
 		{"Flat", Real, NoTransform, -1, -1, false},
 		{"HalfFlat", NonNegative, LogTransform, -1, -1, false},
 		{"GaussianRandomWalk", Real, NoTransform, -1, -1, false},
