@@ -106,6 +106,10 @@ var gradCases = []struct {
 		}
 		return mu + d, []float64{b, k, mu}
 	}},
+	{"Wald", []string{"mu", "lam", "alpha"}, func(r *rand.Rand) (float64, []float64) {
+		mu, lam, alpha := logU(r, -2, 2), logU(r, -2, 2), logU(r, -3, 1)
+		return alpha + mu*logU(r, -2, 1.5), []float64{mu, lam, alpha}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {

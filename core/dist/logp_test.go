@@ -105,6 +105,9 @@ var logpCases = []struct {
 	{"AsymmetricLaplace", map[string]float64{"kappa": 2.0, "mu": 0.5, "b": 1.5}, -0.3, -1.1108256237659908},  // stats.laplace_asymmetric.logpdf(-0.3, 2.0, 0.5, 1/1.5)
 	{"AsymmetricLaplace", map[string]float64{"kappa": 0.3, "mu": -1.0, "b": 4.0}, -3.0, -26.570522806113765}, // stats.laplace_asymmetric.logpdf(-3.0, 0.3, -1.0, 1/4.0)
 	{"AsymmetricLaplace", map[string]float64{"kappa": 0.3, "mu": -1.0, "b": 4.0}, 5.0, -7.103856139447096},   // stats.laplace_asymmetric.logpdf(5.0, 0.3, -1.0, 1/4.0)
+	{"Wald", map[string]float64{"mu": 1.5, "lam": 2.0, "alpha": 0.0}, 0.8, -0.5098718381756078},              // stats.invgauss.logpdf(0.8, 1.5/2.0, loc=0.0, scale=2.0)
+	{"Wald", map[string]float64{"mu": 0.3, "lam": 5.0, "alpha": 1.0}, 1.25, 1.6874441869144359},              // stats.invgauss.logpdf(1.25, 0.3/5.0, loc=1.0, scale=5.0)
+	{"Wald", map[string]float64{"mu": 4.0, "lam": 0.5, "alpha": 0.2}, 30.0, -6.70628897549665},               // stats.invgauss.logpdf(30.0, 4.0/0.5, loc=0.2, scale=0.5)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361},                                    // stats.bernoulli.logpmf(1, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245},                                   // stats.bernoulli.logpmf(0, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.999}, 0.0, -6.907755278982136},                                   // stats.bernoulli.logpmf(0, 0.999)
@@ -218,6 +221,9 @@ func TestLogpEdges(t *testing.T) {
 		{"Kumaraswamy", map[string]float64{"a": 2, "b": 3}, 1, -inf},
 		{"Kumaraswamy", map[string]float64{"a": 2, "b": 3}, 1.1, -inf},
 		{"AsymmetricLaplace", map[string]float64{"kappa": 2, "mu": 1, "b": 3}, 1, math.Log(3 / 2.5)},
+		{"Wald", map[string]float64{"mu": 1, "alpha": 0.5}, 0.5, -inf}, // x > alpha
+		{"Wald", map[string]float64{"mu": 1, "alpha": 0.5}, 0.3, -inf},
+		{"Wald", map[string]float64{"mu": 1, "alpha": -0.5}, 1, -inf},
 		// invalid parameters
 		{"Normal", map[string]float64{"sigma": 0}, 1, -inf},
 		{"Normal", map[string]float64{"sigma": -1}, 1, -inf},
