@@ -219,6 +219,7 @@ func TestMetadata(t *testing.T) {
 		{"Moyal", Real, NoTransform, -1, -1, false},
 		{"AsymmetricLaplace", Real, NoTransform, -1, -1, false},
 		{"Wald", Positive, LogTransform, -1, -1, false},
+		{"ExGaussian", Real, NoTransform, -1, -1, false},
 		{"Flat", Real, NoTransform, -1, -1, false},
 		{"HalfFlat", NonNegative, LogTransform, -1, -1, false},
 		{"GaussianRandomWalk", Real, NoTransform, -1, -1, false},

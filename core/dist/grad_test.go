@@ -110,6 +110,11 @@ var gradCases = []struct {
 		mu, lam, alpha := logU(r, -2, 2), logU(r, -2, 2), logU(r, -3, 1)
 		return alpha + mu*logU(r, -2, 1.5), []float64{mu, lam, alpha}
 	}},
+	{"ExGaussian", []string{"mu", "sigma", "nu"}, func(r *rand.Rand) (float64, []float64) {
+		mu, s := unif(r, -3, 3), logU(r, -2, 2)
+		nu := s * logU(r, -3.5, 2) // both sides of PyMC's switch at nu = 0.05 sigma
+		return mu + 3*s*r.NormFloat64() + nu*r.ExpFloat64(), []float64{mu, s, nu}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {

@@ -108,6 +108,11 @@ var logpCases = []struct {
 	{"Wald", map[string]float64{"mu": 1.5, "lam": 2.0, "alpha": 0.0}, 0.8, -0.5098718381756078},              // stats.invgauss.logpdf(0.8, 1.5/2.0, loc=0.0, scale=2.0)
 	{"Wald", map[string]float64{"mu": 0.3, "lam": 5.0, "alpha": 1.0}, 1.25, 1.6874441869144359},              // stats.invgauss.logpdf(1.25, 0.3/5.0, loc=1.0, scale=5.0)
 	{"Wald", map[string]float64{"mu": 4.0, "lam": 0.5, "alpha": 0.2}, 30.0, -6.70628897549665},               // stats.invgauss.logpdf(30.0, 4.0/0.5, loc=0.2, scale=0.5)
+	{"ExGaussian", map[string]float64{"mu": 0.5, "sigma": 2.0, "nu": 1.5}, 1.0, -1.820817835414109},          // stats.exponnorm.logpdf(1.0, 1.5/2.0, loc=0.5, scale=2.0)
+	{"ExGaussian", map[string]float64{"mu": -1.0, "sigma": 0.3, "nu": 4.0}, 9.0, -3.8834818611198907},        // stats.exponnorm.logpdf(9.0, 4.0/0.3, loc=-1.0, scale=0.3)
+	{"ExGaussian", map[string]float64{"mu": 2.0, "sigma": 1.0, "nu": 0.5}, -40.0, -886.0104968501767},        // stats.exponnorm.logpdf(-40.0, 0.5/1.0, loc=2.0, scale=1.0)
+	{"ExGaussian", map[string]float64{"mu": 0.0, "sigma": 1.0, "nu": 3.0}, -200.0, -20007.317558383067},      // stats.exponnorm.logpdf(-200.0, 3.0/1.0, loc=0.0, scale=1.0)
+	{"ExGaussian", map[string]float64{"mu": 1.0, "sigma": 2.0, "nu": 0.08}, 1.7, -1.6733357137646179},        // stats.norm.logpdf(1.7, 1.0, 2.0): PyMC's Normal where nu <= 0.05 sigma
 	{"Bernoulli", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361},                                    // stats.bernoulli.logpmf(1, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245},                                   // stats.bernoulli.logpmf(0, 0.3)
 	{"Bernoulli", map[string]float64{"p": 0.999}, 0.0, -6.907755278982136},                                   // stats.bernoulli.logpmf(0, 0.999)

@@ -37,6 +37,7 @@ var momentCases = []struct {
 	{"Moyal", map[string]float64{"mu": 1.0, "sigma": 2.0}, 3.5407256909229563, 19.739208802178716, 4.0},                          // stats.moyal.stats(1.0, 2.0, moments='mvk')
 	{"AsymmetricLaplace", map[string]float64{"kappa": 2.0, "mu": 1.0, "b": 1.5}, 0.0, 1.8888888888888886, 5.335640138408304},     // stats.laplace_asymmetric.stats(2.0, 1.0, 1/1.5, moments='mvk')
 	{"Wald", map[string]float64{"mu": 1.5, "lam": 2.0, "alpha": 0.5}, 2.0, 1.6875, 11.25},                                        // stats.invgauss.stats(1.5/2.0, loc=0.5, scale=2.0, moments='mvk')
+	{"ExGaussian", map[string]float64{"mu": 1.0, "sigma": 2.0, "nu": 1.5}, 2.5, 6.25, 0.7776000000000001},                        // stats.exponnorm.stats(1.5/2.0, loc=1.0, scale=2.0, moments='mvk')
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.3, 0.21, -1.2380952380952381},                                                  // stats.bernoulli.stats(0.3, moments='mvk')
 	{"Bernoulli", map[string]float64{"logit_p": -1.2}, 0.23147521650098238, 0.1778944406468057, -0.3786888653512501},             // stats.bernoulli.stats(expit(-1.2), moments='mvk')
 	{"Binomial", map[string]float64{"n": 20.0, "p": 0.3}, 6.0, 4.2, -0.06190476190476191},                                        // stats.binom.stats(20, 0.3, moments='mvk')
