@@ -89,18 +89,17 @@ type Options struct {
 	// debugging: the log-density is the same, only slower to compute.
 	// EnvSimplify set to "off" does the same for every compilation.
 	Literal bool
-	// Fuse turns the fusion pass on: a likelihood's elementwise
-	// parameters (mu = a[g] + b[g] * x) are computed inside the term's
+	// NoFuse turns the fusion pass off. The pass computes a likelihood's
+	// elementwise parameters (mu = a[g] + b[g] * x) inside the term's
 	// loop, block by block (core/fuse), rather than op by op over whole
-	// arrays. The log-density is the same up to the order of its sums.
-	// It is off by default: the block loop is not yet faster
-	// (docs/DECISIONS.md, 41). EnvFuse set to "on" does the same for every
+	// arrays (docs/DECISIONS.md, 41); the log-density is the same up to
+	// the order of its sums. EnvFuse set to "off" does the same for every
 	// compilation.
-	Fuse bool
+	NoFuse bool
 }
 
-// EnvFuse is the environment variable that, set to "on", turns the
-// fusion pass on for every compilation (Options.Fuse).
+// EnvFuse is the environment variable that, set to "off", turns the
+// fusion pass off for every compilation (Options.NoFuse).
 const EnvFuse = "EXMC_FUSE"
 
 // EnvSimplify is the environment variable that, set to "off", compiles
@@ -119,8 +118,8 @@ func CompileWith(m *model.Model, arrays map[string][]float64, o Options) (*Model
 	if os.Getenv(EnvSimplify) == "off" {
 		o.Literal = true
 	}
-	if os.Getenv(EnvFuse) == "on" {
-		o.Fuse = true
+	if os.Getenv(EnvFuse) == "off" {
+		o.NoFuse = true
 	}
 	return compile(m, arrays, o, false)
 }
@@ -162,7 +161,7 @@ func compile(m *model.Model, arrays map[string][]float64, o Options, plain bool)
 		}
 	}
 	c := &Model{graph: g, nonCentered: rw.NonCentered, keptCentred: rw.Informed, simplified: simplified, plain: plain,
-		fuse: !plain && o.Fuse}
+		fuse: !plain && !o.NoFuse}
 	for _, n := range g.Order {
 		if n.Kind != model.Free {
 			continue

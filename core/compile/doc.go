@@ -12,7 +12,7 @@
 // likelihood terms come from core/dist. An expression read in several
 // places is laid out once. Options.Literal, or EXMC_SIMPLIFY=off in the
 // environment, compiles the expressions as written, for debugging.
-// Options.Fuse, or EXMC_FUSE=on, computes a likelihood's elementwise
-// parameters inside its term's loop (fuse.go, core/fuse); it is off by
-// default until it is faster (docs/DECISIONS.md, 41).
+// A likelihood's elementwise parameters are computed inside its term's
+// loop (fuse.go, core/fuse; docs/DECISIONS.md, 41); Options.NoFuse, or
+// EXMC_FUSE=off, lays them out op by op instead.
 package compile

@@ -10,7 +10,7 @@ import (
 
 // BenchmarkHierRegression is the gradient of a regression with varying
 // intercepts and slopes, mu = a[g] + b[g] * x, y ~ Normal(mu, sigma), as
-// PyMC users write it, fused (Options.Fuse) and not (the default).
+// PyMC users write it, fused (the default) and not (Options.NoFuse).
 func BenchmarkHierRegression(b *testing.B) {
 	for _, size := range [][2]int{{500, 10_000}, {5000, 100_000}} {
 		groups, n := size[0], size[1]
@@ -19,7 +19,7 @@ func BenchmarkHierRegression(b *testing.B) {
 		})
 		for _, fuse := range []bool{false, true} {
 			b.Run(fmt.Sprintf("%dx%d/fuse=%v", groups, n, fuse), func(b *testing.B) {
-				c, err := CompileWith(m.Clone(), nil, Options{Fuse: fuse})
+				c, err := CompileWith(m.Clone(), nil, Options{NoFuse: !fuse})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -62,6 +62,7 @@ func gb() *model.Expr { return model.Gather("b", "g") }
 // 1e-12 relative: the fused loop sums the log-density and the scalar
 // parameters' gradients block by block, in another order.
 func TestFusedEqualsUnfused(t *testing.T) {
+	t.Setenv(EnvFuse, "")      // fused by default
 	const n, groups = 2500, 37 // n not a multiple of the block: a short last block
 	normal := func(mu any, sigma any) func(b *model.Builder, y []float64) {
 		return func(b *model.Builder, y []float64) {
@@ -108,16 +109,16 @@ func TestFusedEqualsUnfused(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := fusionModel(t, n, groups, c.kind, c.obs)
-			on, err := CompileWith(m.Clone(), nil, Options{Fuse: true})
+			on, err := Compile(m.Clone(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			off, err := Compile(m.Clone(), nil)
+			off, err := CompileWith(m.Clone(), nil, Options{NoFuse: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if on.fusedTerms != c.fused || off.fusedTerms != 0 {
-				t.Fatalf("%d terms fused (%d by default), want %d", on.fusedTerms, off.fusedTerms, c.fused)
+				t.Fatalf("%d terms fused (%d with NoFuse), want %d", on.fusedTerms, off.fusedTerms, c.fused)
 			}
 			r := rand.New(rand.NewPCG(uint64(i), 5))
 			d, rd := on.NewDensity(), off.NewDensity()
@@ -168,10 +169,11 @@ func TestFusedEqualsUnfused(t *testing.T) {
 // A fused gradient allocates nothing: the blocks' buffers are the
 // program's scratch space, one per Density.
 func TestFusedGradientDoesNotAllocate(t *testing.T) {
+	t.Setenv(EnvFuse, "")
 	m := fusionModel(t, 2500, 37, "", func(mb *model.Builder, y []float64) {
 		mb.Obs("y", "Normal", model.P{"mu": call("add", ga(), call("mul", gb(), "x")), "sigma": "s"}, y)
 	})
-	c, err := CompileWith(m, nil, Options{Fuse: true})
+	c, err := Compile(m, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -305,16 +305,31 @@ func diffSums(x []float64, m float64) (sd, sdd float64) {
 	return a0 + a1 + a2, q0 + q1 + q2
 }
 
-// diffSumsGrad is diffSums that also subtracts d c^2, the derivative with
-// c = 1/sigma, from g[k]: in a pass of its own, so that the sums are
-// diffSums' to the last bit whether or not the gradient is asked for.
+// diffSumsGrad is diffSums, to the last bit, that also subtracts d c^2,
+// the derivative with c = 1/sigma, from g[k], in the same pass.
 func diffSumsGrad(x []float64, m float64, g []float64, c float64) (sd, sdd float64) {
-	sd, sdd = diffSums(x, m)
 	g = g[:len(x)]
-	for k, v := range x {
-		g[k] -= (v - m) * c * c
+	var a0, a1, a2, q0, q1, q2 float64
+	k := 0
+	for ; k+2 < len(x); k += 3 {
+		d0, d1, d2 := x[k]-m, x[k+1]-m, x[k+2]-m
+		a0 += d0
+		q0 += d0 * d0
+		a1 += d1
+		q1 += d1 * d1
+		a2 += d2
+		q2 += d2 * d2
+		g[k] -= d0 * c * c
+		g[k+1] -= d1 * c * c
+		g[k+2] -= d2 * c * c
 	}
-	return sd, sdd
+	for ; k < len(x); k++ {
+		d := x[k] - m
+		a0 += d
+		q0 += d * d
+		g[k] -= d * c * c
+	}
+	return a0 + a1 + a2, q0 + q1 + q2
 }
 
 // squaredDiffs returns the sum of (x[k] - mu[k])^2.
