@@ -384,6 +384,10 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 				case "Uniform":
 					lower := call("sub", paramExpr("real", style, false), 3)
 					params["lower"], params["upper"] = lower, call("add", lower, paramExpr("positive", style, false))
+				case "Wald":
+					// the support starts at alpha: a shift by an expression
+					// would leave most points and the data outside it
+					params["alpha"] = model.Const(0)
 				case "NormalMixture":
 					// two components, along k's axis
 					params["w"] = call("div", call("exp", "k"), call("sum", call("exp", "k")))
