@@ -175,6 +175,9 @@ func TestInSupport(t *testing.T) {
 		{"Binomial", map[string]float64{"n": 4, "p": 0.5}, 4, true},
 		{"Binomial", map[string]float64{"n": 4, "p": 0.5}, 5, false},
 		{"Binomial", map[string]float64{"n": 4, "logit_p": 0.5}, -1, false},
+		{"BetaBinomial", map[string]float64{"alpha": 1, "beta": 2, "n": 4}, 4, true},
+		{"BetaBinomial", map[string]float64{"alpha": 1, "beta": 2, "n": 4}, 5, false},
+		{"BetaBinomial", map[string]float64{"alpha": 1, "beta": 2, "n": 4}, 0.5, false},
 		{"Poisson", map[string]float64{"mu": 1}, 1e6, true},
 		{"Poisson", map[string]float64{"mu": 1}, 1.5, false},
 		{"Poisson", map[string]float64{"mu": 1}, inf, false},
@@ -225,6 +228,7 @@ func TestMetadata(t *testing.T) {
 		{"GaussianRandomWalk", Real, NoTransform, -1, -1, false},
 		{"Bernoulli", Binary, NoTransform, -1, -1, true},
 		{"Binomial", BoundedCount, NoTransform, -1, 0, true},
+		{"BetaBinomial", BoundedCount, NoTransform, -1, 0, true},
 		{"Poisson", Count, NoTransform, -1, -1, true},
 		{"NegativeBinomial", Count, NoTransform, -1, -1, true},
 	}

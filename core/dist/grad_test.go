@@ -131,6 +131,10 @@ var gradCases = []struct {
 		n := r.IntN(40)
 		return float64(r.IntN(n + 1)), []float64{float64(n), unif(r, -6, 6)}
 	}},
+	{"BetaBinomial", []string{"n", "alpha", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		n := r.IntN(40)
+		return float64(r.IntN(n + 1)), []float64{float64(n), logU(r, -2, 3), logU(r, -2, 3)}
+	}},
 	{"Poisson", []string{"mu"}, func(r *rand.Rand) (float64, []float64) {
 		mu := logU(r, -2, 4)
 		return float64(r.IntN(int(3*mu) + 3)), []float64{mu}
