@@ -359,6 +359,8 @@ func observedFor(v dist.CatalogueVariant) []float64 {
 		return []float64{0, 1, 1}
 	case strings.HasPrefix(v.Support, "x in {0, 1, 2"), strings.HasPrefix(v.Support, "0, 1, ..., "):
 		return []float64{0, 3, 7}
+	case v.Support == "x in {1, 2, ...}":
+		return []float64{1, 3, 7}
 	}
 	return nil
 }

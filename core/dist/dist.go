@@ -20,14 +20,15 @@ import (
 type Support int
 
 const (
-	Real         Support = iota // all reals
-	Positive                    // x > 0
-	NonNegative                 // x >= 0
-	UnitInterval                // 0 < x < 1
-	Bounded                     // lower < x < upper, bounds are parameters (Variant.Lower/Upper)
-	Binary                      // x in {0, 1}
-	Count                       // x in {0, 1, 2, ...}
-	BoundedCount                // x in {0..n}, n a parameter (Variant.Upper)
+	Real          Support = iota // all reals
+	Positive                     // x > 0
+	NonNegative                  // x >= 0
+	UnitInterval                 // 0 < x < 1
+	Bounded                      // lower < x < upper, bounds are parameters (Variant.Lower/Upper)
+	Binary                       // x in {0, 1}
+	Count                        // x in {0, 1, 2, ...}
+	BoundedCount                 // x in {0..n}, n a parameter (Variant.Upper)
+	PositiveCount                // x in {1, 2, ...}
 )
 
 func (s Support) String() string {
@@ -48,6 +49,8 @@ func (s Support) String() string {
 		return "x in {0, 1, 2, ...}"
 	case BoundedCount:
 		return "x in {0, ..., n}"
+	case PositiveCount:
+		return "x in {1, 2, ...}"
 	}
 	return fmt.Sprintf("Support(%d)", int(s))
 }
@@ -295,6 +298,8 @@ func (v *Variant) InSupport(x float64, p []float64) bool {
 		return isCount(x)
 	case BoundedCount:
 		return isCount(x) && x <= p[v.Upper]
+	case PositiveCount:
+		return isCount(x) && x >= 1
 	}
 	return false
 }

@@ -178,6 +178,10 @@ func TestInSupport(t *testing.T) {
 		{"BetaBinomial", map[string]float64{"alpha": 1, "beta": 2, "n": 4}, 4, true},
 		{"BetaBinomial", map[string]float64{"alpha": 1, "beta": 2, "n": 4}, 5, false},
 		{"BetaBinomial", map[string]float64{"alpha": 1, "beta": 2, "n": 4}, 0.5, false},
+		{"Geometric", map[string]float64{"p": 0.5}, 1, true},
+		{"Geometric", map[string]float64{"p": 0.5}, 1e6, true},
+		{"Geometric", map[string]float64{"p": 0.5}, 0, false},
+		{"Geometric", map[string]float64{"p": 0.5}, 2.5, false},
 		{"Poisson", map[string]float64{"mu": 1}, 1e6, true},
 		{"Poisson", map[string]float64{"mu": 1}, 1.5, false},
 		{"Poisson", map[string]float64{"mu": 1}, inf, false},
@@ -229,6 +233,7 @@ func TestMetadata(t *testing.T) {
 		{"Bernoulli", Binary, NoTransform, -1, -1, true},
 		{"Binomial", BoundedCount, NoTransform, -1, 0, true},
 		{"BetaBinomial", BoundedCount, NoTransform, -1, 0, true},
+		{"Geometric", PositiveCount, NoTransform, -1, -1, true},
 		{"Poisson", Count, NoTransform, -1, -1, true},
 		{"NegativeBinomial", Count, NoTransform, -1, -1, true},
 	}

@@ -135,6 +135,9 @@ var gradCases = []struct {
 		n := r.IntN(40)
 		return float64(r.IntN(n + 1)), []float64{float64(n), logU(r, -2, 3), logU(r, -2, 3)}
 	}},
+	{"Geometric", []string{"p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(1 + r.IntN(30)), []float64{unif(r, 0.02, 0.98)}
+	}},
 	{"Poisson", []string{"mu"}, func(r *rand.Rand) (float64, []float64) {
 		mu := logU(r, -2, 4)
 		return float64(r.IntN(int(3*mu) + 3)), []float64{mu}

@@ -48,6 +48,9 @@ func TestValidateErrors(t *testing.T) {
 		{"observed outside support", func(b *Builder) {
 			b.Obs("o", "Poisson", P{"mu": "sigma"}, []float64{1, -1})
 		}, []string{`"o"`, "support"}},
+		{"Geometric at 0", func(b *Builder) {
+			b.Obs("o", "Geometric", P{"p": 0.5}, []float64{1, 0})
+		}, []string{`"o"`, "support"}},
 		{"non-binary Bernoulli", func(b *Builder) {
 			b.Obs("o", "Bernoulli", P{"p": 0.5}, []float64{0, 2})
 		}, []string{`"o"`, "support"}},
