@@ -340,7 +340,7 @@ func paramExpr(domain string, style int, scalar bool) *model.Expr {
 			call("div", 1, call("add", 1, call("exp", call("neg", x)))),
 			call("exp", call("log", call("sigmoid", x))),
 		}[style%3]
-	case "count":
+	case "count", "integer":
 		return model.Const(10)
 	}
 	panic("no expression for the domain " + domain)
@@ -357,7 +357,8 @@ func observedFor(v dist.CatalogueVariant) []float64 {
 		return []float64{0.2, 0.5, 0.9}
 	case v.Support == "x in {0, 1}":
 		return []float64{0, 1, 1}
-	case strings.HasPrefix(v.Support, "x in {0, 1, 2"), strings.HasPrefix(v.Support, "0, 1, ..., "):
+	case strings.HasPrefix(v.Support, "x in {0, 1, 2"), strings.HasPrefix(v.Support, "0, 1, ..., "),
+		strings.Contains(v.Support, ", ..., "):
 		return []float64{0, 3, 7}
 	case v.Support == "x in {1, 2, ...}":
 		return []float64{1, 3, 7}
@@ -382,6 +383,10 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 				scalar := row.Layout != "elementwise"
 				for i, name := range v.Params {
 					params[name] = paramExpr(domains[name], style+i, scalar)
+				}
+				if lo, hi, ok := strings.Cut(v.Support, ", ..., "); ok && !strings.Contains(lo, ",") {
+					// integer bounds around the data of observedFor
+					params[lo], params[hi] = model.Const(-1), model.Const(8)
 				}
 				switch row.Name {
 				case "Uniform":

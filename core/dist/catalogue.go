@@ -58,7 +58,7 @@ type VariantSpec struct {
 	Support   Support
 	Transform TransformKind
 	// Lower and Upper name the parameters that bound the support (Bounded,
-	// BoundedCount); Interval holds constant bounds of an
+	// BoundedCount, CountRange); Interval holds constant bounds of an
 	// IntervalTransform otherwise.
 	Lower, Upper string
 	Interval     [2]float64
@@ -277,6 +277,8 @@ func (v *Variant) SupportString() string {
 		return fmt.Sprintf("%s < x < %s", v.Params[v.Lower], v.Params[v.Upper])
 	case BoundedCount:
 		return fmt.Sprintf("0, 1, ..., %s", v.Params[v.Upper])
+	case CountRange:
+		return fmt.Sprintf("%s, ..., %s", v.Params[v.Lower], v.Params[v.Upper])
 	}
 	return v.Support.String()
 }

@@ -29,6 +29,7 @@ const (
 	Count                        // x in {0, 1, 2, ...}
 	BoundedCount                 // x in {0..n}, n a parameter (Variant.Upper)
 	PositiveCount                // x in {1, 2, ...}
+	CountRange                   // x in {lower, ..., upper}, integer bounds are parameters (Variant.Lower/Upper)
 )
 
 func (s Support) String() string {
@@ -51,6 +52,8 @@ func (s Support) String() string {
 		return "x in {0, ..., n}"
 	case PositiveCount:
 		return "x in {1, 2, ...}"
+	case CountRange:
+		return "x in {lower, ..., upper}"
 	}
 	return fmt.Sprintf("Support(%d)", int(s))
 }
@@ -82,7 +85,7 @@ type Variant struct {
 	Params     []string           // canonical order; the compiler passes parameter arrays in this order
 	Defaults   map[string]float64 // parameters that may be omitted
 	Support    Support
-	Lower      int // parameter index of a bound for Bounded/BoundedCount support, -1 if none
+	Lower      int // parameter index of a bound for Bounded/BoundedCount/CountRange support, -1 if none
 	Upper      int
 	Transform  TransformKind // PyMC's default transform for a free variable
 	IntervalLo float64       // constant bounds when Transform is IntervalTransform and Lower/Upper are -1
@@ -272,6 +275,10 @@ func (v *Variant) CheckParams(p []float64) error {
 		return fmt.Errorf("%s must be less than %s, got %g and %g",
 			v.Params[v.Lower], v.Params[v.Upper], p[v.Lower], p[v.Upper])
 	}
+	if v.Support == CountRange && !(p[v.Lower] <= p[v.Upper]) {
+		return fmt.Errorf("%s must be at most %s, got %g and %g",
+			v.Params[v.Lower], v.Params[v.Upper], p[v.Lower], p[v.Upper])
+	}
 	return nil
 }
 
@@ -300,6 +307,8 @@ func (v *Variant) InSupport(x float64, p []float64) bool {
 		return isCount(x) && x <= p[v.Upper]
 	case PositiveCount:
 		return isCount(x) && x >= 1
+	case CountRange:
+		return isInteger(x) && x >= p[v.Lower] && x <= p[v.Upper]
 	}
 	return false
 }

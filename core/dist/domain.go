@@ -11,12 +11,13 @@ import (
 type domain uint8
 
 const (
-	anyReal     domain = iota // finite
-	positive                  // > 0
-	nonNegative               // >= 0
-	probability               // [0, 1]
-	openUnit                  // (0, 1)
-	countParam                // 0, 1, 2, ...
+	anyReal      domain = iota // finite
+	positive                   // > 0
+	nonNegative                // >= 0
+	probability                // [0, 1]
+	openUnit                   // (0, 1)
+	countParam                 // 0, 1, 2, ...
+	integerParam               // ..., -1, 0, 1, ...
 )
 
 func (d domain) check(name string, x float64) error {
@@ -44,17 +45,28 @@ func (d domain) check(name string, x float64) error {
 		if !isCount(x) {
 			return fmt.Errorf("%s must be a non-negative integer, got %g", name, x)
 		}
+	case integerParam:
+		if !isInteger(x) {
+			return fmt.Errorf("%s must be an integer, got %g", name, x)
+		}
 	}
 	return nil
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
+// integral reports whether the domain holds integers only: a parameter
+// whose derivative is reported as 0.
+func (d domain) integral() bool { return d == countParam || d == integerParam }
+
+func isInteger(x float64) bool { return x == math.Floor(x) && !math.IsInf(x, 0) }
+
 func isCount(x float64) bool { return x >= 0 && x == math.Floor(x) && !math.IsInf(x, 1) }
 
 var domainNames = [...]string{
 	anyReal: "real", positive: "positive", nonNegative: "non-negative",
 	probability: "probability", openUnit: "open unit interval", countParam: "count",
+	integerParam: "integer",
 }
 
 // String names the domain as the catalogue does.

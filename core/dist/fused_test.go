@@ -79,7 +79,7 @@ func TestTermForwardGrad(t *testing.T) {
 			want := make([]bool, len(in))
 			want[0] = !v.Dist.Discrete
 			for i := range c.params {
-				want[1+i] = v.domains[i] != countParam
+				want[1+i] = !v.domains[i].integral()
 			}
 			for skip := -1; skip < len(in); skip++ {
 				w := append([]bool(nil), want...)

@@ -138,6 +138,11 @@ var gradCases = []struct {
 	{"Geometric", []string{"p"}, func(r *rand.Rand) (float64, []float64) {
 		return float64(1 + r.IntN(30)), []float64{unif(r, 0.02, 0.98)}
 	}},
+	{"DiscreteUniform", []string{"lower", "upper"}, func(r *rand.Rand) (float64, []float64) {
+		lo := float64(r.IntN(20) - 10)
+		hi := lo + float64(r.IntN(20))
+		return lo + float64(r.IntN(int(hi-lo)+1)), []float64{lo, hi}
+	}},
 	{"Poisson", []string{"mu"}, func(r *rand.Rand) (float64, []float64) {
 		mu := logU(r, -2, 4)
 		return float64(r.IntN(int(3*mu) + 3)), []float64{mu}
@@ -217,7 +222,7 @@ func TestGradients(t *testing.T) {
 				check("x", dx, (f(x+h, p)-f(x-h, p))/(2*h))
 			}
 			for i := range p {
-				if v.domains[i] == countParam {
+				if v.domains[i].integral() {
 					if dp[i] != 0 {
 						t.Errorf("%s%v: d/d%s = %v for an integer parameter, want 0", c.dist, c.params, v.Params[i], dp[i])
 					}

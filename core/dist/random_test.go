@@ -43,6 +43,7 @@ var momentCases = []struct {
 	{"Binomial", map[string]float64{"n": 20.0, "p": 0.3}, 6.0, 4.2, -0.06190476190476191},                                        // stats.binom.stats(20, 0.3, moments='mvk')
 	{"BetaBinomial", map[string]float64{"alpha": 2.0, "beta": 3.0, "n": 12.0}, 4.8, 8.16, -0.677871148459384},                    // stats.betabinom.stats(12, 2.0, 3.0, moments='mvk')
 	{"Geometric", map[string]float64{"p": 0.3}, 3.3333333333333335, 7.777777777777779, 6.128571428571429},                        // stats.geom.stats(0.3, moments='mvk')
+	{"DiscreteUniform", map[string]float64{"lower": -3.0, "upper": 7.0}, 2.0, 10.0, -1.22},                                       // stats.randint.stats(-3, 8, moments='mvk')
 	{"Binomial", map[string]float64{"n": 200.0, "logit_p": 0.5}, 124.49186624037092, 47.0007424403189, -0.008723740347936194},    // stats.binom.stats(200, expit(0.5), moments='mvk')
 	{"Poisson", map[string]float64{"mu": 3.5}, 3.5, 3.5, 0.2857142857142857},                                                     // stats.poisson.stats(3.5, moments='mvk')
 	{"Poisson", map[string]float64{"mu": 50.0}, 50.0, 50.0, 0.02},                                                                // stats.poisson.stats(50.0, moments='mvk')

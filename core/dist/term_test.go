@@ -220,7 +220,7 @@ func TestTermBackward(t *testing.T) {
 		want := make([]bool, len(in))
 		want[0] = !v.Dist.Discrete
 		for i := range c.params {
-			want[1+i] = v.domains[i] != countParam
+			want[1+i] = !v.domains[i].integral()
 		}
 		checkBackward(t, c.name, term, in, want)
 		// Leaving out any one input changes nothing for the others.

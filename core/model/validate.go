@@ -655,11 +655,13 @@ func (v *validator) random(n *Node) {
 }
 
 // bounds checks that constant bounds given as parameters (Uniform's lower
-// and upper) leave room between them: lower < upper for every element.
+// and upper) leave room between them: lower < upper for every element, or
+// lower <= upper where both are in the support (DiscreteUniform's).
 func (v *validator) bounds(vr *dist.Variant, params []*Expr) error {
-	if vr.Support != dist.Bounded || vr.Lower < 0 || vr.Upper < 0 {
+	if vr.Support != dist.Bounded && vr.Support != dist.CountRange || vr.Lower < 0 || vr.Upper < 0 {
 		return nil
 	}
+	closed := vr.Support == dist.CountRange
 	lo, ls, ok1 := v.g.Constant(params[vr.Lower])
 	hi, hs, ok2 := v.g.Constant(params[vr.Upper])
 	if !ok1 || !ok2 {
@@ -679,13 +681,17 @@ func (v *validator) bounds(vr *dist.Variant, params []*Expr) error {
 	}
 	for k := range shape.Size(both) {
 		l, h := lo[ml.At(k)], hi[mh.At(k)]
-		if !(l < h) {
+		if !(l < h) && !(closed && l == h) {
 			at := ""
 			if len(both) > 0 {
 				at = fmt.Sprintf(" at element %d", k)
 			}
-			return fmt.Errorf("%s must be less than %s, got %g and %g%s",
-				vr.Params[vr.Lower], vr.Params[vr.Upper], l, h, at)
+			rel := "less than"
+			if closed {
+				rel = "at most"
+			}
+			return fmt.Errorf("%s must be %s %s, got %g and %g%s",
+				vr.Params[vr.Lower], rel, vr.Params[vr.Upper], l, h, at)
 		}
 	}
 	return nil

@@ -51,6 +51,12 @@ func TestValidateErrors(t *testing.T) {
 		{"Geometric at 0", func(b *Builder) {
 			b.Obs("o", "Geometric", P{"p": 0.5}, []float64{1, 0})
 		}, []string{`"o"`, "support"}},
+		{"observed above DiscreteUniform bound", func(b *Builder) {
+			b.Obs("o", "DiscreteUniform", P{"lower": -1, "upper": 2}, []float64{0, 3})
+		}, []string{`"o"`, "support"}},
+		{"DiscreteUniform bounds crossed", func(b *Builder) {
+			b.Obs("o", "DiscreteUniform", P{"lower": 2, "upper": 1}, []float64{1})
+		}, []string{`"o"`, "at most"}},
 		{"non-binary Bernoulli", func(b *Builder) {
 			b.Obs("o", "Bernoulli", P{"p": 0.5}, []float64{0, 2})
 		}, []string{`"o"`, "support"}},

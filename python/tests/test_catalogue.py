@@ -1,6 +1,7 @@
 """The distribution classes are made from the Go core's catalogue."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -34,6 +35,24 @@ def test_every_row_is_a_class():
         assert exmc.DISTRIBUTIONS[row["name"]] == tuple(p["name"] for p in row["params"])
 
 
+# a value of each domain, for parameters given as constants
+DOMAIN_VALUES = {"real": 0.5, "positive": 1.5, "non-negative": 1.0, "probability": 0.3,
+                 "open unit interval": 0.4, "count": 5.0, "integer": 3.0}
+
+
+def bounds_for(variant):
+    """Constant bounds for a variant whose support names its bounding
+    parameters ("lower < x < upper", "lower, ..., upper"): -1 and 2, around
+    the values of observed_for."""
+    m = re.fullmatch(r"(\w+) < x < (\w+)|(\w+), \.\.\., (\w+)", variant["support"])
+    if not m:
+        return {}
+    lo, hi = (g for g in m.groups() if g is not None)
+    if lo not in variant["params"] or hi not in variant["params"]:
+        return {}  # constant bounds, as Beta's 0 < x < 1
+    return {lo: -1.0, hi: 2.0}
+
+
 def observed_for(variant):
     """Observed values inside a discrete variant's support, read from the
     support the catalogue states for it."""
@@ -47,10 +66,9 @@ def test_every_distribution_builds_and_compiles(row):
     """Each class takes its row's defaults and required parameters, and the
     model it builds compiles: one free variable, or one observed one for a
     discrete distribution."""
-    values = {"real": 0.5, "positive": 1.5, "non-negative": 1.0, "probability": 0.3,
-              "open unit interval": 0.4, "count": 5.0}
     required = row["variants"][0]["required"]
-    params = {p["name"]: values[p["domain"]] for p in row["params"] if p["name"] in required}
+    params = {p["name"]: DOMAIN_VALUES[p["domain"]] for p in row["params"] if p["name"] in required}
+    params.update(bounds_for(row["variants"][0]))
     opts = {}
     if row["layout"] == "along_last_axis":
         opts["shape"] = 4
@@ -58,8 +76,6 @@ def test_every_distribution_builds_and_compiles(row):
         params = {k: np.full(2, v if k != "w" else 0.5) for k, v in params.items()}
     if row["discrete"]:
         opts["observed"] = observed_for(row["variants"][0])
-    if row["name"] == "Uniform":
-        params = {"lower": -1.0, "upper": 2.0}
     with exmc.Model() as m:
         getattr(exmc, row["name"])("x", **params, **opts)
         if row["discrete"]:
@@ -67,11 +83,6 @@ def test_every_distribution_builds_and_compiles(row):
     c = exmc.CompiledModel.from_model(m)
     lp, grad = c.logp_grad(np.full(c.dim, 0.1))
     assert np.isfinite(lp) and np.all(np.isfinite(grad))
-
-
-# a value of each domain, for parameters given as constants
-DOMAIN_VALUES = {"real": 0.5, "positive": 1.5, "non-negative": 1.0, "probability": 0.3,
-                 "open unit interval": 0.4, "count": 5.0}
 
 
 @pytest.mark.parametrize("row", [r for r in library_catalogue()["distributions"] if r["layout"] == "elementwise"],
@@ -88,8 +99,7 @@ def test_every_distribution_is_pymcs(row):
 
     variant = row["variants"][0]
     params = {p["name"]: DOMAIN_VALUES[p["domain"]] for p in row["params"] if p["name"] in variant["required"]}
-    if row["name"] == "Uniform":
-        params = {"lower": -1.0, "upper": 2.0}
+    params.update(bounds_for(variant))
     # float64 constants: PyTensor would store 1.5 as float32, and PyMC's
     # log-density would then round in single precision
     params = {k: np.float64(v) for k, v in params.items()}
