@@ -95,7 +95,8 @@ def _spec_of(row: dict) -> _Spec:
     )
 
 
-def _load_catalogue() -> dict[str, _Spec]:
+def _load_catalogue() -> dict[str, dict]:
+    """The catalogue's rows by name, read once (checked for its version)."""
     try:
         doc = json.loads(CATALOGUE_PATH.read_text())
     except FileNotFoundError:
@@ -105,10 +106,13 @@ def _load_catalogue() -> dict[str, _Spec]:
         ) from None
     if doc.get("version") != 1:
         raise ImportError(f"exmc: {CATALOGUE_PATH} has catalogue version {doc.get('version')}, this exmc reads 1")
-    return {row["name"]: _spec_of(row) for row in doc["distributions"]}
+    return {row["name"]: row for row in doc["distributions"]}
 
 
-_SPECS: dict[str, _Spec] = _load_catalogue()
+#: the Go core's catalogue as written by the build: name -> row (the JSON
+#: of exmc_catalogue), read once; the PyMC translator reads it from here
+CATALOGUE: dict[str, dict] = _load_catalogue()
+_SPECS: dict[str, _Spec] = {name: _spec_of(row) for name, row in CATALOGUE.items()}
 
 #: distribution name -> its parameter names (PyMC's order)
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {k: v.params for k, v in _SPECS.items()}

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ..distributions import CATALOGUE
 from ..model import FORMAT
 from ._graph import elemwise_input, is_none_const, op_name, perform
 from ._names import distribution_name, op_phrase, transform_name, with_article
@@ -168,17 +169,11 @@ class Translation:
         return dict(self.arrays)
 
 
-def _catalogue_rows() -> dict[str, dict]:
-    from ..distributions import CATALOGUE_PATH
-
-    return {row["name"]: row for row in json.loads(CATALOGUE_PATH.read_text())["distributions"]}
-
-
 # the Go core's catalogue: each distribution's parameters and default
 # transform ("identity", "log" or "interval"), and for a PyMC class whose
 # random variable takes the catalogue's parameters in its order, the
 # distribution it translates to without a handler of its own
-_CATALOGUE = _catalogue_rows()
+_CATALOGUE = CATALOGUE
 _DEFAULT_TRANSFORM = {
     name: {"none": "identity"}.get(row["variants"][0]["transform"], row["variants"][0]["transform"].split("(")[0])
     for name, row in _CATALOGUE.items()
