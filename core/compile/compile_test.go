@@ -241,8 +241,12 @@ func TestLogpGradAllocatesNothing(t *testing.T) {
 
 func BenchmarkEightSchoolsLogpGrad(b *testing.B) {
 	c := eightSchools(b, false)
+	benchGradient(b, c, make([]float64, c.Dim()))
+}
+
+// benchGradient times c's log-density and gradient at x.
+func benchGradient(b *testing.B, c *Model, x []float64) {
 	d := c.NewDensity()
-	x := make([]float64, c.Dim())
 	g := make([]float64, c.Dim())
 	b.ReportAllocs()
 	for b.Loop() {

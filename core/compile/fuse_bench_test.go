@@ -23,13 +23,7 @@ func BenchmarkHierRegression(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				d := c.NewDensity()
-				x := randPoint(rand.New(rand.NewPCG(1, 2)), c.Dim())
-				g := make([]float64, c.Dim())
-				b.ReportAllocs()
-				for b.Loop() {
-					d.LogpGrad(x, g)
-				}
+				benchGradient(b, c, randPoint(rand.New(rand.NewPCG(1, 2)), c.Dim()))
 			})
 		}
 	}

@@ -61,16 +61,11 @@ func BenchmarkSVGradient(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				d := c.NewDensity()
 				x := make([]float64, c.Dim())
 				for i := range x {
 					x[i] = 0.1
 				}
-				g := make([]float64, c.Dim())
-				b.ReportAllocs()
-				for b.Loop() {
-					d.LogpGrad(x, g)
-				}
+				benchGradient(b, c, x)
 			})
 		}
 	}
