@@ -118,6 +118,13 @@ bench-scale: install $(VENV)/.bench
 bench-scale-quick: install $(VENV)/.bench
 	GO=$(GO) $(PY) bench/scale.py --quick
 
+# nutpie's posterior moments for the gallery models of
+# python/tests/gallery_models.py that have none yet (ONLY=name for one,
+# again), which python/tests/test_gallery.py checks exmc against.
+.PHONY: gallery-refs
+gallery-refs: install $(VENV)/.bench
+	$(PY) bench/gallery_refs.py $(if $(ONLY),--only $(ONLY))
+
 clean:
 	rm -rf $(OUT) $(VENV) python/exmc/_lib dist *.egg-info
 	$(GO) clean -testcache

@@ -1,0 +1,104 @@
+"""PyMC models as the example gallery writes them, each checked against
+nutpie's posterior by test_gallery.py.
+
+Add a model by writing a function that builds it and decorating it with
+``@gallery()``; its name is the function's. Keep it small (a few hundred
+data values at most, a few seconds to sample: every model runs in
+``make test``), build its data from a fixed seed, and write its reference
+once with nutpie::
+
+    .venv/bin/python bench/gallery_refs.py --only NAME
+
+which stores nutpie's posterior moments in ``gallery_refs/NAME.json``
+(commit it). The test samples the model with exmc and compares every
+scalar of ``var_names`` (default: the free variables) with
+``bench/harness/posterior.py``'s criterion: mean within 0.1 sd plus Monte
+Carlo error, sd within 10% plus Monte Carlo error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class GalleryModel:
+    name: str
+    build: Callable[[], object]
+    #: the variables compared; None: the model's free variables
+    var_names: tuple[str, ...] | None = None
+    #: exmc.sample's keyword arguments besides the model
+    sample: dict = field(default_factory=dict)
+
+
+MODELS: dict[str, GalleryModel] = {}
+
+#: exmc's sampling settings for every gallery model, unless it says otherwise
+SAMPLE = {"chains": 2, "draws": 1000, "tune": 1000, "random_seed": 20261208, "progressbar": False}
+
+
+def gallery(var_names: tuple[str, ...] | None = None, **sample):
+    """Register the decorated model builder under its function's name."""
+
+    def register(build: Callable[[], object]) -> Callable[[], object]:
+        if build.__name__ in MODELS:
+            raise ValueError(f"gallery model {build.__name__} defined twice")
+        MODELS[build.__name__] = GalleryModel(build.__name__, build, var_names, {**SAMPLE, **sample})
+        return build
+
+    return register
+
+
+def names_compared(entry: GalleryModel, model) -> list[str]:
+    """The variables a gallery model is compared on."""
+    if entry.var_names is not None:
+        return list(entry.var_names)
+    return [rv.name for rv in model.free_RVs]
+
+
+# ---------------------------------------------------------------- the models
+
+
+@gallery()
+def varying_intercepts():
+    """Radon-style varying intercepts: county intercepts around a common
+    mean, a floor effect, with index arrays and pm.Data."""
+    import pymc as pm
+
+    rng = np.random.default_rng(1)
+    groups, n = 12, 240
+    county = rng.integers(0, groups, n)
+    floor = rng.integers(0, 2, n).astype(float)
+    a_true = rng.normal(1.5, 0.4, groups)
+    y = a_true[county] - 0.6 * floor + rng.normal(0, 0.7, n)
+    with pm.Model(coords={"county": np.arange(groups)}) as model:
+        idx = pm.Data("county_idx", county)
+        x = pm.Data("floor", floor)
+        mu_a = pm.Normal("mu_a", 0, 5)
+        sigma_a = pm.HalfNormal("sigma_a", 2)
+        a = pm.Normal("a", mu_a, sigma_a, dims="county")
+        b = pm.Normal("b", 0, 2)
+        sigma = pm.Exponential("sigma", 1)
+        pm.Normal("y", a[idx] + b * x, sigma, observed=y)
+    return model
+
+
+@gallery()
+def weibull_survival():
+    """A Weibull survival regression on fully observed times."""
+    import pymc as pm
+
+    rng = np.random.default_rng(2)
+    n = 150
+    x = rng.normal(size=n)
+    scale = np.exp(1.0 + 0.5 * x)
+    t = scale * rng.weibull(1.7, n)
+    with pm.Model() as model:
+        alpha = pm.Gamma("alpha", 2, 1)
+        b0 = pm.Normal("b0", 0, 2)
+        b1 = pm.Normal("b1", 0, 2)
+        pm.Weibull("t", alpha=alpha, beta=pm.math.exp(b0 + b1 * x), observed=t)
+    return model
