@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/exmc/exmc/core/fastmath"
-	"gonum.org/v1/gonum/mathext"
+	"github.com/exmc/exmc/core/special"
 )
 
 const (
@@ -28,7 +28,7 @@ func lgamma(x float64) float64 {
 	return v
 }
 
-func digamma(x float64) float64 { return mathext.Digamma(x) }
+func digamma(x float64) float64 { return special.Digamma(x) }
 
 // lbinom is log(n choose k) for real n >= k >= 0.
 func lbinom(n, k float64) float64 {

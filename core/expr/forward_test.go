@@ -119,6 +119,28 @@ var fwdCases = []fwdCase{
 	{"mean axis 1", "mean", ax(1), [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{m23}, []float64{2, 5}, v2},
 	{"mean empty", "mean", Attrs{}, [][]float64{{}}, [][]int{{0}}, []float64{math.NaN()}, s0},
 
+	// values of scipy.special and numpy, printed with repr
+	{"erfc", "erfc", Attrs{}, [][]float64{{-1, 0.5, 3}}, [][]int{v3},
+		[]float64{1.8427007929497148, 0.4795001221869535, 2.2090496998585445e-05}, v3},
+	{"erfcx", "erfcx", Attrs{}, [][]float64{{-1, 0.5, 30}}, [][]int{v3},
+		[]float64{5.008980080762283, 0.6156903441929258, 0.018795888861416754}, v3},
+	{"log_ndtr", "log_ndtr", Attrs{}, [][]float64{{-40, -1, 0}}, [][]int{v3},
+		[]float64{-804.6084420137539, -1.8410216450092634, -math.Ln2}, v3},
+	{"digamma", "digamma", Attrs{}, [][]float64{{0.5, 3, -1.5}}, [][]int{v3},
+		[]float64{-1.9635100260214235, 0.9227843350984671, 0.7031566406452434}, v3},
+	{"sin", "sin", Attrs{}, [][]float64{{0.5, -2}}, [][]int{v2}, []float64{0.479425538604203, -0.9092974268256817}, v2},
+	{"cos", "cos", Attrs{}, [][]float64{{0.5, -2}}, [][]int{v2}, []float64{0.8775825618903728, -0.4161468365471424}, v2},
+	{"floor", "floor", Attrs{}, [][]float64{{-1.5, 0.5, 2}}, [][]int{v3}, []float64{-2, 0, 2}, v3},
+	{"ceil", "ceil", Attrs{}, [][]float64{{-1.5, 0.5, 2}}, [][]int{v3}, []float64{-1, 1, 2}, v3},
+	// half to even, as numpy's round and pt.round
+	{"round", "round", Attrs{}, [][]float64{{-1.5, 0.5, 2.5, 2.6}}, [][]int{{4}}, []float64{-2, 0, 2, 3}, []int{4}},
+	{"logaddexp", "logaddexp", Attrs{}, [][]float64{{1, 1000, math.Inf(-1)}, {2, 1001, math.Inf(-1)}}, [][]int{v3, v3},
+		[]float64{2.313261687518223, 1001.3132616875182, math.Inf(-1)}, v3},
+	// log pi, log 1/12, log 2/(20*21*22)
+	{"betaln", "betaln", Attrs{}, [][]float64{{0.5, 2, 20}, {0.5, 3, 3}}, [][]int{v3, v3},
+		[]float64{math.Log(math.Pi), math.Log(1.0 / 12), math.Log(2.0 / (20 * 21 * 22))}, v3},
+	{"cumprod", "cumprod", Attrs{}, [][]float64{{2, 0.5, 3}}, [][]int{v3}, []float64{2, 1, 3}, v3},
+	{"cumprod axis 1", "cumprod", ax(1), [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{m23}, []float64{1, 2, 6, 4, 20, 120}, m23},
 	{"cumsum", "cumsum", Attrs{}, [][]float64{{1, 2, 3}}, [][]int{v3}, []float64{1, 3, 6}, v3},
 	{"cumsum axis 0", "cumsum", Attrs{}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{m23}, []float64{1, 2, 3, 5, 7, 9}, m23},
 	{"cumsum axis 1", "cumsum", ax(1), [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{m23}, []float64{1, 3, 6, 4, 9, 15}, m23},

@@ -3,7 +3,7 @@ package expr
 import (
 	"math"
 
-	"gonum.org/v1/gonum/mathext"
+	"github.com/exmc/exmc/core/special"
 )
 
 // gammaln is log|Gamma(x)| elementwise; its derivative is the digamma
@@ -27,6 +27,6 @@ func (gammaln) Backward(in [][]float64, _, g []float64, gin [][]float64) {
 	}
 	a := in[0][:len(g)]
 	for i, v := range g {
-		ga[i] += v * mathext.Digamma(a[i])
+		ga[i] += v * special.Digamma(a[i])
 	}
 }

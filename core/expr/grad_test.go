@@ -29,6 +29,12 @@ func awayFromZero(lo, hi float64) domain {
 
 var anywhere = uniform(-2, 2)
 
+// offInteger draws k + [0.2, 0.4] for an integer k in [-3, 2]: away from
+// the integers and the half-integers, where floor, ceil and round jump.
+func offInteger(r *rand.Rand) float64 {
+	return float64(r.IntN(6)-3) + 0.2 + 0.2*r.Float64()
+}
+
 // gradCase is one op at one set of shapes. Arguments listed in fixed are
 // always constants with those values (gather's indices); every other argument
 // is tried both as an Input and as a constant, so that each kernel is run
@@ -58,9 +64,11 @@ func binaryGradCases() []gradCase {
 	doms := map[string][]domain{
 		"div": {anywhere, awayFromZero(0.5, 2)},
 		"pow": {uniform(0.5, 2), anywhere},
+		// betaln's operands are positive in every model that uses it
+		"betaln": {uniform(0.3, 4), uniform(0.3, 4)},
 	}
 	var cs []gradCase
-	for _, op := range []string{"add", "sub", "mul", "div", "pow", "maximum", "minimum"} {
+	for _, op := range []string{"add", "sub", "mul", "div", "pow", "maximum", "minimum", "logaddexp", "betaln"} {
 		for _, l := range layouts {
 			cs = append(cs, gradCase{name: op + " " + l.name, op: op, shapes: [][]int{l.a, l.b}, dom: doms[op]})
 		}
@@ -75,10 +83,20 @@ func unaryGradCases() []gradCase {
 		"sqrt":  uniform(0.5, 3),
 		"abs":   awayFromZero(0.2, 2),
 		"logit": uniform(0.1, 0.9),
+		// erfcx and log_ndtr across their switch points (26, and -1) and
+		// into the tails
+		"erfcx":    uniform(-3, 40),
+		"log_ndtr": uniform(-40, 5),
+		"digamma":  awayFromZero(0.2, 5),
+		// away from the jumps, where the derivative is 0
+		"floor": offInteger,
+		"ceil":  offInteger,
+		"round": offInteger,
 	}
 	var cs []gradCase
 	for _, op := range []string{"neg", "exp", "log", "log1p", "expm1", "sqrt", "square", "abs",
-		"sigmoid", "softplus", "logit", "tanh", "erf"} {
+		"sigmoid", "softplus", "logit", "tanh", "erf", "erfc", "erfcx", "log_ndtr", "digamma",
+		"sin", "cos", "floor", "ceil", "round"} {
 		d := doms[op]
 		if d == nil {
 			d = uniform(-3, 3)
@@ -117,6 +135,10 @@ var structuralGradCases = []gradCase{
 	{name: "cumsum", op: "cumsum", shapes: [][]int{{4}}},
 	{name: "cumsum axis 0", op: "cumsum", shapes: [][]int{{3, 2}}},
 	{name: "cumsum axis 1", op: "cumsum", attrs: ax(1), shapes: [][]int{{2, 3, 2}}},
+
+	{name: "cumprod", op: "cumprod", shapes: [][]int{{4}}},
+	{name: "cumprod axis 0", op: "cumprod", shapes: [][]int{{3, 2}}},
+	{name: "cumprod axis 1", op: "cumprod", attrs: ax(1), shapes: [][]int{{2, 3, 2}}},
 
 	{name: "stack", op: "stack", shapes: [][]int{v2, v2, v2}},
 	{name: "stack axis -1", op: "stack", attrs: ax(-1), shapes: [][]int{m23, m23}},
@@ -389,6 +411,33 @@ func TestMaximumTie(t *testing.T) {
 		m.Backward()
 		if g := m.Gradient(x)[0]; g != 1 {
 			t.Errorf("%s(x, x): gradient %v, want 1", op, g)
+		}
+	}
+}
+
+// cumprod's gradient needs no division: zeros in the argument, where
+// out/x would be 0/0, give the exact derivative. x = (2, 0, 3, 0.5): the
+// products are (2, 0, 0, 0), and with weights w the gradient of sum(w*out)
+// is, for x[d], the sum over i >= d of w[i] * prod_{k<=i, k!=d} x[k].
+func TestCumprodZeros(t *testing.T) {
+	var p Program
+	x := p.Input([]int{4})
+	y, err := Apply(&p, "cumprod", Attrs{}, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Freeze()
+	m := p.NewMachine()
+	copy(m.Value(x), []float64{2, 0, 3, 0.5})
+	m.Forward()
+	m.ZeroGrad()
+	w := []float64{1, 2, 3, 4}
+	copy(m.Gradient(y), w)
+	m.Backward()
+	want := []float64{1, 2*2 + 3*2*3 + 4*2*3*0.5, 0, 0}
+	for j, g := range m.Gradient(x) {
+		if g != want[j] {
+			t.Fatalf("gradient %v, want %v", m.Gradient(x), want)
 		}
 	}
 }

@@ -36,6 +36,9 @@ var kernels = map[string]kernelDef{
 	"maximum": binaryOp(binMax),
 	"minimum": binaryOp(binMin),
 
+	"logaddexp": binaryOp(binLogaddexp),
+	"betaln":    binaryOp(binBetaln),
+
 	"neg":      unaryOp(unNeg),
 	"exp":      unaryOp(unExp),
 	"log":      unaryOp(unLog),
@@ -50,6 +53,15 @@ var kernels = map[string]kernelDef{
 	"tanh":     unaryOp(unTanh),
 	"erf":      unaryOp(unErf),
 	"gammaln":  gammalnOp(),
+	"erfc":     unaryOp(unErfc),
+	"erfcx":    unaryOp(unErfcx),
+	"log_ndtr": unaryOp(unLogNdtr),
+	"digamma":  unaryOp(unDigamma),
+	"sin":      unaryOp(unSin),
+	"cos":      unaryOp(unCos),
+	"floor":    unaryOp(unFloor),
+	"ceil":     unaryOp(unCeil),
+	"round":    unaryOp(unRound),
 
 	"gt":  compareOp(cmpGt),
 	"ge":  compareOp(cmpGe),
@@ -67,6 +79,7 @@ var kernels = map[string]kernelDef{
 	"mean":        {build: buildReduce(true)},
 	"logsumexp":   {build: buildLogsumexp},
 	"cumsum":      {build: buildCumsum},
+	"cumprod":     {build: buildCumprod},
 	"stack":       {build: buildStack},
 	"concatenate": {build: buildConcat},
 	"reshape": {build: buildCopy,

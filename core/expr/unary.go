@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/exmc/exmc/core/fastmath"
+	"github.com/exmc/exmc/core/special"
 )
 
 type unCode uint8
@@ -22,6 +23,16 @@ const (
 	unLogit
 	unTanh
 	unErf
+	unErfc
+	unErfcx
+	unLogNdtr
+	unDigamma
+	unSin
+	unCos
+	unFloor
+	unCeil
+	unRound
+	unLast = unRound
 )
 
 func unaryOp(c unCode) kernelDef {
@@ -35,7 +46,7 @@ type unary unCode
 // unaries holds one kernel per code. A kernel is handed out as a pointer
 // to its entry: an interface holding a pointer calls the methods directly,
 // where one holding the value itself goes through a wrapper that copies it.
-var unaries = func() (u [unErf + 1]unary) {
+var unaries = func() (u [unLast + 1]unary) {
 	for c := range u {
 		u[c] = unary(c)
 	}
@@ -110,6 +121,42 @@ func (k *unary) Forward(in [][]float64, out []float64) {
 		for i, x := range a {
 			out[i] = math.Erf(x)
 		}
+	case unErfc:
+		for i, x := range a {
+			out[i] = math.Erfc(x)
+		}
+	case unErfcx:
+		for i, x := range a {
+			out[i] = special.Erfcx(x)
+		}
+	case unLogNdtr:
+		for i, x := range a {
+			out[i], _ = special.LogNdtr(x)
+		}
+	case unDigamma:
+		for i, x := range a {
+			out[i] = special.Digamma(x)
+		}
+	case unSin:
+		for i, x := range a {
+			out[i] = math.Sin(x)
+		}
+	case unCos:
+		for i, x := range a {
+			out[i] = math.Cos(x)
+		}
+	case unFloor:
+		for i, x := range a {
+			out[i] = math.Floor(x)
+		}
+	case unCeil:
+		for i, x := range a {
+			out[i] = math.Ceil(x)
+		}
+	case unRound:
+		for i, x := range a {
+			out[i] = math.RoundToEven(x)
+		}
 	}
 }
 
@@ -180,5 +227,36 @@ func (k *unary) Backward(in [][]float64, out, g []float64, gin [][]float64) {
 			x := a[i]
 			ga[i] += v * twoOverSqrtPi * fastmath.Exp(-x*x)
 		}
+	case unErfc:
+		for i, v := range g {
+			x := a[i]
+			ga[i] -= v * twoOverSqrtPi * fastmath.Exp(-x*x)
+		}
+	case unErfcx:
+		for i, v := range g {
+			ga[i] += v * special.ErfcxDeriv(a[i])
+		}
+	case unLogNdtr:
+		for i, v := range g {
+			_, d := special.LogNdtr(a[i])
+			ga[i] += v * d
+		}
+	case unDigamma:
+		for i, v := range g {
+			ga[i] += v * special.Trigamma(a[i])
+		}
+	case unSin:
+		for i, v := range g {
+			ga[i] += v * math.Cos(a[i])
+		}
+	case unCos:
+		for i, v := range g {
+			ga[i] -= v * math.Sin(a[i])
+		}
+	case unFloor, unCeil, unRound:
+		// Piecewise constant: the derivative is 0 wherever it exists, which
+		// is PyTensor's gradient for these ops too (its L_op returns
+		// zeros), so a model that rounds a parameter has the gradient PyMC
+		// gives it. Nothing is added.
 	}
 }

@@ -85,6 +85,9 @@ var vocabulary = map[string]op{
 	"maximum": elementwise(2),
 	"minimum": elementwise(2),
 
+	"logaddexp": elementwise(2),
+	"betaln":    elementwise(2),
+
 	"neg":      unary(),
 	"exp":      unary(),
 	"log":      unary(),
@@ -99,6 +102,15 @@ var vocabulary = map[string]op{
 	"tanh":     unary(),
 	"erf":      unary(),
 	"gammaln":  unary(),
+	"erfc":     unary(),
+	"erfcx":    unary(),
+	"log_ndtr": unary(),
+	"digamma":  unary(),
+	"sin":      unary(),
+	"cos":      unary(),
+	"floor":    unary(),
+	"ceil":     unary(),
+	"round":    unary(),
 
 	"gt":  elementwise(2),
 	"ge":  elementwise(2),
@@ -116,6 +128,7 @@ var vocabulary = map[string]op{
 	"mean":        {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape},
 	"logsumexp":   {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape},
 	"cumsum":      {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: cumsumShape},
+	"cumprod":     {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: cumsumShape},
 	"stack":       {minArgs: 1, maxArgs: -1, attrs: attrAxis, infer: stackShape},
 	"concatenate": {minArgs: 1, maxArgs: -1, attrs: attrAxis, infer: concatShape},
 	"reshape":     {minArgs: 1, maxArgs: 1, attrs: attrShape, infer: reshapeShape},

@@ -182,6 +182,10 @@ class Expr:
         _no_numpy_extras("cumsum", dtype, out, {})
         return cumsum(self, axis)
 
+    def cumprod(self, axis=None, dtype=None, out=None) -> Expr:
+        _no_numpy_extras("cumprod", dtype, out, {})
+        return cumprod(self, axis)
+
     def reshape(self, *shape) -> Expr:
         if len(shape) == 1 and not _is_integer(shape[0]):
             shape = shape[0]
@@ -379,10 +383,11 @@ def as_index(x: Any, *, model=None, length: int | None = None) -> Expr:
 # ---------------------------------------------------------------------------
 # building operations, with their shape rules
 
-_BINARY_OPS = ("add", "sub", "mul", "div", "pow", "maximum", "minimum")
+_BINARY_OPS = ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "logaddexp", "betaln")
 _UNARY_OPS = (
     "neg", "exp", "log", "log1p", "expm1", "sqrt", "square", "abs",
-    "sigmoid", "softplus", "logit", "tanh", "erf",
+    "sigmoid", "softplus", "logit", "tanh", "erf", "erfc", "erfcx", "log_ndtr",
+    "gammaln", "digamma", "sin", "cos", "floor", "ceil", "round",
 )
 
 _UFUNCS = {
@@ -403,6 +408,12 @@ _UFUNCS = {
     np.square: "square",
     np.absolute: "abs",
     np.tanh: "tanh",
+    np.sin: "sin",
+    np.cos: "cos",
+    np.floor: "floor",
+    np.ceil: "ceil",
+    np.rint: "round",
+    np.logaddexp: "logaddexp",
     np.matmul: "matmul",
 }
 
@@ -541,15 +552,24 @@ def reduce_mean(a: Any, axis=None) -> Expr:
 
 def cumsum(a: Any, axis=None) -> Expr:
     """Running sum; with ``axis=None`` over the flattened array, as numpy."""
-    a = as_expr(a, what="argument of cumsum")
+    return _cumulative("cumsum", a, axis)
+
+
+def cumprod(a: Any, axis=None) -> Expr:
+    """Running product; with ``axis=None`` over the flattened array, as numpy."""
+    return _cumulative("cumprod", a, axis)
+
+
+def _cumulative(op: str, a: Any, axis) -> Expr:
+    a = as_expr(a, what=f"argument of {op}")
     if a.ndim == 0:
-        raise ShapeError(f"cumsum needs an array, got the scalar {_short(a._label())}")
+        raise ShapeError(f"{op} needs an array, got the scalar {_short(a._label())}")
     if axis is None:
         if a.ndim > 1:
             a = reshape(a, (a.size,))
         axis = 0
-    ax = _axis(axis, a.ndim, "cumsum", a._label())
-    return Operation("cumsum", (a,), {"axis": ax}, a.shape)
+    ax = _axis(axis, a.ndim, op, a._label())
+    return Operation(op, (a,), {"axis": ax}, a.shape)
 
 
 def _as_expr_list(args: Any, op: str) -> list[Expr]:
@@ -690,6 +710,17 @@ def _erf(x):
     return np.vectorize(_pymath.erf, otypes=[np.float64])(x)
 
 
+def _scipy(name: str):
+    """scipy.special's function of that name (scipy comes with ArviZ)."""
+
+    def f(*args):
+        from scipy import special
+
+        return getattr(special, name)(*args)
+
+    return f
+
+
 _NUMPY_UNARY = {
     "neg": np.negative,
     "exp": np.exp,
@@ -704,6 +735,16 @@ _NUMPY_UNARY = {
     "logit": lambda x: np.log(x) - np.log1p(-x),
     "tanh": np.tanh,
     "erf": _erf,
+    "erfc": _scipy("erfc"),
+    "erfcx": _scipy("erfcx"),
+    "log_ndtr": _scipy("log_ndtr"),
+    "gammaln": _scipy("gammaln"),
+    "digamma": _scipy("digamma"),
+    "sin": np.sin,
+    "cos": np.cos,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "round": np.rint,  # half to even, as the core's round
 }
 
 _NUMPY_BINARY = {
@@ -714,6 +755,8 @@ _NUMPY_BINARY = {
     "pow": lambda a, b: np.power(np.asarray(a, dtype=np.float64), b),
     "maximum": np.maximum,
     "minimum": np.minimum,
+    "logaddexp": np.logaddexp,
+    "betaln": _scipy("betaln"),
 }
 
 
@@ -753,6 +796,8 @@ def evaluate(expr: Any, values: dict[str, Any] | None = None) -> np.ndarray:
             out = np.mean(args[0], axis=at["axis"])
         elif op == "cumsum":
             out = np.cumsum(args[0], axis=at["axis"])
+        elif op == "cumprod":
+            out = np.cumprod(args[0], axis=at["axis"])
         elif op == "stack":
             out = np.stack(args, axis=at["axis"])
         elif op == "concatenate":

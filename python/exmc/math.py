@@ -63,6 +63,85 @@ def erf(x: Any) -> _e.Expr:
     return _e._unary("erf", x)
 
 
+def erfc(x: Any) -> _e.Expr:
+    """1 - erf(x), without its cancellation for large x."""
+    return _e._unary("erfc", x)
+
+
+def erfcx(x: Any) -> _e.Expr:
+    """exp(x**2) * erfc(x), the scaled complementary error function."""
+    return _e._unary("erfcx", x)
+
+
+def log_ndtr(x: Any) -> _e.Expr:
+    """log Phi(x), the log of the standard normal distribution function,
+    accurate in both tails (as scipy.special.log_ndtr)."""
+    return _e._unary("log_ndtr", x)
+
+
+def normal_lcdf(mu: Any, sigma: Any, x: Any) -> _e.Expr:
+    """log P(X <= x) for X ~ Normal(mu, sigma)."""
+    return log_ndtr((x - mu) / sigma)
+
+
+def normal_lccdf(mu: Any, sigma: Any, x: Any) -> _e.Expr:
+    """log P(X > x) for X ~ Normal(mu, sigma)."""
+    return log_ndtr((mu - x) / sigma)
+
+
+def gammaln(x: Any) -> _e.Expr:
+    """log |Gamma(x)|."""
+    return _e._unary("gammaln", x)
+
+
+def digamma(x: Any) -> _e.Expr:
+    """The derivative of gammaln."""
+    return _e._unary("digamma", x)
+
+
+psi = digamma
+
+
+def betaln(a: Any, b: Any) -> _e.Expr:
+    """log B(a, b) = gammaln(a) + gammaln(b) - gammaln(a + b)."""
+    return _e._binary("betaln", a, b)
+
+
+def logaddexp(a: Any, b: Any) -> _e.Expr:
+    """log(exp(a) + exp(b)), without overflow."""
+    return _e._binary("logaddexp", a, b)
+
+
+def sin(x: Any) -> _e.Expr:
+    return _e._unary("sin", x)
+
+
+def cos(x: Any) -> _e.Expr:
+    return _e._unary("cos", x)
+
+
+def floor(x: Any) -> _e.Expr:
+    """Rounds down. Piecewise constant: its gradient is 0 (as PyTensor's),
+    so it belongs on data, or where a parameter's gradient need not pass."""
+    return _e._unary("floor", x)
+
+
+def ceil(x: Any) -> _e.Expr:
+    """Rounds up; gradient 0, as floor's."""
+    return _e._unary("ceil", x)
+
+
+def round(x: Any) -> _e.Expr:  # noqa: A001 - the numpy/PyMC name
+    """Rounds half to even (numpy's round, pt.round); gradient 0, as floor's."""
+    return _e._unary("round", x)
+
+
+def clip(x: Any, lower: Any, upper: Any) -> _e.Expr:
+    """minimum(maximum(x, lower), upper): the gradient passes to x between
+    the bounds and to the bound x is clipped to outside them."""
+    return minimum(maximum(x, lower), upper)
+
+
 def maximum(a: Any, b: Any) -> _e.Expr:
     return _e._binary("maximum", a, b)
 
@@ -95,6 +174,12 @@ def cumsum(x: Any, axis: int | None = None) -> _e.Expr:
     return _e.cumsum(x, axis)
 
 
+def cumprod(x: Any, axis: int | None = None) -> _e.Expr:
+    """Running product along ``axis``; with ``axis=None`` over the
+    flattened array, as numpy."""
+    return _e.cumprod(x, axis)
+
+
 def stack(xs: Sequence[Any], axis: int = 0) -> _e.Expr:
     return _e.stack(xs, axis)
 
@@ -118,6 +203,8 @@ def gather(x: Any, index: Any, axis: int = 0) -> _e.Expr:
 
 __all__ = [
     "exp", "log", "log1p", "expm1", "sqrt", "square", "abs", "sigmoid", "invlogit", "expit",
-    "softplus", "logit", "tanh", "erf", "maximum", "minimum", "dot", "matmul", "sum", "mean",
-    "cumsum", "stack", "concatenate", "reshape", "transpose", "gather",
+    "softplus", "logit", "tanh", "erf", "erfc", "erfcx", "log_ndtr", "normal_lcdf", "normal_lccdf",
+    "gammaln", "digamma", "psi", "betaln", "logaddexp", "sin", "cos", "floor", "ceil", "round", "clip",
+    "maximum", "minimum", "dot", "matmul", "sum", "mean",
+    "cumsum", "cumprod", "stack", "concatenate", "reshape", "transpose", "gather",
 ]

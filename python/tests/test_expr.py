@@ -3,6 +3,7 @@ values, and mismatches raise ValueError."""
 
 import numpy as np
 import pytest
+from scipy import special
 
 import exmc
 from exmc import math as pm
@@ -53,6 +54,22 @@ CASES = [
     ("logit", lambda n: pm.logit(n["v"])),
     ("tanh", lambda n: pm.tanh(n["M"])),
     ("erf", lambda n: pm.erf(n["M"])),
+    ("erfc", lambda n: pm.erfc(n["M"])),
+    ("erfcx", lambda n: pm.erfcx(n["M"])),
+    ("log_ndtr", lambda n: pm.log_ndtr(n["M"])),
+    ("normal_lcdf", lambda n: pm.normal_lcdf(n["s"], n["v"], n["M"])),
+    ("gammaln", lambda n: pm.gammaln(n["v"])),
+    ("digamma", lambda n: pm.digamma(n["v"])),
+    ("betaln", lambda n: pm.betaln(n["v"], n["w"])),
+    ("logaddexp", lambda n: pm.logaddexp(n["M"], n["v"])),
+    ("sin", lambda n: pm.sin(n["M"])),
+    ("cos", lambda n: pm.cos(n["M"])),
+    ("floor", lambda n: pm.floor(n["M"])),
+    ("ceil", lambda n: pm.ceil(n["M"])),
+    ("round", lambda n: pm.round(n["M"] * 3)),
+    ("clip", lambda n: pm.clip(n["M"], -0.5, n["v"])),
+    ("cumprod", lambda n: pm.cumprod(n["M"], axis=1)),
+    ("cumprod method", lambda n: n["M"].cumprod()),
     ("maximum", lambda n: pm.maximum(n["M"], n["v"])),
     ("minimum", lambda n: pm.minimum(n["s"], n["T"])),
     ("sum all", lambda n: pm.sum(n["T"])),
@@ -123,6 +140,22 @@ NUMPY_SPECIAL = {
     "logit": lambda v: np.log(v["v"] / (1 - v["v"])),
     "tanh": lambda v: np.tanh(v["M"]),
     "erf": lambda v: _erf(v["M"]),
+    "erfc": lambda v: special.erfc(v["M"]),
+    "erfcx": lambda v: special.erfcx(v["M"]),
+    "log_ndtr": lambda v: special.log_ndtr(v["M"]),
+    "normal_lcdf": lambda v: special.log_ndtr((v["M"] - v["s"]) / v["v"]),
+    "gammaln": lambda v: special.gammaln(v["v"]),
+    "digamma": lambda v: special.digamma(v["v"]),
+    "betaln": lambda v: special.betaln(v["v"], v["w"]),
+    "logaddexp": lambda v: np.logaddexp(v["M"], v["v"]),
+    "sin": lambda v: np.sin(v["M"]),
+    "cos": lambda v: np.cos(v["M"]),
+    "floor": lambda v: np.floor(v["M"]),
+    "ceil": lambda v: np.ceil(v["M"]),
+    "round": lambda v: np.round(v["M"] * 3),
+    "clip": lambda v: np.clip(v["M"], -0.5, v["v"]),
+    "cumprod": lambda v: np.cumprod(v["M"], axis=1),
+    "cumprod method": lambda v: np.cumprod(v["M"]),
     "maximum": lambda v: np.maximum(v["M"], v["v"]),
     "minimum": lambda v: np.minimum(v["s"], v["T"]),
     "sum all": lambda v: np.sum(v["T"]),

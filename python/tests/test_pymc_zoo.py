@@ -358,6 +358,27 @@ def misc_ops():
     return m
 
 
+def special_ops():
+    """The special functions and piecewise-constant ops: erfc, erfcx,
+    digamma, logaddexp, trigonometric functions, PyMC's betaln and
+    normal_lcdf, cumprod, and floor/ceil/round/trunc (gradient 0 through
+    them, as PyTensor's)."""
+    from pymc.distributions.dist_math import betaln, normal_lcdf
+
+    with pm.Model() as m:
+        a = pm.Normal("a", 0, 1, shape=3)
+        b = pm.HalfNormal("b", 1, shape=3)
+        pm.Potential("special", pt.sum(
+            pt.erfc(a) + pt.erfcx(a) + pt.psi(b + 0.5) + pt.logaddexp(a, b) + pt.sin(a) * pt.cos(b)
+            + pt.tan(0.3 * a) + betaln(b + 0.1, b + 1) + normal_lcdf(a, b, 0.3)
+        ))
+        pm.Potential("rounding", pt.sum(
+            pt.cumprod(b) + pt.floor(a) * a + pt.round(a) + pt.ceil(b) + pt.trunc(a)
+            + pt.round(a, mode="half_away_from_zero")
+        ))
+    return m
+
+
 BENCH_MODELS = {
     "simple": simple,
     "medium": medium,
@@ -387,6 +408,7 @@ OTHER_MODELS = {
     "potential": potential,
     "mixture": mixture,
     "misc_ops": misc_ops,
+    "special_ops": special_ops,
 }
 
 #: every model the native backend translates

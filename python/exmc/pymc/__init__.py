@@ -16,9 +16,10 @@ and compiled by the Go core (``backend="native"``, the default):
   transform;
 * PyTensor expressions: elementwise arithmetic and functions (exp, log,
   log1p, expm1, sqrt, abs, sigmoid, softplus, logit, tanh, erf, erfc,
-  gammaln, log1mexp, ...), comparisons, ``switch``/``where``, ``clip``,
-  ``maximum``/``minimum``, sums and means, ``all``/``any``, ``logsumexp``,
-  softmax, ``cumsum``, dot and matmul of vectors and matrices, reshapes,
+  erfcx, gammaln, digamma, log1mexp, logaddexp, sin, cos, tan, and
+  floor/ceil/round/trunc with PyTensor's zero gradient, ...), comparisons,
+  ``switch``/``where``, ``clip``, ``maximum``/``minimum``, sums and means,
+  ``all``/``any``, ``logsumexp``, softmax, ``cumsum``, ``cumprod``, dot and matmul of vectors and matrices, reshapes,
   transposes and broadcasting, ``stack``/``concatenate``, slicing and
   integer-array or boolean-mask indexing, PyMC's parameter checks, and
   assertions (``pytensor.raise_op.Assert``: the log-density is -inf where

@@ -213,7 +213,16 @@ _UNARY = {
     "Softplus": "softplus",
     "Tanh": "tanh",
     "Erf": "erf",
+    "Erfc": "erfc",
+    "Erfcx": "erfcx",
     "GammaLn": "gammaln",
+    "Psi": "digamma",
+    "Sin": "sin",
+    "Cos": "cos",
+    # piecewise constant: the gradient is 0, as PyTensor's
+    "Floor": "floor",
+    "Ceil": "ceil",
+    "RoundHalfToEven": "round",
 }
 _BINARY = {
     "Sub": "sub",
@@ -221,6 +230,8 @@ _BINARY = {
     "Pow": "pow",
     "Maximum": "maximum",
     "Minimum": "minimum",
+    "ScalarMaximum": "maximum",
+    "ScalarMinimum": "minimum",
     "GT": "gt",
     "GE": "ge",
     "LT": "lt",
@@ -675,8 +686,16 @@ class Translator:
             return self.binary("div", self.unary("log", vals[0]), _C(math.log(10)))
         if name == "Exp2":
             return self.unary("exp", self.binary("mul", vals[0], _C(math.log(2))))
-        if name == "Erfc":
-            return self.binary("sub", _C(1.0), self.unary("erf", vals[0]))
+        if name in ("RoundHalfAwayFromZero", "Trunc"):
+            # floor above 0 and ceil below it, of x moved half a step away
+            # from 0 to round
+            x = self.operand(vals[0])
+            h = 0.5 if name == "RoundHalfAwayFromZero" else 0.0
+            up = self.unary("floor", self.binary("add", x, _C(h)))
+            down = self.unary("ceil", self.binary("sub", x, _C(h)))
+            return self.op("switch", self.binary("ge", x, _C(0.0)), up, down, shape=x.shape)
+        if name == "Tan":
+            return self.binary("div", self.unary("sin", vals[0]), self.unary("cos", vals[0]))
         if name == "Log1mexp":
             # log(1 - exp(x)) for x < 0, in its two stable forms
             x = self.operand(vals[0])
@@ -788,13 +807,27 @@ class Translator:
         return self.unary("exp", self._log_softmax(self.operand(self.value(ins[0])), op.axis))
 
     def _cumop(self, op: Any, ins: list, var: Any) -> _E:
-        if op.mode != "add":
-            raise _Problem(f"{op_phrase(op)} is not supported (of cumulative ops, only pt.cumsum is)")
+        kind = {"add": "cumsum", "mul": "cumprod"}.get(op.mode)
+        if kind is None:
+            raise _Problem(f"{op_phrase(op)} is not supported (of cumulative ops, pt.cumsum and pt.cumprod are)")
         x = self.operand(self.value(ins[0]))
         if op.axis is None:
             x = self.reshape(x, (x.size,))
-            return self.op("cumsum", x, shape=x.shape, axis=0)
-        return self.op("cumsum", x, shape=x.shape, axis=op.axis % x.ndim)
+            return self.op(kind, x, shape=x.shape, axis=0)
+        return self.op(kind, x, shape=x.shape, axis=op.axis % x.ndim)
+
+    def _logaddexp(self, op: Any, ins: list, var: Any) -> _E:
+        """``pt.logaddexp(*xs)`` (an OpFromGraph of any number of inputs),
+        folded pairwise."""
+        vals = [self.unpadded(i)[0] for i in ins]
+        out = vals[0]
+        for v in vals[1:]:
+            out = self.binary("logaddexp", out, v)
+        out = self.operand(out)
+        want = len(var.type.shape)
+        if out.ndim < want:
+            out = self.reshape(out, (1,) * (want - out.ndim) + out.shape)
+        return out
 
     def _join(self, op: Any, ins: list, var: Any) -> _E:
         axis = getattr(op, "axis", None)
@@ -1403,6 +1436,7 @@ _OPS = {
     "LogSoftmax": Translator._logsoftmax_op,
     "Softmax": Translator._softmax_op,
     "CumOp": Translator._cumop,
+    "LogAddExp": Translator._logaddexp,
     "Join": Translator._join,
     "MakeVector": Translator._make_vector,
     "Reshape": Translator._reshape,
