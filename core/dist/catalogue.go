@@ -153,6 +153,9 @@ func register(s Spec) {
 				copy(dp, g[:len(dp)])
 				return lp, dx
 			}
+			if c, ok := k.(CDF); ok {
+				v.cdf = c
+			}
 			if dr, ok := k.(Drawer); ok {
 				v.Random = func(p []float64, r *rand.Rand) float64 {
 					var a Args
@@ -212,6 +215,9 @@ type CatalogueVariant struct {
 	Required  []string `json:"required"`
 	Support   string   `json:"support"`
 	Transform string   `json:"transform"`
+	// CDF: the variant has a log-CDF and log-survival function (its
+	// kernel implements CDF), so it may be censored or truncated
+	CDF bool `json:"cdf"`
 }
 
 // CatalogueAlias is one alias in the catalogue's JSON form.
@@ -243,7 +249,7 @@ func Table() Catalogue {
 		for _, v := range registry[name].Variants {
 			cv := CatalogueVariant{
 				Params: append([]string{}, v.Params...), Required: []string{},
-				Support: v.SupportString(), Transform: v.TransformString(),
+				Support: v.SupportString(), Transform: v.TransformString(), CDF: v.HasCDF(),
 			}
 			for _, p := range v.Params {
 				if _, ok := v.Defaults[p]; !ok {
@@ -302,7 +308,7 @@ func (v *Variant) TransformString() string {
 // docs/model-format.md, followed by each distribution's notes.
 func MarkdownTable() string {
 	var b strings.Builder
-	b.WriteString("| dist | PyMC | params (default) | support | default transform |\n|---|---|---|---|---|\n")
+	b.WriteString("| dist | PyMC | params (default) | support | default transform | log-CDF |\n|---|---|---|---|---|---|\n")
 	var notes []string
 	for _, row := range Table().Distributions {
 		var ps []string
@@ -341,7 +347,13 @@ func MarkdownTable() string {
 		if row.Discrete {
 			transform = "observed only"
 		}
-		fmt.Fprintf(&b, "| `%s` | `pm.%s` | %s | %s | %s |\n", row.Name, row.PyMC, params, support, transform)
+		cdf := "no"
+		for _, v := range row.Variants {
+			if v.CDF {
+				cdf = "yes"
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | `pm.%s` | %s | %s | %s | %s |\n", row.Name, row.PyMC, params, support, transform, cdf)
 		if row.Notes != "" {
 			notes = append(notes, row.Notes)
 		}

@@ -102,6 +102,7 @@ type Variant struct {
 
 	form    form     // the hand-fused loop it may take, fGeneric for none
 	kernel  Kernel   // the element's density; nil unless Elementwise
+	cdf     CDF      // the kernel's log-CDF, when it has one
 	domains []domain // valid range of each parameter, in Params order
 }
 

@@ -1,0 +1,188 @@
+package dist
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Reference log-CDFs and log-survival functions are scipy.stats 1.17.1
+// values, produced once with the calls in each comment (numpy as np,
+// scipy.special as special), at ordinary points and far in both tails
+// (Normal at -40 and +40, where the probabilities are 1e-350). Where
+// scipy's own function underflows or loses its digits, the comment gives
+// the stable identity used instead.
+var cdfCases = []struct {
+	dist   string
+	params map[string]float64
+	x      float64
+	logCDF float64
+	logSF  float64
+}{
+	{"Normal", map[string]float64{"mu": 0.3, "sigma": 1.7}, -1.2, -1.667104167183347, -0.20923200187430147},     // stats.norm(0.3, 1.7).logcdf(-1.2); stats.norm(0.3, 1.7).logsf(-1.2)
+	{"Normal", map[string]float64{"mu": 0.0, "sigma": 1.0}, -40.0, -804.6084420137539, -0.0},                    // stats.norm(0, 1).logcdf(-40.0); stats.norm(0, 1).logsf(-40.0)
+	{"Normal", map[string]float64{"mu": 0.0, "sigma": 1.0}, 40.0, -0.0, -804.6084420137539},                     // stats.norm(0, 1).logcdf(40.0); stats.norm(0, 1).logsf(40.0)
+	{"Normal", map[string]float64{"mu": 0.0, "sigma": 1.0}, -5.0, -15.064998393988727, -2.8665161296376294e-07}, // stats.norm(0, 1).logcdf(-5.0); stats.norm(0, 1).logsf(-5.0)
+	{"Normal", map[string]float64{"mu": 0.0, "sigma": 1.0}, 8.0, -6.220960574271742e-16, -35.01343715991456},    // stats.norm(0, 1).logcdf(8.0); stats.norm(0, 1).logsf(8.0)
+	{"Normal", map[string]float64{"mu": 2.0, "sigma": 0.5}, 2.1, -0.546004353722774, -0.8657395226815955},       // stats.norm(2.0, 0.5).logcdf(2.1); stats.norm(2.0, 0.5).logsf(2.1)
+	{"Normal", map[string]float64{"mu": 1.0, "sigma": 3.0}, -29.0, -53.23128515051248, -7.61985302416047e-24},   // stats.norm(1.0, 3.0).logcdf(-29.0); stats.norm(1.0, 3.0).logsf(-29.0)
+	{"HalfNormal", map[string]float64{"sigma": 1.3}, 0.4, -1.4201261505102185, -0.2766544692249305},             // stats.halfnorm(scale=1.3).logcdf(0.4); stats.halfnorm(scale=1.3).logsf(0.4)
+	{"HalfNormal", map[string]float64{"sigma": 1.0}, 1e-09, -20.949057189591137, -7.978845611211752e-10},        // stats.halfnorm(scale=1.0).logcdf(1e-09); stats.halfnorm(scale=1.0).logsf(1e-09)
+	{"HalfNormal", map[string]float64{"sigma": 1.0}, 40.0, -0.0, -803.915294833194},                             // stats.halfnorm(scale=1.0).logcdf(40.0); np.log(2) + stats.norm.logsf(40.0)
+	{"HalfNormal", map[string]float64{"sigma": 2.0}, 3.0, -0.1434252068611771, -2.0127972202639444},             // stats.halfnorm(scale=2.0).logcdf(3.0); stats.halfnorm(scale=2.0).logsf(3.0)
+	{"LogNormal", map[string]float64{"mu": 0.5, "sigma": 0.8}, 2.0, -0.518537603653486, -0.904833143146678},     // stats.lognorm(0.8, scale=np.exp(0.5)).logcdf(2.0); stats.lognorm(0.8, scale=np.exp(0.5)).logsf(2.0)
+	{"LogNormal", map[string]float64{"mu": 0.0, "sigma": 1.0}, 1e-20, -1065.128796322368, -0.0},                 // stats.lognorm(1.0, scale=1.0).logcdf(1e-20); stats.lognorm(1.0, scale=1.0).logsf(1e-20)
+	{"LogNormal", map[string]float64{"mu": 0.0, "sigma": 1.0}, 1e+20, -0.0, -1065.128796322368},                 // stats.lognorm(1.0, scale=1.0).logcdf(1e+20); stats.lognorm(1.0, scale=1.0).logsf(1e+20)
+}
+
+// cdfTol is the relative tolerance of the reference values: a log-CDF in
+// the far tail is a difference of large logarithms, and erfc and the
+// incomplete gamma and beta functions are accurate to some 1e-14.
+const cdfTol = 1e-11
+
+func TestLogCDFValues(t *testing.T) {
+	for _, c := range cdfCases {
+		v, p := variantFor(t, c.dist, c.params)
+		if !v.HasCDF() {
+			t.Fatalf("%s has no log-CDF", c.dist)
+		}
+		check := func(what string, got, want float64) {
+			if got == want {
+				return
+			}
+			if math.IsInf(want, 0) || math.IsNaN(got) || math.Abs(got-want) > cdfTol*math.Max(math.Abs(want), 1e-300) {
+				t.Errorf("%s%v at x=%g: %s %.17g, want %.17g", c.dist, c.params, c.x, what, got, want)
+			}
+		}
+		lc, _ := v.LogCDF(c.x, p, nil)
+		check("log-CDF", lc, c.logCDF)
+		ls, _ := v.LogSF(c.x, p, nil)
+		check("log-SF", ls, c.logSF)
+	}
+}
+
+// Every variant with a log-CDF has reference values, and every variant of
+// a distribution PyMC gives a log-CDF has one.
+func TestLogCDFCoverage(t *testing.T) {
+	for _, name := range Names() {
+		d, _ := Lookup(name)
+		for _, v := range d.Variants {
+			if !v.HasCDF() {
+				continue
+			}
+			found := false
+			for _, c := range cdfCases {
+				if c.dist == name {
+					if w, _ := variantFor(t, name, c.params); w == v {
+						found = true
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s%v has a log-CDF but no reference values", name, v.Params)
+			}
+		}
+	}
+}
+
+// At infinite x the log-CDF and log-survival function are 0 or -Inf, with
+// zero derivatives; beyond the support as well.
+func TestLogCDFEdges(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, c := range gradCases {
+		v := variantByParams(t, c.dist, c.params)
+		if !v.HasCDF() {
+			continue
+		}
+		_, p := c.gen(r)
+		for _, x := range []float64{math.Inf(-1), math.Inf(1)} {
+			dp := make([]float64, len(p))
+			lc, dx := v.LogCDF(x, p, dp)
+			want := 0.0
+			if x < 0 {
+				want = negInf
+			}
+			if lc != want || dx != 0 || nonZero(dp) {
+				t.Errorf("%s%v: log-CDF at %g = %g (d/dx %g, d/dp %v), want %g with zero derivatives", c.dist, c.params, x, lc, dx, dp, want)
+			}
+			ls, dx := v.LogSF(x, p, dp)
+			want = negInf
+			if x < 0 {
+				want = 0
+			}
+			if ls != want || dx != 0 || nonZero(dp) {
+				t.Errorf("%s%v: log-SF at %g = %g (d/dx %g, d/dp %v), want %g with zero derivatives", c.dist, c.params, x, ls, dx, dp, want)
+			}
+		}
+	}
+}
+
+func nonZero(s []float64) bool {
+	for _, x := range s {
+		if x != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// The derivatives of the log-CDF and log-survival function against
+// central differences, at the gradient cases' random points, as
+// TestGradients checks the log-densities.
+func TestLogCDFGradients(t *testing.T) {
+	const (
+		rel    = 1e-6
+		points = 30
+	)
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, c := range gradCases {
+		v := variantByParams(t, c.dist, c.params)
+		if !v.HasCDF() {
+			continue
+		}
+		for _, side := range []string{"log-CDF", "log-SF"} {
+			fn := v.LogCDF
+			if side == "log-SF" {
+				fn = v.LogSF
+			}
+			for range points {
+				x, p := c.gen(r)
+				dp := make([]float64, len(p))
+				l, dx := fn(x, p, dp)
+				if math.IsInf(l, 0) || math.IsNaN(l) || l == 0 {
+					continue // at the edge: TestLogCDFEdges
+				}
+				f := func(x float64, p []float64) float64 { l, _ := fn(x, p, nil); return l }
+				check := func(what string, an, fd float64) {
+					if math.Abs(an-fd) > rel*math.Max(1, math.Abs(an)) {
+						t.Errorf("%s%v %s at x=%g p=%v: d/d%s analytic %.12g, finite difference %.12g",
+							c.dist, c.params, side, x, p, what, an, fd)
+					}
+				}
+				if v.Dist.Discrete {
+					if dx != 0 {
+						t.Errorf("%s%v: %s dx = %v for a discrete distribution, want 0", c.dist, c.params, side, dx)
+					}
+				} else {
+					h := step(x, v.Support == UnitInterval)
+					check("x", dx, (f(x+h, p)-f(x-h, p))/(2*h))
+				}
+				for i := range p {
+					if v.domains[i].integral() {
+						if dp[i] != 0 {
+							t.Errorf("%s%v: %s d/d%s = %v for an integer parameter, want 0", c.dist, c.params, side, v.Params[i], dp[i])
+						}
+						continue
+					}
+					h := step(p[i], v.domains[i] == probability || v.domains[i] == openUnit)
+					q := append([]float64(nil), p...)
+					q[i] = p[i] + h
+					up := f(x, q)
+					q[i] = p[i] - h
+					down := f(x, q)
+					check(v.Params[i], dp[i], (up-down)/(2*h))
+				}
+			}
+		}
+	}
+}
