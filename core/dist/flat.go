@@ -64,3 +64,48 @@ func init() {
 		Variants: []VariantSpec{{Params: []string{}, Kernel: halfFlatKernel{}, Support: NonNegative, Transform: LogTransform}},
 	})
 }
+
+// Uniform's CDF is (x-lower)/(upper-lower) between the bounds, its
+// survival function (upper-x)/(upper-lower).
+func (uniformKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	lo, hi := p[0], p[1]
+	if !(lo < hi) || !(x > lo) {
+		return negInf, 0, dp
+	}
+	if x >= hi {
+		return 0, 0, dp
+	}
+	w := hi - lo
+	if need != 0 {
+		dp[0] = 1/w - 1/(x-lo)
+		dp[1] = -1 / w
+	}
+	return logFraction(x-lo, hi-x, w), 1 / (x - lo), dp
+}
+
+// logFraction is log(a/w) where a + b = w, by log1p(-b/w) when a is the
+// larger part, so that a fraction near 1 keeps its digits.
+func logFraction(a, b, w float64) float64 {
+	if a > b {
+		return math.Log1p(-b / w)
+	}
+	return math.Log(a) - math.Log(w)
+}
+
+func (uniformKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	lo, hi := p[0], p[1]
+	if !(lo < hi) || !(x < hi) {
+		return negInf, 0, dp
+	}
+	if x <= lo {
+		return 0, 0, dp
+	}
+	w := hi - lo
+	if need != 0 {
+		dp[0] = 1 / w
+		dp[1] = 1/(hi-x) - 1/w
+	}
+	return logFraction(hi-x, x-lo, w), -1 / (hi - x), dp
+}

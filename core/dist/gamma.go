@@ -111,3 +111,40 @@ type (
 func (exponentialKernel) Random(p Args, r *rand.Rand) float64  { return r.ExpFloat64() / p[0] }
 func (gammaKernel) Random(p Args, r *rand.Rand) float64        { return gammaRandom(p[0], r) / p[1] }
 func (inverseGammaKernel) Random(p Args, r *rand.Rand) float64 { return p[1] / gammaRandom(p[0], r) }
+
+// Exponential's CDF is 1 - exp(-lam x): log-CDF log1mexp(-t), t = lam x,
+// whose derivative in t is 1/expm1(t); log-survival -t.
+func (exponentialKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	lam := p[0]
+	if !(lam > 0) || !(x > 0) {
+		return negInf, 0, dp
+	}
+	if math.IsInf(x, 1) {
+		return 0, 0, dp
+	}
+	t := lam * x
+	q := 1 / math.Expm1(t)
+	if need != 0 {
+		dp[0] = x * q
+	}
+	return log1mexp(-t), lam * q, dp
+}
+
+func (exponentialKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	lam := p[0]
+	if !(lam > 0) {
+		return negInf, 0, dp
+	}
+	if !(x > 0) {
+		return 0, 0, dp
+	}
+	if math.IsInf(x, 1) {
+		return negInf, 0, dp
+	}
+	if need != 0 {
+		dp[0] = -x
+	}
+	return -lam * x, -lam, dp
+}

@@ -46,3 +46,33 @@ func (logisticKernel) Random(p Args, r *rand.Rand) float64 {
 	}
 	return p[0] + p[1]*math.Log(u/(1-u))
 }
+
+// Logistic's CDF is sigmoid(z), z = (x-mu)/s: log-CDF -softplus(-z),
+// log-survival -softplus(z), with derivatives in z sigmoid(-z) and
+// -sigmoid(z).
+func (logisticKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return logisticCDF(x, p, need, 1)
+}
+
+func (logisticKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return logisticCDF(x, p, need, -1)
+}
+
+func logisticCDF(x float64, p Args, need uint8, side float64) (float64, float64, Args) {
+	var dp Args
+	mu, s := p[0], p[1]
+	if !(s > 0) {
+		return negInf, 0, dp
+	}
+	if math.IsInf(x, 0) {
+		return edgeCDF(x*side > 0)
+	}
+	z := (x - mu) / s
+	l := -softplus(-side * z)
+	g := side * sigmoid(-side*z) / s
+	if need != 0 {
+		dp[0] = -g
+		dp[1] = -g * z
+	}
+	return l, g, dp
+}

@@ -157,3 +157,80 @@ func (halfStudentTKernel) Random(p Args, r *rand.Rand) float64 {
 }
 func (cauchyKernel) Random(p Args, r *rand.Rand) float64     { return p[0] + p[1]*cauchyRandom(r) }
 func (halfCauchyKernel) Random(p Args, r *rand.Rand) float64 { return p[0] * abs(cauchyRandom(r)) }
+
+// Cauchy's CDF is 1/2 + atan(z)/pi = atan2(1, -z)/pi, z = (x-alpha)/beta,
+// which keeps its digits in the far left tail where 1/2 + atan(z)/pi
+// cancels; the survival function is atan2(1, z)/pi. The density over
+// either is 1/(pi (1+z^2) F).
+func (cauchyKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return cauchyCDF(x, p, need, 1)
+}
+
+func (cauchyKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return cauchyCDF(x, p, need, -1)
+}
+
+func cauchyCDF(x float64, p Args, need uint8, side float64) (float64, float64, Args) {
+	var dp Args
+	a, b := p[0], p[1]
+	if !(b > 0) {
+		return negInf, 0, dp
+	}
+	if math.IsInf(x, 0) {
+		return edgeCDF(x*side > 0)
+	}
+	z := (x - a) / b
+	f := math.Atan2(1, -side*z)
+	g := side / (f * (1 + z*z) * b)
+	if need != 0 {
+		dp[0] = -g
+		dp[1] = -g * z
+	}
+	if side*z > 0 {
+		// F near 1: log1p of minus its complement
+		return math.Log1p(-math.Atan2(1, side*z) / math.Pi), g, dp
+	}
+	return math.Log(f) - lnPi, g, dp
+}
+
+// HalfCauchy's CDF is 2 atan(z)/pi, z = x/beta, and its survival function
+// 2 atan2(1, z)/pi.
+func (halfCauchyKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return halfCauchyCDF(x, p, need, false)
+}
+
+func (halfCauchyKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return halfCauchyCDF(x, p, need, true)
+}
+
+func halfCauchyCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	b := p[0]
+	if !(b > 0) {
+		return negInf, 0, dp
+	}
+	if !(x > 0) || math.IsInf(x, 1) {
+		return edgeCDF(sf == !(x > 0))
+	}
+	z := x / b
+	var f, g float64
+	if sf {
+		f = math.Atan2(1, z)
+		g = -1 / (f * (1 + z*z) * b)
+	} else {
+		f = math.Atan(z)
+		g = 1 / (f * (1 + z*z) * b)
+	}
+	if need != 0 {
+		dp[0] = -g * z
+	}
+	if f > math.Pi/4 {
+		// near 1: log1p of minus its complement, 2 (pi/2 - f)/pi
+		c := math.Atan2(1, z)
+		if sf {
+			c = math.Atan(z)
+		}
+		return math.Log1p(-2 * c / math.Pi), g, dp
+	}
+	return math.Ln2 - lnPi + math.Log(f), g, dp
+}
