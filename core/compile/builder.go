@@ -375,7 +375,7 @@ func (b *builder) constrainRun(run []Param) error {
 	vr := b.c.graph.Variant[par.Name]
 	if len(run) == 1 {
 		if par.Transform == transform.Identity || !b.need[par.Name] ||
-			vr.Transform == dist.IntervalTransform && (vr.Lower >= 0 || vr.Upper >= 0) {
+			par.Transform.NumBounds() > 0 && (vr.Lower >= 0 || vr.Upper >= 0) {
 			return nil
 		}
 		s, err := b.constrain(par, vr, nil, nil)
@@ -537,10 +537,16 @@ func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshape
 }
 
 // bounds returns the slots of an interval transform's bounds: parameters
-// of the distribution (Uniform's lower and upper, which may move with other
-// variables) or its constant support.
+// of the distribution (Uniform's lower and upper, a truncated variable's
+// bounds, which may move with other variables) or its constant support.
 func (b *builder) bounds(vr *dist.Variant, ps []expr.Slot, pshapes [][]int) ([]expr.Slot, [][]int) {
-	if vr.Transform != dist.IntervalTransform {
+	switch vr.Transform {
+	case dist.LowerBoundTransform:
+		return []expr.Slot{ps[vr.Lower]}, [][]int{pshapes[vr.Lower]}
+	case dist.UpperBoundTransform:
+		return []expr.Slot{ps[vr.Upper]}, [][]int{pshapes[vr.Upper]}
+	case dist.IntervalTransform:
+	default:
 		return nil, nil
 	}
 	var lo, hi expr.Slot

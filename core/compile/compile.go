@@ -172,7 +172,12 @@ func compile(m *model.Model, arrays map[string][]float64, o Options, plain bool)
 		}
 		s := g.Shapes[n.Name]
 		p := Param{Name: n.Name, ValueName: n.Name, Offset: c.dim, Size: shape.Size(s), Shape: s, Transform: k, Aux: rw.Aux[n.Name]}
-		if k != transform.Identity {
+		switch k {
+		case transform.Identity:
+		case transform.LowerBound, transform.UpperBound:
+			// PyMC's Interval transform, with one bound
+			p.ValueName = n.Name + "_interval__"
+		default:
 			p.ValueName = fmt.Sprintf("%s_%s__", n.Name, k)
 		}
 		c.params = append(c.params, p)
@@ -292,6 +297,10 @@ func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {
 		return transform.Log, nil
 	case dist.IntervalTransform:
 		return transform.Interval, nil
+	case dist.LowerBoundTransform:
+		return transform.LowerBound, nil
+	case dist.UpperBoundTransform:
+		return transform.UpperBound, nil
 	}
 	return 0, fmt.Errorf("node %q: %s has a transform exmc does not know (%d)", n.Name, n.Dist, vr.Transform)
 }

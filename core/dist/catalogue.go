@@ -278,6 +278,9 @@ func JSON() []byte {
 // SupportString says where a variant's values lie, naming its bounding
 // parameters.
 func (v *Variant) SupportString() string {
+	if v.wrap != nil {
+		return v.wrap.supportString()
+	}
 	switch v.Support {
 	case Bounded:
 		return fmt.Sprintf("%s < x < %s", v.Params[v.Lower], v.Params[v.Upper])
@@ -300,6 +303,10 @@ func (v *Variant) TransformString() string {
 			return fmt.Sprintf("interval(%s, %s)", v.Params[v.Lower], v.Params[v.Upper])
 		}
 		return fmt.Sprintf("interval(%g, %g)", v.IntervalLo, v.IntervalHi)
+	case LowerBoundTransform:
+		return fmt.Sprintf("interval(%s, inf)", v.Params[v.Lower])
+	case UpperBoundTransform:
+		return fmt.Sprintf("interval(-inf, %s)", v.Params[v.Upper])
 	}
 	return "none"
 }

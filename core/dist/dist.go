@@ -63,9 +63,11 @@ func (s Support) String() string {
 type TransformKind int
 
 const (
-	NoTransform       TransformKind = iota
-	LogTransform                    // x = exp(y)
-	IntervalTransform               // x = lo + (hi-lo)*sigmoid(y); bounds: constants IntervalLo/IntervalHi, or parameters Lower/Upper when those are >= 0
+	NoTransform         TransformKind = iota
+	LogTransform                      // x = exp(y)
+	IntervalTransform                 // x = lo + (hi-lo)*sigmoid(y); bounds: constants IntervalLo/IntervalHi, or parameters Lower/Upper when those are >= 0
+	LowerBoundTransform               // x = lo + exp(y), lo the parameter Lower (a truncated variable's)
+	UpperBoundTransform               // x = hi - exp(y), hi the parameter Upper
 )
 
 // Dist is one named distribution.
@@ -103,6 +105,7 @@ type Variant struct {
 	form    form     // the hand-fused loop it may take, fGeneric for none
 	kernel  Kernel   // the element's density; nil unless Elementwise
 	cdf     CDF      // the kernel's log-CDF, when it has one
+	wrap    *wrap    // a censored or truncated variant's base (wrap.go)
 	domains []domain // valid range of each parameter, in Params order
 }
 
@@ -267,6 +270,9 @@ func (v *Variant) CheckParams(p []float64) error {
 	if len(p) != len(v.Params) {
 		return fmt.Errorf("%s: %d parameters given, want %d", v.Dist.Name, len(p), len(v.Params))
 	}
+	if v.wrap != nil {
+		return v.wrap.checkParams(p)
+	}
 	for i, name := range v.Params {
 		if err := v.domains[i].check(name, p[i]); err != nil {
 			return err
@@ -288,6 +294,9 @@ func (v *Variant) CheckParams(p []float64) error {
 func (v *Variant) InSupport(x float64, p []float64) bool {
 	if !finite(x) {
 		return false
+	}
+	if v.wrap != nil {
+		return v.wrap.inSupport(x, p)
 	}
 	switch v.Support {
 	case Real:
@@ -329,4 +338,14 @@ func quoteList(s []string) string {
 		q[i] = fmt.Sprintf("%q", e)
 	}
 	return strings.Join(q, ", ")
+}
+
+// CheckParamAt validates a constant value of parameter i (in Params
+// order), which a name cannot always say: a truncated Uniform has two
+// parameters called lower.
+func (v *Variant) CheckParamAt(i int, value float64) error {
+	if i < 0 || i >= len(v.Params) {
+		return fmt.Errorf("%s: no parameter %d", v.Dist.Name, i)
+	}
+	return v.domains[i].check(v.Params[i], value)
 }

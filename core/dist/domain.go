@@ -18,9 +18,16 @@ const (
 	openUnit                   // (0, 1)
 	countParam                 // 0, 1, 2, ...
 	integerParam               // ..., -1, 0, 1, ...
+	boundParam                 // a censoring or truncation bound: any number but NaN, infinities included
 )
 
 func (d domain) check(name string, x float64) error {
+	if d == boundParam {
+		if math.IsNaN(x) {
+			return fmt.Errorf("%s must be a number, got NaN", name)
+		}
+		return nil
+	}
 	if !finite(x) {
 		return fmt.Errorf("%s must be finite, got %g", name, x)
 	}
@@ -66,7 +73,7 @@ func isCount(x float64) bool { return x >= 0 && x == math.Floor(x) && !math.IsIn
 var domainNames = [...]string{
 	anyReal: "real", positive: "positive", nonNegative: "non-negative",
 	probability: "probability", openUnit: "open unit interval", countParam: "count",
-	integerParam: "integer",
+	integerParam: "integer", boundParam: "bound",
 }
 
 // String names the domain as the catalogue does.

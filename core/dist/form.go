@@ -16,4 +16,6 @@ const (
 )
 
 // maxParams bounds the parameter count of any variant.
-const maxParams = 4
+// A censored or truncated variant takes its base's and its bounds: six
+// leaves room for a base of four (SkewStudentT) and two bounds.
+const maxParams = 6

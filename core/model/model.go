@@ -61,6 +61,39 @@ type Node struct {
 	// "none".
 	Transform   string `json:"transform,omitempty"`
 	NonCentered *bool  `json:"noncentered,omitempty"`
+
+	// Censored and Truncated wrap a random node's distribution (one with
+	// a log-CDF) as pm.Censored and pm.Truncated do; at most one is set.
+	Censored  *Bounds `json:"censored,omitempty"`
+	Truncated *Bounds `json:"truncated,omitempty"`
+}
+
+// Bounds are a censored or truncated node's bounds, each an expression
+// broadcast to the node's shape, or left out (nil) for none on that side.
+// A bound may be a data node with infinite elements (no bound for those
+// elements), referred to directly.
+type Bounds struct {
+	Lower *Expr `json:"lower,omitempty"`
+	Upper *Expr `json:"upper,omitempty"`
+}
+
+// Wrapped returns the node's censoring or truncation bounds and which it
+// is: "censored", "truncated", or "" (and nil) for neither.
+func (n *Node) Wrapped() (string, *Bounds) {
+	switch {
+	case n.Censored != nil:
+		return "censored", n.Censored
+	case n.Truncated != nil:
+		return "truncated", n.Truncated
+	}
+	return "", nil
+}
+
+func (b *Bounds) clone() *Bounds {
+	if b == nil {
+		return nil
+	}
+	return &Bounds{Lower: b.Lower.Clone(), Upper: b.Upper.Clone()}
 }
 
 // Expr is an expression: exactly one of a reference to a node, a constant,
@@ -132,6 +165,7 @@ func (n *Node) Clone() *Node {
 	}
 	c.Observed = n.Observed.Clone()
 	c.Expr = n.Expr.Clone()
+	c.Censored, c.Truncated = n.Censored.clone(), n.Truncated.clone()
 	c.Shape = cloneInts(n.Shape)
 	c.Dims = append([]string(nil), n.Dims...)
 	if n.Dims == nil {

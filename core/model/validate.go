@@ -166,6 +166,10 @@ type validator struct {
 	// whose copied nodes (copied) it may rewrite (ownCopy)
 	ownNodes bool
 	copied   map[*Node]bool
+	// infinite names the data nodes with infinite elements, with the
+	// first: they may only be a censoring or truncation bound, read
+	// directly
+	infinite map[string]string
 }
 
 // checkName refuses a name that would corrupt the lists of flattened
@@ -249,6 +253,10 @@ func deps(n *Node) []string {
 	}
 	n.Observed.Refs(add)
 	n.Expr.Refs(add)
+	if _, b := n.Wrapped(); b != nil {
+		b.Lower.Refs(add)
+		b.Upper.Refs(add)
+	}
 	return out
 }
 
@@ -403,7 +411,16 @@ func (v *validator) data(n *Node, arrays map[string][]float64) {
 		return
 	}
 	for i, x := range vals {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
+		if math.IsInf(x, 0) {
+			if _, seen := v.infinite[n.Name]; !seen {
+				if v.infinite == nil {
+					v.infinite = map[string]string{}
+				}
+				v.infinite[n.Name] = fmt.Sprintf("%v at index %d", x, i)
+			}
+			continue
+		}
+		if math.IsNaN(x) {
 			v.errf(n, "node %q: data contains %v at index %d", n.Name, x, i)
 			return
 		}
@@ -499,9 +516,21 @@ func (v *validator) random(n *Node) {
 		v.errf(n, "node %q: %v", n.Name, err)
 		return
 	}
+	nbase := len(vr.Params)
+	var bexprs []*Expr
+	if how, b := n.Wrapped(); b != nil {
+		if vr, bexprs, err = wrapVariant(n, vr, how, b); err != nil {
+			v.errf(n, "node %q: %v", n.Name, err)
+			return
+		}
+	}
 	switch n.Transform {
 	case "", "auto", "none":
 	case "ordered":
+		if bexprs != nil {
+			v.errf(n, "node %q: the ordered transform does not apply to a censored or truncated variable", n.Name)
+			return
+		}
 		if vr.Transform != dist.NoTransform {
 			v.errf(n, "node %q: the ordered transform needs a distribution over the real line; %s is not", n.Name, n.Dist)
 			return
@@ -513,26 +542,38 @@ func (v *validator) random(n *Node) {
 	params := make([]*Expr, len(vr.Params))
 	pshapes := make([][]int, len(vr.Params))
 	for i, name := range vr.Params {
-		e, ok := n.Params[name]
-		if !ok {
-			dv, has := vr.Defaults[name]
-			if !has {
-				v.errf(n, "node %q: %s needs parameter %q", n.Name, n.Dist, name)
-				return
+		var e *Expr
+		var s []int
+		if i >= nbase {
+			// a bound: a data node with infinite elements is read directly
+			e = bexprs[i-nbase]
+			if _, inf := v.infinite[e.Ref]; inf && e.Op == "" {
+				s = v.g.Shapes[e.Ref]
 			}
-			e = Const(dv)
+		} else {
+			var ok bool
+			e, ok = n.Params[name]
+			if !ok {
+				dv, has := vr.Defaults[name]
+				if !has {
+					v.errf(n, "node %q: %s needs parameter %q", n.Name, n.Dist, name)
+					return
+				}
+				e = Const(dv)
+			}
 		}
 		params[i] = e
-		s, err := v.shapeOf(e)
-		if err != nil {
-			v.errf(n, "node %q: parameter %q: %v", n.Name, name, err)
-			return
+		if s == nil {
+			var err error
+			if s, err = v.shapeOf(e); err != nil {
+				v.errf(n, "node %q: parameter %q: %v", n.Name, name, err)
+				return
+			}
 		}
 		pshapes[i] = s
-		if c, cs, ok := v.g.Constant(e); ok {
-			_ = cs
+		if c, _, ok := v.g.Constant(e); ok {
 			for _, x := range c {
-				if err := vr.CheckParam(name, x); err != nil {
+				if err := vr.CheckParamAt(i, x); err != nil {
 					v.errf(n, "node %q: %s: %v", n.Name, n.Dist, err)
 					return
 				}
@@ -654,16 +695,58 @@ func (v *validator) random(n *Node) {
 	v.g.Params[n.Name] = params
 }
 
+// wrapVariant wraps a node's variant as its censored or truncated bounds
+// say, and returns the bounds' expressions in the wrapped variant's order.
+func wrapVariant(n *Node, vr *dist.Variant, how string, b *Bounds) (*dist.Variant, []*Expr, error) {
+	if n.Censored != nil && n.Truncated != nil {
+		return nil, nil, errors.New("a node is censored or truncated, not both")
+	}
+	kind := dist.Truncation
+	if how == "censored" {
+		kind = dist.Censoring
+		if n.Kind == Free {
+			return nil, nil, errors.New("a censored node must be observed: censoring says how data were recorded")
+		}
+	}
+	w, err := dist.Wrap(kind, vr, b.Lower != nil, b.Upper != nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var es []*Expr
+	for _, e := range []*Expr{b.Lower, b.Upper} {
+		if e != nil {
+			es = append(es, e)
+		}
+	}
+	return w, es, nil
+}
+
 // bounds checks that constant bounds given as parameters (Uniform's lower
 // and upper) leave room between them: lower < upper for every element, or
-// lower <= upper where both are in the support (DiscreteUniform's).
+// lower <= upper where both are in the support (DiscreteUniform's); and a
+// censored or truncated variable's, lower <= upper.
 func (v *validator) bounds(vr *dist.Variant, params []*Expr) error {
+	if how, base := vr.Wrapping(); base != nil {
+		if err := v.bounds(base, params[:len(base.Params)]); err != nil {
+			return err
+		}
+		lo, hi := vr.WrapBounds()
+		if lo >= 0 && hi >= 0 {
+			return v.ordered(vr, params, lo, hi, true, how.String())
+		}
+		return nil
+	}
 	if vr.Support != dist.Bounded && vr.Support != dist.CountRange || vr.Lower < 0 || vr.Upper < 0 {
 		return nil
 	}
-	closed := vr.Support == dist.CountRange
-	lo, ls, ok1 := v.g.Constant(params[vr.Lower])
-	hi, hs, ok2 := v.g.Constant(params[vr.Upper])
+	return v.ordered(vr, params, vr.Lower, vr.Upper, vr.Support == dist.CountRange, "")
+}
+
+// ordered checks constant bounds params[l] < params[u] (closed: <=)
+// element by element.
+func (v *validator) ordered(vr *dist.Variant, params []*Expr, l, u int, closed bool, what string) error {
+	lo, ls, ok1 := v.g.Constant(params[l])
+	hi, hs, ok2 := v.g.Constant(params[u])
 	if !ok1 || !ok2 {
 		return nil // bounds that move are checked while sampling
 	}
@@ -680,8 +763,8 @@ func (v *validator) bounds(vr *dist.Variant, params []*Expr) error {
 		return err
 	}
 	for k := range shape.Size(both) {
-		l, h := lo[ml.At(k)], hi[mh.At(k)]
-		if !(l < h) && !(closed && l == h) {
+		a, b := lo[ml.At(k)], hi[mh.At(k)]
+		if !(a < b) && !(closed && a == b) {
 			at := ""
 			if len(both) > 0 {
 				at = fmt.Sprintf(" at element %d", k)
@@ -690,8 +773,11 @@ func (v *validator) bounds(vr *dist.Variant, params []*Expr) error {
 			if closed {
 				rel = "at most"
 			}
-			return fmt.Errorf("%s must be %s %s, got %g and %g%s",
-				vr.Params[vr.Lower], rel, vr.Params[vr.Upper], l, h, at)
+			if what != "" {
+				what += " bounds: "
+			}
+			return fmt.Errorf("%s%s must be %s %s, got %g and %g%s",
+				what, vr.Params[l], rel, vr.Params[u], a, b, at)
 		}
 	}
 	return nil
@@ -717,11 +803,10 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 	p := make([]float64, len(params))
 	maps := make([]shape.Map, len(params))
 	vals := make([][]float64, len(params))
-	needs := vr.Lower >= 0 || vr.Upper >= 0
 	for i, e := range params {
 		c, _, ok := v.g.Constant(e)
 		if !ok {
-			if needs && (i == vr.Lower || i == vr.Upper) {
+			if vr.SupportParam(i) {
 				// the bounds move with free parameters: checked while sampling
 				return nil
 			}
@@ -786,6 +871,9 @@ func (v *validator) shapeOf(e *Expr) ([]int, error) {
 		s, ok := v.g.Shapes[n.Name]
 		if !ok {
 			return nil, fmt.Errorf("%q has no value", e.Ref)
+		}
+		if at, inf := v.infinite[e.Ref]; inf {
+			return nil, fmt.Errorf("data node %q contains %s; infinite data can only be a censoring or truncation bound, referred to directly", e.Ref, at)
 		}
 		return s, nil
 	case e.Op == "":

@@ -39,7 +39,11 @@ func TestValidateErrors(t *testing.T) {
 		}, []string{`"d"`, "broadcast"}},
 		{"unknown op", func(b *Builder) { b.Det("d", Call("frobnicate", Axis(0), "y")) }, []string{`"d"`, "frobnicate"}},
 		{"nan data", func(b *Builder) { b.Data("z", []float64{1, math.NaN()}) }, []string{`"z"`, "NaN"}},
-		{"inf data", func(b *Builder) { b.Data("z", []float64{math.Inf(1)}) }, []string{`"z"`, "Inf"}},
+		// infinite data is a censoring or truncation bound's only
+		{"inf data", func(b *Builder) {
+			b.Data("z", []float64{math.Inf(1)})
+			b.Obs("o", "Normal", P{"mu": "z", "sigma": 1}, "y")
+		}, []string{`"o"`, `"z"`, "+Inf at index 0", "censoring or truncation bound"}},
 		{"negative constant scale", func(b *Builder) { b.RV("x", "Normal", P{"mu": 0, "sigma": -1}) }, []string{`"x"`, "sigma"}},
 		{"negative scale in data", func(b *Builder) {
 			b.Data("s", []float64{1, -2, 3})

@@ -83,12 +83,15 @@ func informed(g *model.Graph, family []*model.Node, byName map[string]*model.Nod
 		if dependsOn(n.Expr, byName, inFamily) || dependsOn(n.Observed, byName, inFamily) {
 			return 0, false
 		}
+		if _, b := n.Wrapped(); b != nil && (dependsOn(b.Lower, byName, inFamily) || dependsOn(b.Upper, byName, inFamily)) {
+			return 0, false
+		}
 		readsMu := false
 		for name, p := range n.Params {
 			if !dependsOn(p, byName, inFamily) {
 				continue
 			}
-			if n.Kind != model.Observed || n.Dist != "Normal" || name != "mu" {
+			if how, _ := n.Wrapped(); n.Kind != model.Observed || n.Dist != "Normal" || name != "mu" || how != "" {
 				return 0, false
 			}
 			readsMu = true

@@ -46,8 +46,8 @@ func NonCenter(m *model.Model, g *model.Graph) *Result {
 	auto := map[string][]*model.Node{}
 	var families []string
 	for _, n := range m.Nodes {
-		if n.Kind != model.Free || n.Dist != "Normal" {
-			continue
+		if how, _ := n.Wrapped(); n.Kind != model.Free || n.Dist != "Normal" || how != "" {
+			continue // a truncated Normal is not mu + sigma z
 		}
 		choice := m.NonCentered
 		if n.NonCentered != nil {

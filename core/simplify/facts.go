@@ -451,6 +451,16 @@ func (c *Context) refSign(n *model.Node) Sign {
 		switch vr.Transform {
 		case dist.LogTransform:
 			return Pos
+		case dist.LowerBoundTransform:
+			if c.Sign(c.g.Params[n.Name][vr.Lower]).Within(Zero | Pos) {
+				return Pos
+			}
+			return Real
+		case dist.UpperBoundTransform:
+			if c.Sign(c.g.Params[n.Name][vr.Upper]).Within(Neg | Zero) {
+				return Neg
+			}
+			return Real
 		case dist.IntervalTransform:
 			params := c.g.Params[n.Name]
 			lower, upper := vr.IntervalLo >= 0, vr.IntervalHi <= 0

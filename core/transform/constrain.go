@@ -40,6 +40,14 @@ func (c *ConstrainKernel) Forward(in [][]float64, out []float64) {
 		for i, v := range y {
 			out[i] = intervalValue(v, lo[s.lo.At(i)], hi[s.hi.At(i)])
 		}
+	case LowerBound:
+		for i, v := range y {
+			out[i] = lo[s.lo.At(i)] + math.Exp(v)
+		}
+	case UpperBound:
+		for i, v := range y {
+			out[i] = hi[s.hi.At(i)] - math.Exp(v)
+		}
 	case Ordered:
 		for r := 0; r < s.n; r += s.row {
 			acc := y[r]
@@ -85,6 +93,19 @@ func (c *ConstrainKernel) Backward(in [][]float64, out, gout []float64, gin [][]
 			}
 			if ghi != nil {
 				ghi[k] += g * p
+			}
+		}
+	case LowerBound, UpperBound:
+		sign, m, gb := 1.0, &s.lo, glo
+		if s.kind == UpperBound {
+			sign, m, gb = -1, &s.hi, ghi
+		}
+		for i, g := range gout {
+			if gy != nil {
+				gy[i] += sign * g * math.Exp(y[i])
+			}
+			if gb != nil {
+				gb[m.At(i)] += g
 			}
 		}
 	case Ordered:

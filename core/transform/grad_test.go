@@ -84,8 +84,13 @@ func boundReaders(c kernelCase, in [][]float64) (lo, hi func(int) float64) {
 		v := in[b+1]
 		return func(i int) float64 { return v[m.At(i)] }
 	}
-	if c.kind == Interval {
+	switch c.kind {
+	case Interval:
 		return read(0), read(1)
+	case LowerBound:
+		return read(0), none
+	case UpperBound:
+		return none, read(0)
 	}
 	return none, none
 }

@@ -12,7 +12,9 @@ func TestKindString(t *testing.T) {
 		{Log, "log", 0},
 		{Interval, "interval", 2},
 		{Ordered, "ordered", 0},
-		{Kind(4), "Kind(4)", 0},
+		{LowerBound, "lowerbound", 1},
+		{UpperBound, "upperbound", 1},
+		{Kind(6), "Kind(6)", 0},
 	} {
 		if got := c.k.String(); got != c.name {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(c.k), got, c.name)
@@ -36,6 +38,8 @@ func TestConstructionErrors(t *testing.T) {
 		{"lo does not broadcast", Interval, []int{2, 3}, [][]int{{2}, {}}},
 		{"hi larger than y", Interval, []int{3}, [][]int{{}, {2, 3}}},
 		{"ordered scalar", Ordered, []int{}, nil},
+		{"lowerbound without its bound", LowerBound, []int{2}, nil},
+		{"upperbound with two", UpperBound, []int{2}, [][]int{{}, {}}},
 	} {
 		if _, err := NewConstrain(c.kind, c.y, c.bounds...); err == nil {
 			t.Errorf("NewConstrain: %s: no error", c.name)

@@ -10,7 +10,7 @@ import (
 // constrain map (PyMC's log_jac_det, summed), as an expr.Kernel with the
 // same inputs as ConstrainKernel and a one-element out.
 //
-// Per element: Identity 0; Log y; Interval
+// Per element: Identity 0; Log, LowerBound and UpperBound y; Interval
 // log(hi - lo) + log_sigmoid(y) + log_sigmoid(-y); Ordered y[i] for every
 // i > 0 along the last axis (the Jacobian is triangular with diagonal
 // 1, exp(y[1]), exp(y[2]), ...).
@@ -35,7 +35,7 @@ func (l *LogJacKernel) Forward(in [][]float64, out []float64) {
 	lo, hi, _, _ := s.bounds(in, nil)
 	sum := 0.0
 	switch s.kind {
-	case Log:
+	case Log, LowerBound, UpperBound:
 		for _, v := range y {
 			sum += v
 		}
@@ -70,7 +70,7 @@ func (l *LogJacKernel) Backward(in [][]float64, out, gout []float64, gin [][]flo
 	gy := gin[0]
 	lo, hi, glo, ghi := s.bounds(in, gin)
 	switch s.kind {
-	case Log:
+	case Log, LowerBound, UpperBound:
 		if gy != nil {
 			for i := range y {
 				gy[i] += g

@@ -16,6 +16,10 @@ func constrainRef(k Kind, y, lo, hi float64) float64 {
 		return math.Exp(y)
 	case Interval:
 		return intervalValue(y, lo, hi)
+	case LowerBound:
+		return lo + math.Exp(y)
+	case UpperBound:
+		return hi - math.Exp(y)
 	}
 	panic(fmt.Sprintf("constrainRef: no scalar map for %v", k))
 }

@@ -13,7 +13,7 @@ type spec struct {
 	n    int // elements of y
 	row  int // Ordered: length of the last axis
 	// Where element i of y reads its bounds: Interval's lo is in[1], its
-	// hi in[2].
+	// hi in[2]; LowerBound's lo and UpperBound's hi are in[1].
 	lo, hi shape.Map
 }
 
@@ -39,11 +39,16 @@ func newSpec(k Kind, y []int, bounds [][]int) (spec, error) {
 		return m, nil
 	}
 	var err error
-	if k == Interval {
+	switch k {
+	case Interval:
 		if s.lo, err = mapOf("lo", bounds[0]); err != nil {
 			return s, err
 		}
 		s.hi, err = mapOf("hi", bounds[1])
+	case LowerBound:
+		s.lo, err = mapOf("lo", bounds[0])
+	case UpperBound:
+		s.hi, err = mapOf("hi", bounds[0])
 	}
 	return s, err
 }
@@ -51,10 +56,21 @@ func newSpec(k Kind, y []int, bounds [][]int) (spec, error) {
 // bounds returns the lo and hi operands (nil where the kind has none) and
 // their gradient buffers.
 func (s *spec) bounds(in, gin [][]float64) (lo, hi, glo, ghi []float64) {
-	if s.kind == Interval {
+	switch s.kind {
+	case Interval:
 		lo, hi = in[1], in[2]
 		if gin != nil {
 			glo, ghi = gin[1], gin[2]
+		}
+	case LowerBound:
+		lo = in[1]
+		if gin != nil {
+			glo = gin[1]
+		}
+	case UpperBound:
+		hi = in[1]
+		if gin != nil {
+			ghi = gin[1]
 		}
 	}
 	return
