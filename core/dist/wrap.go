@@ -203,9 +203,10 @@ func (w *wrap) supportString() string {
 // there, at x == upper the log-survival function there (for a discrete
 // base, log P(X >= upper): the log-survival function plus the mass at
 // upper), between them the base's log-density, and -Inf outside. As in
-// PyMC, the lower bound wins where the two coincide. The value is data:
-// its derivative is 0 where it sits on a bound, whose derivative is the
-// bound's.
+// PyMC, the lower bound wins where the two coincide. The value is data,
+// and a value on its bound stays there only while the bound does not
+// move: as PyMC's, which evaluates the log-CDF at the value, the
+// derivatives in the value and in the bounds are 0.
 type censoredKernel struct {
 	base     Kernel
 	cdf      CDF
@@ -220,8 +221,7 @@ func (k censoredKernel) Logp(x float64, p Args, need uint8) (float64, float64, A
 			return negInf, 0, Args{}
 		}
 		if x == lo {
-			l, dx, dp := cleanCDF(k.cdf.LogCDF(lo, p, need))
-			dp[k.lo] = dx
+			l, _, dp := cleanCDF(k.cdf.LogCDF(lo, p, need))
 			return l, 0, dp
 		}
 	}
@@ -231,7 +231,7 @@ func (k censoredKernel) Logp(x float64, p Args, need uint8) (float64, float64, A
 			return negInf, 0, Args{}
 		}
 		if x == hi {
-			l, dx, dp := cleanCDF(k.cdf.LogSF(hi, p, need))
+			l, _, dp := cleanCDF(k.cdf.LogSF(hi, p, need))
 			if k.discrete {
 				// P(X >= hi) = P(X > hi) + P(X = hi)
 				m, _, dm := logp(k.base, hi, p, need)
@@ -241,7 +241,6 @@ func (k censoredKernel) Logp(x float64, p Args, need uint8) (float64, float64, A
 					dp[i] = wl*dp[i] + wm*dm[i]
 				}
 			}
-			dp[k.hi] = dx
 			return l, 0, dp
 		}
 	}
