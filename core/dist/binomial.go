@@ -153,3 +153,66 @@ func (binomialKernel) Random(p Args, r *rand.Rand) float64 { return binomialRand
 func (binomialLogitKernel) Random(p Args, r *rand.Rand) float64 {
 	return binomialRandom(p[0], sigmoid(p[1]), r)
 }
+
+// Bernoulli's CDF is 1-p on [0, 1) and 1 from 1 on; its survival function
+// p on [0, 1).
+func (bernoulliKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	q := p[0]
+	if !(q >= 0 && q <= 1) || !(x >= 0) {
+		return negInf, 0, dp
+	}
+	if x >= 1 {
+		return 0, 0, dp
+	}
+	if need != 0 {
+		dp[0] = -1 / (1 - q)
+	}
+	return math.Log1p(-q), 0, dp
+}
+
+func (bernoulliKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	q := p[0]
+	if !(q >= 0 && q <= 1) || x >= 1 {
+		return negInf, 0, dp
+	}
+	if !(x >= 0) {
+		return 0, 0, dp
+	}
+	if need != 0 {
+		dp[0] = 1 / q
+	}
+	return math.Log(q), 0, dp
+}
+
+// With logit_p = l: log(1-p) = -softplus(l), log p = -softplus(-l).
+func (bernoulliLogitKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	l := p[0]
+	if math.IsNaN(l) || !(x >= 0) {
+		return negInf, 0, dp
+	}
+	if x >= 1 {
+		return 0, 0, dp
+	}
+	if need != 0 {
+		dp[0] = -sigmoid(l)
+	}
+	return -softplus(l), 0, dp
+}
+
+func (bernoulliLogitKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	var dp Args
+	l := p[0]
+	if math.IsNaN(l) || x >= 1 {
+		return negInf, 0, dp
+	}
+	if !(x >= 0) {
+		return 0, 0, dp
+	}
+	if need != 0 {
+		dp[0] = sigmoid(-l)
+	}
+	return -softplus(-l), 0, dp
+}

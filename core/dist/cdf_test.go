@@ -57,6 +57,19 @@ var cdfCases = []struct {
 	{"Uniform", map[string]float64{"lower": -1.0, "upper": 3.0}, 0.5, -0.9808292530117262, -0.4700036292457356},             // stats.uniform(-1.0, 4.0).logcdf(0.5); stats.uniform(-1.0, 4.0).logsf(0.5)
 	{"Uniform", map[string]float64{"lower": -1.0, "upper": 3.0}, -0.999999, -15.201804919055409, -2.5000003125719414e-07},   // stats.uniform(-1.0, 4.0).logcdf(-0.999999); stats.uniform(-1.0, 4.0).logsf(-0.999999)
 	{"Uniform", map[string]float64{"lower": -1.0, "upper": 3.0}, 5.0, 0.0, negInf},                                          // stats.uniform(-1.0, 4.0).logcdf(5.0); stats.uniform(-1.0, 4.0).logsf(5.0)
+	{"Moyal", map[string]float64{"mu": 0.5, "sigma": 2.0}, 1.0, -0.9741631104497704, -0.474024749570677},                    // stats.moyal(0.5, 2.0).logcdf(1.0); stats.moyal(0.5, 2.0).logsf(1.0)
+	{"Moyal", map[string]float64{"mu": 0.0, "sigma": 1.0}, -5.0, -76.9389989525504, -3.853162382724658e-34},                 // np.log(2) + stats.norm.logcdf(-np.exp(2.5)); stats.moyal(0, 1).logsf(-5.0)
+	{"Moyal", map[string]float64{"mu": 0.0, "sigma": 1.0}, 80.0, -3.3896962691183133e-18, -40.22579135264473},               // stats.moyal(0, 1).logcdf(80.0); np.log(special.erf(np.exp(-40.0)/np.sqrt(2)))
+	{"Kumaraswamy", map[string]float64{"a": 2.0, "b": 3.0}, 0.4, -0.8982150851469245, -0.5230601614343334},                  // np.log1p(-(1-0.4**2.0)**3.0); 3.0*np.log1p(-0.4**2.0)
+	{"Kumaraswamy", map[string]float64{"a": 0.5, "b": 2.0}, 1e-12, -13.122363877404453, -2.0000010000006668e-06},            // np.log(-np.expm1(2.0*np.log1p(-(1e-12)**0.5))); 2.0*np.log1p(-(1e-12)**0.5)
+	{"Kumaraswamy", map[string]float64{"a": 3.0, "b": 0.7}, 0.999, -0.01727534441133665, -4.067100209886466},                // np.log(-np.expm1(0.7*np.log1p(-0.999**3.0))); 0.7*np.log1p(-0.999**3.0)
+	{"Geometric", map[string]float64{"p": 0.3}, 4.0, -0.2745684333063978, -1.4266997757549293},                              // stats.geom(0.3).logcdf(4.0); stats.geom(0.3).logsf(4.0)
+	{"Geometric", map[string]float64{"p": 0.3}, 1.0, -1.2039728043259361, -0.35667494393873234},                             // stats.geom(0.3).logcdf(1.0); stats.geom(0.3).logsf(1.0)
+	{"Geometric", map[string]float64{"p": 0.01}, 5000.0, -1.49959156099802e-22, -50.25167926750721},                         // np.log1p(-np.exp(5000*np.log1p(-0.01))); stats.geom(0.01).logsf(5000.0)
+	{"DiscreteUniform", map[string]float64{"lower": -2.0, "upper": 5.0}, 1.0, -0.6931471805599453, -0.6931471805599453},     // stats.randint(-2, 6).logcdf(1.0); stats.randint(-2, 6).logsf(1.0)
+	{"DiscreteUniform", map[string]float64{"lower": -2.0, "upper": 5.0}, -2.0, -2.0794415416798357, -0.13353139262452263},   // stats.randint(-2, 6).logcdf(-2.0); stats.randint(-2, 6).logsf(-2.0)
+	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245, -1.2039728043259361},                             // stats.bernoulli(0.3).logcdf(0.0); stats.bernoulli(0.3).logsf(0.0)
+	{"Bernoulli", map[string]float64{"logit_p": -40.0}, 0.0, -4.248354255291589e-18, -40.0},                                 // -np.log1p(np.exp(-40.0)); -40.0 - np.log1p(np.exp(-40.0))
 }
 
 // cdfTol is the relative tolerance of the reference values: a log-CDF in

@@ -36,3 +36,30 @@ func init() {
 }
 
 type discreteUniformKernel struct{}
+
+// DiscreteUniform's CDF at lower <= x < upper is (floor(x) - lower + 1)
+// / n, n = upper - lower + 1; its parameters are integers, whose
+// derivatives are reported as 0.
+func (discreteUniformKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	lo, hi := p[0], p[1]
+	if !(lo <= hi) {
+		return negInf, 0, Args{}
+	}
+	if !(x >= lo) || x >= hi {
+		return edgeCDF(x >= hi)
+	}
+	k := math.Floor(x)
+	return logFraction(k-lo+1, hi-k, hi-lo+1), 0, Args{}
+}
+
+func (discreteUniformKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	lo, hi := p[0], p[1]
+	if !(lo <= hi) {
+		return negInf, 0, Args{}
+	}
+	if !(x >= lo) || x >= hi {
+		return edgeCDF(!(x >= lo))
+	}
+	k := math.Floor(x)
+	return logFraction(hi-k, k-lo+1, hi-lo+1), 0, Args{}
+}

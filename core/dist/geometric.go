@@ -47,3 +47,39 @@ func init() {
 }
 
 type geometricKernel struct{}
+
+// Geometric's survival function at x >= 1 is (1-p)^k, k = floor(x): its
+// logarithm k log1p(-p); the log-CDF log1mexp of that.
+func (geometricKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return geometricCDF(x, p, need, false)
+}
+
+func (geometricKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return geometricCDF(x, p, need, true)
+}
+
+func geometricCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	q := p[0]
+	if !(q >= 0 && q <= 1) {
+		return negInf, 0, dp
+	}
+	if !(x >= 1) || math.IsInf(x, 1) {
+		return edgeCDF(sf == !(x >= 1))
+	}
+	k := math.Floor(x)
+	ls := k * math.Log1p(-q)
+	g := -k / (1 - q) // d ls / dp
+	l := ls
+	if !sf {
+		l = log1mexp(ls)
+		g *= -1 / math.Expm1(-ls)
+	}
+	if !(l > negInf) {
+		return negInf, 0, dp
+	}
+	if need != 0 {
+		dp[0] = g
+	}
+	return l, 0, dp
+}

@@ -82,3 +82,44 @@ func (kumaraswamyKernel) Random(p Args, r *rand.Rand) float64 {
 	x := math.Exp(log1mexp(math.Log1p(-u)/p[1]) / p[0])
 	return math.Min(math.Max(x, math.SmallestNonzeroFloat64), 1-0x1p-53)
 }
+
+// Kumaraswamy's survival function is (1 - x^a)^b: its logarithm b
+// log1mexp(a log x), whose derivative in u = a log x is -b/expm1(-u); the
+// log-CDF log1mexp of that, accurate both where x^a is tiny and where the
+// survival function is.
+func (kumaraswamyKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return kumaraswamyCDF(x, p, need, false)
+}
+
+func (kumaraswamyKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return kumaraswamyCDF(x, p, need, true)
+}
+
+func kumaraswamyCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	a, b := p[0], p[1]
+	if !(a > 0) || !(b > 0) {
+		return negInf, 0, dp
+	}
+	if !(x > 0) || !(x < 1) {
+		return edgeCDF(sf == !(x > 0))
+	}
+	lx := math.Log(x)
+	u := a * lx
+	l1u := log1mexp(u)
+	ls := b * l1u
+	gu := -b / math.Expm1(-u) // d ls / du
+	gb := l1u                 // d ls / db
+	l := ls
+	if !sf {
+		// d log1mexp(ls) / d ls = -1/expm1(-ls)
+		l = log1mexp(ls)
+		q := -1 / math.Expm1(-ls)
+		gu, gb = q*gu, q*gb
+	}
+	if need != 0 {
+		dp[0] = gu * lx
+		dp[1] = gb
+	}
+	return l, gu * a / x, dp
+}

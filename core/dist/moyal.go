@@ -48,3 +48,56 @@ func (moyalKernel) Random(p Args, r *rand.Rand) float64 {
 	}
 	return p[0] - 2*p[1]*math.Log(math.Abs(n))
 }
+
+// Moyal's CDF is erfc(y/sqrt 2) = 2 Phi(-y), y = exp(-z/2), and its
+// survival function erf(y/sqrt 2) = P(|N| < y): the log-CDF by
+// logNormCDF, accurate far below mu where erfc underflows; the survival
+// function by erf where y is small (far above mu) and by log1p(-erfc)
+// where it is near 1. Either's derivative in y is +-2 phi(y) over it, and
+// y moves with z as -y/2.
+func (moyalKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return moyalCDF(x, p, need, false)
+}
+
+func (moyalKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return moyalCDF(x, p, need, true)
+}
+
+func moyalCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	mu, s := p[0], p[1]
+	if !(s > 0) {
+		return negInf, 0, dp
+	}
+	z := (x - mu) / s
+	y := math.Exp(-z / 2)
+	if math.IsInf(x, 0) || math.IsInf(y, 1) {
+		return edgeCDF(sf == (z < 0))
+	}
+	var l, gy float64 // gy: the derivative in y
+	if sf {
+		if y < 1 {
+			l = math.Log(math.Erf(y / math.Sqrt2))
+		} else {
+			l = math.Log1p(-math.Erfc(y / math.Sqrt2))
+		}
+		gy = math.Exp(math.Ln2 - 0.5*y*y - lnSqrt2Pi - l)
+	} else {
+		if y < 1 {
+			// near 1: log erfc = log1p(-erf)
+			l = math.Log1p(-math.Erf(y / math.Sqrt2))
+			gy = -math.Exp(math.Ln2 - 0.5*y*y - lnSqrt2Pi - l)
+		} else {
+			var r float64
+			l, r = logNormCDF(-y)
+			l += math.Ln2
+			gy = -r
+		}
+	}
+	g := gy * (-y / 2) / s // the derivative in x
+	if need != 0 {
+		dp[0] = -g
+		dp[1] = -g * z
+	}
+	return l, g, dp
+}
