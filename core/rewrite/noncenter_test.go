@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -145,10 +146,24 @@ func TestInformedChoice(t *testing.T) {
 			b.Obs("ya", "Normal", model.P{"mu": "a", "sigma": "noise"}, []float64{4, 5})
 			b.Obs("yc", "Normal", model.P{"mu": "c", "sigma": "noise"}, []float64{8})
 		}, nil, []string{"a", "c"}},
-		{"a scaled location is not a plain shift: default kept", func(b *model.Builder) {
+		{"a scaled location reads the family with its coefficient", func(b *model.Builder) {
 			hierarchy(b, 3)
 			b.Obs("y", "Normal", model.P{"mu": model.Mul("theta", 2), "sigma": 0.1}, []float64{-4, 1, 7})
+		}, nil, []string{"theta"}},
+		{"a location not linear in the family: default kept", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.Obs("y", "Normal", model.P{"mu": model.Mul("theta", "theta"), "sigma": 0.1}, []float64{4, 1, 7})
 		}, []string{"theta"}, nil},
+		{"a location reading two elements: default kept", func(b *model.Builder) {
+			hierarchy(b, 3)
+			b.Obs("y", "Normal", model.P{"mu": model.Add("theta", model.Sum("theta")), "sigma": 0.1}, []float64{4, 1, 7})
+		}, []string{"theta"}, nil},
+		{"slopes of well separated groups, intercepts beside them", func(b *model.Builder) {
+			slopes(b, []float64{0.3, -0.2, 0.5}, 0.1)
+		}, nil, []string{"a", "theta"}},
+		{"slopes drowned in their noise", func(b *model.Builder) {
+			slopes(b, []float64{0.1, 0, -0.1}, 5)
+		}, []string{"a", "theta"}, nil},
 		{"a likelihood other than Normal: default kept", func(b *model.Builder) {
 			hierarchy(b, 3)
 			b.Obs("y", "StudentT", model.P{"nu": 4, "mu": "theta", "sigma": 0.1}, []float64{-4, 1, 7})
@@ -215,4 +230,32 @@ func TestInformedChoice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// slopes builds varying intercepts a[g] and slopes theta[g], a Normal
+// likelihood of a[g] + theta[g] * x with its noise a random variable, and
+// data drawn from the given slopes, intercepts 1, -1, 2 and noise of sd
+// noise (a fixed stream, five observations per group).
+func slopes(b *model.Builder, theta []float64, noise float64) {
+	r := rand.New(rand.NewPCG(7, 8))
+	icpt := []float64{1, -1, 2}
+	var g []int
+	var x, y []float64
+	for k := range theta {
+		for _, xi := range []float64{-2, -1, 0, 1, 2} {
+			g = append(g, k)
+			x = append(x, xi+0.1*float64(k))
+			y = append(y, icpt[k]+theta[k]*x[len(x)-1]+noise*r.NormFloat64())
+		}
+	}
+	b.RV("mu_a", "Normal", model.P{"sigma": 10})
+	b.RV("tau_a", "HalfNormal", model.P{"sigma": 5})
+	b.RV("a", "Normal", model.P{"mu": "mu_a", "sigma": "tau_a"}, model.Shape(len(theta)))
+	b.RV("mu", "Normal", model.P{"sigma": 10})
+	b.RV("tau", "HalfNormal", model.P{"sigma": 5})
+	b.RV("theta", "Normal", model.P{"mu": "mu", "sigma": "tau"}, model.Shape(len(theta)))
+	b.IntData("g", g)
+	b.Data("x", x)
+	b.RV("s", "Exponential", model.P{})
+	b.Obs("y", "Normal", model.P{"mu": model.Add(model.Gather("a", "g"), model.Mul(model.Gather("theta", "g"), "x")), "sigma": "s"}, y)
 }
