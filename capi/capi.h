@@ -24,6 +24,7 @@ typedef const char exmc_cchar;
 typedef const double exmc_cdouble;
 typedef const exmc_model exmc_cmodel;
 typedef const exmc_options exmc_coptions;
+typedef const exmc_fit_options exmc_cfit_options;
 
 /*
  * Go cannot call C function pointers; these do. The structures may come

@@ -38,6 +38,7 @@ type kind uint8
 const (
 	kindModel kind = iota + 1
 	kindRun
+	kindFit
 )
 
 func (k kind) String() string {
@@ -46,6 +47,8 @@ func (k kind) String() string {
 		return "model"
 	case kindRun:
 		return "run"
+	case kindFit:
+		return "fit"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }

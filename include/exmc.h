@@ -474,6 +474,72 @@ int exmc_run_chain_error(exmc_run* run, size_t chain, char** message, char** err
    other call may use the run afterwards. */
 void exmc_run_free(exmc_run* run);
 
+/* ---- Variational inference: ADVI ------------------------------------------ */
+
+/* A fit of a normal approximation N(mean, L L^T) to the posterior on the
+   unconstrained space by ADVI, mean-field (L diagonal) or full-rank. Always
+   initialise the options with exmc_fit_options_default, then change fields;
+   size lets later versions add fields compatibly. A field's default closes
+   its comment, in parentheses. */
+typedef struct exmc_fit_options {
+  uint32_t size;            /* sizeof(exmc_fit_options), set by exmc_fit_options_default */
+  int32_t method;           /* EXMC_FIT_ADVI or EXMC_FIT_FULLRANK_ADVI (EXMC_FIT_ADVI) */
+  int64_t n;                /* steps at most, in [1, 2^30] (10000) */
+  int64_t grad_draws;       /* draws per gradient estimate, in [1, 2^20] (1) */
+  double learning_rate;     /* Adam's step size, positive (0.01) */
+  int64_t eval_every;       /* steps between ELBO checks for convergence, at least 1 (100) */
+  int64_t eval_draws;       /* draws per ELBO check, in [1, 2^20] (100) */
+  double tol;               /* converged when the mean or median relative ELBO change of the
+                               recent checks is below tol; 0 never converges (0.01) */
+  uint64_t seed;            /* random seed; every value is one (0) */
+  const double* init;       /* NULL (zeros), or dim values: the initial mean (copied) */
+} exmc_fit_options;
+
+#define EXMC_FIT_ADVI 0
+#define EXMC_FIT_FULLRANK_ADVI 1
+
+/* Fills o with the defaults above. NULL is ignored. Thread-safe. */
+void exmc_fit_options_default(exmc_fit_options* o);
+
+typedef struct exmc_fit exmc_fit;
+
+/* Starts a fit in a thread of its own and returns its handle in *out
+   (free it with exmc_fit_free). Invalid options are EXMC_ERR_INVALID,
+   naming the field; so is a fit whose buffers would not fit in the memory
+   limit. Thread-safe. */
+int exmc_fit_start(const exmc_model* model, const exmc_fit_options* options, exmc_fit** out, char** err);
+
+/* The fit's progress: the steps done, the last step's ELBO estimate (NaN
+   before the first), and whether it has ended (1) or not (0). Any pointer
+   may be NULL. Thread-safe. */
+int exmc_fit_progress(exmc_fit* fit, int64_t* steps, double* elbo, int32_t* done, char** err);
+
+/* Asks the fit to stop after its current step. Thread-safe. */
+int exmc_fit_cancel(exmc_fit* fit, char** err);
+
+/* Waits for the fit to end, at most timeout_ms milliseconds (negative:
+   without limit): EXMC_OK once it has ended, EXMC_TIMEOUT otherwise. */
+int exmc_fit_wait(exmc_fit* fit, int64_t timeout_ms, char** err);
+
+/* The fitted approximation, once the fit has ended, as a stream of one
+   record batch of one row with the columns (none nullable):
+     mean (fixed_size_list<float64>[dim]): the approximation's mean;
+     chol (fixed_size_list<float64>[dim * dim]): L, row-major and lower
+       triangular (diagonal for mean-field): the covariance is L L^T;
+     history (list<float64>): each step's ELBO estimate;
+     elbo (list<float64>), elbo_step (list<int64>): the convergence checks'
+       ELBO estimates and the steps they were made at;
+     steps (int64), converged (bool), rejected (int64: draws whose
+       log-density or gradient was not finite, left out of their step).
+   A cancelled fit returns what it has, with EXMC_ERR_CANCELLED; a fit that
+   failed (the model raised, or a step found no finite draw in 100) returns
+   EXMC_ERR_NUMERIC with the cause and no stream. Thread-safe. */
+int exmc_fit_result(exmc_fit* fit, struct ArrowArrayStream* out, char** err);
+
+/* Cancels the fit if it is running, waits for it, and frees it. NULL and
+   freed handles are ignored. Thread-safe. */
+void exmc_fit_free(exmc_fit* fit);
+
 #ifdef __cplusplus
 }
 #endif

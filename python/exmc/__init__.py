@@ -26,11 +26,14 @@ from ._errors import ChainError, ExmcError
 # the PyMC bridge registers its sampler with exmc.sampling when imported
 # (exmc.sampling.api.register_pymc_sampler)
 from .pymc import UnsupportedModelError, from_pymc
+from .variational import Approximation, fit
 
 __all__ = [
     "__version__",
     "sample",
     "sample_stream",
+    "fit",
+    "Approximation",
     "Batch",
     "Stream",
     "Run",
