@@ -1586,6 +1586,76 @@ static void test_limits_memory(void) {
   exmc_model_free(m);
 }
 
+/* ADVI through exmc_fit_*: options with their size, a fit run to its end
+   and its one-row result, a cancelled fit, and bad options. */
+static void test_fit(void) {
+  exmc_model* m = eight_schools();
+  if (m == NULL) return;
+  size_t dim = 0;
+  CHECK_OK(exmc_model_dim(m, &dim, &err_));
+
+  exmc_fit_options o;
+  exmc_fit_options_default(&o);
+  exmc_fit_options_default(NULL);
+  CHECK(o.size == sizeof(exmc_fit_options) && o.method == EXMC_FIT_ADVI && o.n == 10000);
+  o.method = EXMC_FIT_FULLRANK_ADVI;
+  o.n = 300;
+  o.tol = 0;
+  o.seed = 4;
+  exmc_fit* fit = NULL;
+  CHECK_OK(exmc_fit_start(m, &o, &fit, &err_));
+  if (fit == NULL) {
+    exmc_model_free(m);
+    return;
+  }
+  CHECK_OK(exmc_fit_wait(fit, -1, &err_));
+  int64_t steps = 0;
+  double elbo = 0;
+  int32_t done = 0;
+  CHECK_OK(exmc_fit_progress(fit, &steps, &elbo, &done, &err_));
+  CHECK(steps == 300 && done == 1 && isfinite(elbo));
+  struct ArrowArrayStream stream;
+  struct ArrowSchema schema;
+  struct ArrowArray batch;
+  CHECK_OK(exmc_fit_result(fit, &stream, &err_));
+  if (read_single_batch(&stream, &schema, &batch)) {
+    CHECK(batch.length == 1 && schema.n_children == 8 && strcmp(schema.children[0]->name, "mean") == 0);
+    /* chol: a fixed-size list of dim * dim values */
+    CHECK(batch.children[1]->children[0]->length == (int64_t)(dim * dim));
+    release_batch(&schema, &batch);
+  }
+  exmc_fit_free(fit);
+
+  /* a long fit, cancelled: the approximation it had, with EXMC_ERR_CANCELLED */
+  o.n = 1 << 30;
+  CHECK_OK(exmc_fit_start(m, &o, &fit, &err_));
+  CHECK(exmc_fit_wait(fit, 20, NULL) == EXMC_TIMEOUT);
+  CHECK_ERR(EXMC_ERR_INVALID, "not ended", exmc_fit_result(fit, &stream, &err_));
+  CHECK_OK(exmc_fit_cancel(fit, &err_));
+  CHECK_OK(exmc_fit_wait(fit, 10000, &err_));
+  CHECK_ERR(EXMC_ERR_CANCELLED, "cancelled", exmc_fit_result(fit, &stream, &err_));
+  CHECK(stream.release != NULL);
+  if (stream.release != NULL) stream.release(&stream);
+  exmc_fit_free(fit);
+  /* freeing a running fit cancels it */
+  CHECK_OK(exmc_fit_start(m, &o, &fit, &err_));
+  exmc_fit_free(fit);
+  exmc_fit_free(NULL);
+
+  exmc_fit_options_default(&o);
+  o.learning_rate = -1;
+  CHECK_ERR(EXMC_ERR_INVALID, "learning_rate", exmc_fit_start(m, &o, &fit, &err_));
+  CHECK(fit == NULL);
+  exmc_fit_options_default(&o);
+  o.method = 7;
+  CHECK_ERR(EXMC_ERR_INVALID, "method", exmc_fit_start(m, &o, &fit, &err_));
+  exmc_fit_options_default(&o);
+  o.size = 2;
+  CHECK_ERR(EXMC_ERR_INVALID, "exmc_fit_options_default", exmc_fit_start(m, &o, &fit, &err_));
+  CHECK_ERR(EXMC_ERR_HANDLE, "", exmc_fit_progress(NULL, &steps, NULL, NULL, &err_));
+  exmc_model_free(m);
+}
+
 int main(void) {
   test_version();
   test_model();
@@ -1596,6 +1666,7 @@ int main(void) {
   test_reserved_looking_names();
   test_run();
   test_run_cancel();
+  test_fit();
   test_first_chain();
   test_adaptation_options();
   test_function_model();
