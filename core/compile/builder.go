@@ -225,17 +225,24 @@ func (b *builder) term(vr *dist.Variant, value expr.Slot, logValue bool, ps []pa
 			consts[i], _ = b.p.IsConst(ps[i].slot)
 		}
 	}
-	term, err := dist.NewTerm(vr, b.p.Shape(value), shapes)
+	term, err := dist.NewTermConst(vr, b.p.Shape(value), shapes, consts)
 	if err != nil {
 		return nil, nil, err
 	}
-	term.SetConstants(consts)
 	in := make([]expr.Slot, len(ps))
-	if b.c.plain {
+	if b.c.plain || term.Scratch() > 0 {
 		for i := range ps {
+			if err := b.lay(&ps[i]); err != nil {
+				return nil, nil, err
+			}
 			in[i] = ps[i].slot
 		}
-		return term, append([]expr.Slot{value}, in...), nil
+		in = append([]expr.Slot{value}, in...)
+		if n := term.Scratch(); n > 0 {
+			// working space, the term's last input
+			in = append(in, b.p.Scratch(n))
+		}
+		return term, in, nil
 	}
 	if l, ok := b.logs[value]; ok && logValue {
 		if j, ok := b.jacobians[value]; ok && term.GiveLogValue() {
@@ -414,7 +421,7 @@ func (b *builder) constrainRun(run []Param) error {
 func (b *builder) siblings(p, q *Param) bool {
 	g := b.c.graph
 	vr := g.Variant[p.Name]
-	if b.c.plain || vr != g.Variant[q.Name] || vr.Dist.Vector || vr.Dist.Components ||
+	if b.c.plain || vr != g.Variant[q.Name] || vr.Dist.Layout != dist.Elementwise ||
 		p.Transform != q.Transform || !b.need[p.Name] || !b.need[q.Name] ||
 		q.Offset != p.Offset+p.Size {
 		return false
@@ -497,6 +504,20 @@ func (b *builder) sameScalar(e, f *model.Expr) bool {
 // parameters; they are only read for bounds that are parameters.
 func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshapes [][]int) (expr.Slot, error) {
 	y := b.p.View(b.in, par.Offset, par.Shape)
+	if par.Transform.Resizes() {
+		// the unconstrained block has another shape than the value
+		xs := b.c.graph.Shapes[par.Name]
+		con, err := transform.NewConstrain(par.Transform, par.Shape)
+		if err != nil {
+			return 0, err
+		}
+		jac, err := transform.NewLogJac(par.Transform, par.Shape)
+		if err != nil {
+			return 0, err
+		}
+		b.terms = append(b.terms, b.p.Apply(jac, nil, y))
+		return b.p.Apply(con, xs, y), nil
+	}
 	if par.Transform == transform.Identity {
 		return y, nil
 	}

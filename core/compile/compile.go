@@ -29,7 +29,9 @@ type Var struct {
 	Size   int
 }
 
-// Param is one free variable's block of the unconstrained vector.
+// Param is one free variable's block of the unconstrained vector, of
+// Shape: the variable's own shape, or its transform's (PyMC's simplex
+// takes K values from K-1 coordinates).
 type Param struct {
 	Name      string // the node
 	ValueName string // the unconstrained value's name, as PyMC spells it
@@ -170,7 +172,10 @@ func compile(m *model.Model, arrays map[string][]float64, o Options, plain bool)
 		if err != nil {
 			return nil, err
 		}
-		s := g.Shapes[n.Name]
+		s, err := k.Unconstrained(g.Shapes[n.Name])
+		if err != nil {
+			return nil, fmt.Errorf("node %q: %w", n.Name, err)
+		}
 		p := Param{Name: n.Name, ValueName: n.Name, Offset: c.dim, Size: shape.Size(s), Shape: s, Transform: k, Aux: rw.Aux[n.Name]}
 		switch k {
 		case transform.Identity:
@@ -301,6 +306,8 @@ func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {
 		return transform.LowerBound, nil
 	case dist.UpperBoundTransform:
 		return transform.UpperBound, nil
+	case dist.SimplexTransform:
+		return transform.Simplex, nil
 	}
 	return 0, fmt.Errorf("node %q: %s has a transform exmc does not know (%d)", n.Name, n.Dist, vr.Transform)
 }
@@ -378,10 +385,16 @@ func (c *Model) buildOutputs() error {
 			c.varSlots = append(c.varSlots, b.slots[n.Name])
 			c.nvals += v.Size
 		case n.Kind == model.Observed:
-			s := c.graph.Shapes[n.Name]
-			v := Var{Name: n.Name, Kind: n.Kind, Shape: s, Dims: n.Dims, Offset: c.nobs, Size: shape.Size(s)}
-			c.observed = append(c.observed, v)
+			// one log-likelihood per element, or per event of a
+			// multivariate distribution (its batch axes)
 			o := b.obs[n.Name]
+			s := o.term.PointShape()
+			dims := n.Dims
+			if len(dims) > len(s) {
+				dims = dims[:len(s)]
+			}
+			v := Var{Name: n.Name, Kind: n.Kind, Shape: s, Dims: dims, Offset: c.nobs, Size: shape.Size(s)}
+			c.observed = append(c.observed, v)
 			o.offset, o.size = v.Offset, v.Size
 			c.obs = append(c.obs, o)
 			c.nobs += v.Size

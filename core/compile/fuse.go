@@ -3,6 +3,7 @@ package compile
 import (
 	"math"
 
+	"github.com/exmc/exmc/core/dist"
 	"github.com/exmc/exmc/core/expr"
 	"github.com/exmc/exmc/core/fuse"
 	"github.com/exmc/exmc/core/model"
@@ -189,7 +190,7 @@ func (cb *chainBuilder) gatherIndex(e *model.Expr) ([]int32, bool) {
 func (b *builder) fusedObserved(n *model.Node) (ok bool, err error) {
 	g := b.c.graph
 	vr := g.Variant[n.Name]
-	if vr.Dist.Vector || vr.Dist.Components {
+	if vr.Dist.Layout != dist.Elementwise {
 		return false, nil
 	}
 	cb := &chainBuilder{b: b, value: g.Shapes[n.Name], n: shape.Size(g.Shapes[n.Name])}

@@ -337,7 +337,7 @@ func (g *gen) random(i int, n *model.Node, discreteOK bool) []int {
 		n.Dist = "Normul"
 	}
 	s := g.shape()
-	if row.Layout == "along_last_axis" && len(s) == 0 {
+	if (row.Layout == "along_last_axis" || row.Layout == "event") && len(s) == 0 {
 		s = []int{2 + g.intn(4)}
 	}
 	domains := map[string]string{}

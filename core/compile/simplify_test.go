@@ -375,7 +375,9 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 		for vi, v := range row.Variants {
 			for style := range 6 {
 				params := model.P{}
-				scalar := row.Layout != "elementwise"
+				// an event distribution's parameters have the value's
+				// event axis (Dirichlet's a of shape (3))
+				scalar := row.Layout != "elementwise" && row.Layout != "event"
 				for i, name := range v.Params {
 					params[name] = paramExpr(domains[name], style+i, scalar)
 				}

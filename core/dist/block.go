@@ -12,7 +12,7 @@ import "github.com/exmc/exmc/core/shape"
 // that cannot be cut so: a mixture, a random walk, a value given by its
 // logarithm, a parameter broadcast along some axes.
 func (t *Term) Block(n int) (b *Term, ok bool) {
-	if t.comps > 0 || t.v.Dist.Vector || t.v.Dist.Components || t.valueLog {
+	if t.comps > 0 || t.ev != nil || t.v.Dist.Vector || t.v.Dist.Components || t.valueLog {
 		return nil, false
 	}
 	for _, m := range t.maps {

@@ -30,6 +30,15 @@ type Spec struct {
 	Options []string
 	// Notes is said after the table in the model format's docs.
 	Notes string
+	// Event is the density of one event, for the Event layout (and only
+	// for it); its value has ValueDims trailing event axes, or as many as
+	// the static parameter ValueDimsParam says, and ShapeFrom names the
+	// parameter whose trailing ValueDims axes are the value's event shape
+	// ("" when only the node's shape can say, as for ZeroSumNormal).
+	Event          EventKernel
+	ValueDims      int
+	ValueDimsParam string
+	ShapeFrom      string
 }
 
 // Layout is how a distribution's parameters meet its value.
@@ -39,9 +48,14 @@ const (
 	Elementwise   Layout = iota // each element of the value has its own density
 	AlongLastAxis               // the density couples the value along its last axis (a random walk)
 	Components                  // each parameter has a last axis of mixture components
+	// Event: the value's last axes are one event (Dirichlet's simplex);
+	// each parameter has its own event axes (Param.EventDims) and
+	// broadcasts over the axes before them, the batch axes; the density
+	// is one per event (docs/DECISIONS.md, 46)
+	Event
 )
 
-var layoutNames = [...]string{Elementwise: "elementwise", AlongLastAxis: "along_last_axis", Components: "components"}
+var layoutNames = [...]string{Elementwise: "elementwise", AlongLastAxis: "along_last_axis", Components: "components", Event: "event"}
 
 // Param is one parameter of a distribution.
 type Param struct {
@@ -49,6 +63,13 @@ type Param struct {
 	Domain  domain
 	Doc     string   // a few words: "rate", "location"
 	Default *float64 // nil: required
+	// EventDims is the number of the parameter's trailing axes that belong
+	// to one event (Event layout): 1 for Dirichlet's a, 2 for a matrix.
+	EventDims int
+	// Static: a whole number fixed when the model compiles, which may set
+	// the value's event axes (ZeroSumNormal's n_zerosum_axes); it must be
+	// a constant and takes no gradient.
+	Static bool
 }
 
 // VariantSpec is one parameter set of a distribution, with its density.
@@ -110,7 +131,29 @@ func register(s Spec) {
 	for _, p := range s.Params {
 		byName[p.Name] = p
 	}
-	d := &Dist{Name: s.Name, Discrete: s.Discrete, Vector: s.Layout == AlongLastAxis, Components: s.Layout == Components}
+	d := &Dist{Name: s.Name, Discrete: s.Discrete, Vector: s.Layout == AlongLastAxis, Components: s.Layout == Components,
+		Layout: s.Layout, event: s.Event}
+	if (s.Layout == Event) != (s.Event != nil) {
+		panic(fmt.Sprintf("dist: %s: the event layout needs an event kernel, and only it", s.Name))
+	}
+	for _, p := range s.Params {
+		if (p.EventDims != 0 || p.Static) && s.Layout != Event {
+			panic(fmt.Sprintf("dist: %s: parameter %q has event axes or is static outside the event layout", s.Name, p.Name))
+		}
+	}
+	if s.Layout == Event {
+		if s.ValueDimsParam != "" {
+			if p, ok := byName[s.ValueDimsParam]; !ok || !p.Static {
+				panic(fmt.Sprintf("dist: %s: ValueDimsParam %q is not a static parameter", s.Name, s.ValueDimsParam))
+			}
+		} else if s.ValueDims < 1 {
+			panic(fmt.Sprintf("dist: %s: an event distribution's value has at least one event axis", s.Name))
+		}
+		if p, ok := byName[s.ShapeFrom]; s.ShapeFrom != "" && (!ok || p.EventDims != s.ValueDims) {
+			panic(fmt.Sprintf("dist: %s: ShapeFrom %q is not a parameter with the value's event axes", s.Name, s.ShapeFrom))
+		}
+		d.valueDims, d.valueDimsParam, d.shapeFrom = s.ValueDims, s.ValueDimsParam, s.ShapeFrom
+	}
 	for _, vs := range s.Variants {
 		if len(vs.Params) > maxParams {
 			panic(fmt.Sprintf("dist: %s has a variant of %d parameters, more than %d", s.Name, len(vs.Params), maxParams))
@@ -127,6 +170,8 @@ func register(s Spec) {
 			}
 			v.Params = append(v.Params, name)
 			v.domains = append(v.domains, p.Domain)
+			v.eventDims = append(v.eventDims, p.EventDims)
+			v.static = append(v.static, p.Static)
 			if p.Default != nil {
 				v.Defaults[name] = *p.Default
 			}
@@ -199,6 +244,11 @@ type CatalogueRow struct {
 	Aliases  []CatalogueAlias   `json:"aliases"`
 	Options  []string           `json:"options"`
 	Notes    string             `json:"notes,omitempty"`
+	// the Event layout's: the value's event axes (or the static parameter
+	// that says how many) and the parameter whose trailing axes they are
+	ValueDims      int    `json:"value_dims,omitempty"`
+	ValueDimsParam string `json:"value_dims_param,omitempty"`
+	ShapeFrom      string `json:"shape_from,omitempty"`
 }
 
 // CatalogueParam is one parameter in the catalogue's JSON form.
@@ -207,6 +257,9 @@ type CatalogueParam struct {
 	Domain  string   `json:"domain"`
 	Doc     string   `json:"doc"`
 	Default *float64 `json:"default"`
+	// EventDims and Static as in Param (Event layout)
+	EventDims int  `json:"event_dims"`
+	Static    bool `json:"static"`
 }
 
 // CatalogueVariant is one variant in the catalogue's JSON form.
@@ -239,12 +292,14 @@ func Table() Catalogue {
 			Name: s.Name, PyMC: s.PyMC, Doc: s.Doc, Discrete: s.Discrete, Layout: layoutNames[s.Layout],
 			Params: []CatalogueParam{}, Variants: []CatalogueVariant{}, Aliases: []CatalogueAlias{},
 			Options: append([]string{}, s.Options...), Notes: s.Notes,
+			ValueDims: s.ValueDims, ValueDimsParam: s.ValueDimsParam, ShapeFrom: s.ShapeFrom,
 		}
 		if row.PyMC == "" {
 			row.PyMC = s.Name
 		}
 		for _, p := range s.Params {
-			row.Params = append(row.Params, CatalogueParam{Name: p.Name, Domain: p.Domain.String(), Doc: p.Doc, Default: p.Default})
+			row.Params = append(row.Params, CatalogueParam{Name: p.Name, Domain: p.Domain.String(), Doc: p.Doc, Default: p.Default,
+				EventDims: p.EventDims, Static: p.Static})
 		}
 		for _, v := range registry[name].Variants {
 			cv := CatalogueVariant{
@@ -298,6 +353,10 @@ func (v *Variant) TransformString() string {
 	switch v.Transform {
 	case LogTransform:
 		return "log"
+	case SimplexTransform:
+		return "simplex"
+	case ZeroSumTransform:
+		return "zerosum"
 	case IntervalTransform:
 		if v.Lower >= 0 && v.Upper >= 0 {
 			return fmt.Sprintf("interval(%s, %s)", v.Params[v.Lower], v.Params[v.Upper])
@@ -328,6 +387,12 @@ func MarkdownTable() string {
 			if p.Default != nil {
 				bits = append(bits, fmt.Sprintf("%g", *p.Default))
 			}
+			if p.EventDims > 0 {
+				bits = append(bits, fmt.Sprintf("%d event %s", p.EventDims, plural(p.EventDims, "axis", "axes")))
+			}
+			if p.Static {
+				bits = append(bits, "a constant")
+			}
 			if len(bits) > 0 {
 				s += " (" + strings.Join(bits, ", ") + ")"
 			}
@@ -350,6 +415,9 @@ func MarkdownTable() string {
 		support, transform := row.Variants[0].Support, row.Variants[0].Transform
 		if row.Layout == layoutNames[AlongLastAxis] {
 			support += ", along the last axis"
+		}
+		if row.Layout == layoutNames[Event] {
+			support += eventAxesPhrase(row)
 		}
 		if row.Discrete {
 			transform = "observed only"

@@ -30,6 +30,7 @@ const (
 	BoundedCount                 // x in {0..n}, n a parameter (Variant.Upper)
 	PositiveCount                // x in {1, 2, ...}
 	CountRange                   // x in {lower, ..., upper}, integer bounds are parameters (Variant.Lower/Upper)
+	Simplex                      // an event of values in [0, 1] summing to one (Event layout)
 )
 
 func (s Support) String() string {
@@ -54,6 +55,8 @@ func (s Support) String() string {
 		return "x in {1, 2, ...}"
 	case CountRange:
 		return "x in {lower, ..., upper}"
+	case Simplex:
+		return "x >= 0, sum(x) = 1"
 	}
 	return fmt.Sprintf("Support(%d)", int(s))
 }
@@ -68,6 +71,8 @@ const (
 	IntervalTransform                 // x = lo + (hi-lo)*sigmoid(y); bounds: constants IntervalLo/IntervalHi, or parameters Lower/Upper when those are >= 0
 	LowerBoundTransform               // x = lo + exp(y), lo the parameter Lower (a truncated variable's)
 	UpperBoundTransform               // x = hi - exp(y), hi the parameter Upper
+	SimplexTransform                  // PyMC's simplex: K values summing to one from K-1 (core/transform)
+	ZeroSumTransform                  // PyMC's zerosum: each event axis of length n from n-1 (core/transform)
 )
 
 // Dist is one named distribution.
@@ -79,6 +84,12 @@ type Dist struct {
 	// Components: every parameter carries a trailing axis of mixture
 	// components beyond the value's shape (NormalMixture).
 	Components bool
+	Layout     Layout
+	// the Event layout's (Spec's fields of the same names)
+	event          EventKernel
+	valueDims      int
+	valueDimsParam string
+	shapeFrom      string
 }
 
 // Variant is one parameter set of a distribution.
@@ -107,6 +118,9 @@ type Variant struct {
 	cdf     CDF      // the kernel's log-CDF, when it has one
 	wrap    *wrap    // a censored or truncated variant's base (wrap.go)
 	domains []domain // valid range of each parameter, in Params order
+	// Event layout: each parameter's event axes, and which are static
+	eventDims []int
+	static    []bool
 }
 
 // Lookup returns the distribution called name.
@@ -319,6 +333,8 @@ func (v *Variant) InSupport(x float64, p []float64) bool {
 		return isCount(x) && x >= 1
 	case CountRange:
 		return isInteger(x) && x >= p[v.Lower] && x <= p[v.Upper]
+	case Simplex:
+		return x >= 0 && x <= 1
 	}
 	return false
 }

@@ -17,7 +17,7 @@ func TestLookup(t *testing.T) {
 			if v.Dist != d {
 				t.Errorf("%s: variant %v does not point back to its distribution", n, v.Params)
 			}
-			if (v.Logp == nil) != (d.Vector || d.Components) {
+			if (v.Logp == nil) != (d.Layout != Elementwise) {
 				t.Errorf("%s: Logp set %v for a Vector=%v distribution", n, v.Logp != nil, d.Vector)
 			}
 		}

@@ -29,6 +29,9 @@ func (v *Variant) Draw(params [][]float64, paramShapes [][]int, value []int, r *
 	if v.Dist.Components {
 		return drawMixture(v, params, paramShapes, value, r, out)
 	}
+	if v.Dist.Layout == Event {
+		return drawEvents(v, params, paramShapes, value, r, out)
+	}
 	maps := make([]shape.Map, len(params))
 	for i, ps := range paramShapes {
 		m, err := shape.NewMap(ps, value)

@@ -14,7 +14,7 @@ import (
 // the loops.
 func (t *Term) SetConstants(vals [][]float64) {
 	for i, v := range vals {
-		if i >= len(t.maps) || v == nil || t.logIn[i] != 0 || t.comps > 0 {
+		if i >= len(t.maps) || v == nil || t.logIn[i] != 0 || t.comps > 0 || t.ev != nil {
 			continue
 		}
 		logs := make([]float64, len(v))
@@ -75,6 +75,8 @@ func (t *Term) ForwardGrad(in [][]float64, out []float64, gin [][]float64) {
 		out[0] = t.halfNormalForwardGrad(in, gin)
 	case lWalk:
 		out[0] = t.walk(in, nil, gin, 1)
+	case lEvent:
+		out[0] = t.events(in, nil, gin, 1)
 	case lMixture:
 		t.Forward(in, out)
 		if out[0] > negInf && !math.IsNaN(out[0]) {
@@ -101,6 +103,7 @@ const (
 	lHalfNormal
 	lWalk
 	lMixture
+	lEvent
 )
 
 // chooseLoop picks the Term's loop from its form and parameter shapes.

@@ -251,8 +251,8 @@ func step(v float64, unit bool) float64 {
 func TestGradientCoverage(t *testing.T) {
 	for _, name := range Names() {
 		d, _ := Lookup(name)
-		if d.Vector || d.Components {
-			continue
+		if d.Layout != Elementwise {
+			continue // event_test.go, walk and mixture tests
 		}
 		for _, v := range d.Variants {
 			found := false

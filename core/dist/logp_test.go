@@ -168,7 +168,7 @@ func TestCoverage(t *testing.T) {
 	// Every element-wise variant has reference values.
 	for _, name := range Names() {
 		d, _ := Lookup(name)
-		if d.Vector || d.Components || name == "Flat" || name == "HalfFlat" {
+		if d.Layout != Elementwise || name == "Flat" || name == "HalfFlat" {
 			continue
 		}
 		for _, v := range d.Variants {

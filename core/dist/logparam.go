@@ -57,7 +57,7 @@ func (t *Term) GiveLogValue() bool {
 	switch {
 	case t.valueLog:
 		return true
-	case t.loop == lWalk || t.loop == lMixture:
+	case t.loop == lWalk || t.loop == lMixture || t.loop == lEvent:
 		return false
 	}
 	switch t.v.Support {

@@ -27,9 +27,10 @@ type Term struct {
 	scalars []int       // parameters read once per call
 	// scalarBits has bit i set for each parameter i in scalars
 	scalarBits uint8
-	varying    []int // parameters read per element
-	steps      int   // random walk: length of the last axis
-	comps      int   // mixture: number of components (maps then index value+[comps])
+	varying    []int      // parameters read per element
+	steps      int        // random walk: length of the last axis
+	comps      int        // mixture: number of components (maps then index value+[comps])
+	ev         *eventTerm // the Event layout's geometry, nil for the others
 	// constScale[i] holds log(p[i]) and 1/p[i] for a parameter that is a
 	// positive scalar constant (constLogOK bit i), so that a hot loop need
 	// not take them
@@ -59,11 +60,34 @@ type Term struct {
 // parameters of the given shapes, which must broadcast to value. The
 // parameters of a Vector distribution must be scalars.
 func NewTerm(v *Variant, value []int, params [][]int) (*Term, error) {
+	return NewTermConst(v, value, params, nil)
+}
+
+// NewTermConst is NewTerm followed by SetConstants(consts): consts[i]
+// holds parameter i's values when it is a constant, nil otherwise. A
+// static parameter (Param.Static) must be a constant.
+func NewTermConst(v *Variant, value []int, params [][]int, consts [][]float64) (*Term, error) {
 	name := v.Dist.Name
 	if len(params) != len(v.Params) {
 		return nil, fmt.Errorf("%s: %d parameter shapes given, want %d", name, len(params), len(v.Params))
 	}
 	t := &Term{v: v, f: v.form, k: v.kernel, value: append([]int{}, value...), n: shape.Size(value), nin: 1 + len(params)}
+	if v.Dist.Layout == Event {
+		if err := t.initEvent(params, consts); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	t, err := t.initElements(params)
+	if err == nil && consts != nil {
+		t.SetConstants(consts)
+	}
+	return t, err
+}
+
+// initElements sets up a Term of a layout other than Event.
+func (t *Term) initElements(params [][]int) (*Term, error) {
+	v, name, value := t.v, t.v.Dist.Name, t.value
 	if v.Dist.Components {
 		if err := t.initMixture(params); err != nil {
 			return nil, err
@@ -114,6 +138,9 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 	case lMixture:
 		out[0] = t.mixForward(in, nil)
 		return
+	case lEvent:
+		out[0] = t.events(in, nil, nil, 0)
+		return
 	default:
 		var none [1 + 2*maxParams][]float64
 		t.ForwardGrad(in, out, none[:len(in)])
@@ -155,8 +182,13 @@ func (t *Term) readVarying(in [][]float64, p []float64, k int) {
 }
 
 // Pointwise writes the log-density of each element: out[k] for element k
-// (the per-observation log-likelihood).
+// (the per-observation log-likelihood); for the Event layout, of each
+// event (PointShape).
 func (t *Term) Pointwise(in [][]float64, out []float64) {
+	if t.ev != nil {
+		t.events(in, out[:t.ev.batch], nil, 0)
+		return
+	}
 	switch t.f {
 	case fWalk:
 		t.walk(in, out[:t.n], nil, 0)
@@ -183,6 +215,10 @@ func (t *Term) Pointwise(in [][]float64, out []float64) {
 // gin[0] (the value) and gin[1+i] (parameter i), skipping nil entries.
 func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 	g := gout[0]
+	if t.ev != nil {
+		t.events(in, nil, gin, g)
+		return
+	}
 	switch t.f {
 	case fWalk:
 		t.walk(in, nil, gin, g)

@@ -580,6 +580,19 @@ func (v *validator) random(n *Node) {
 			}
 		}
 	}
+	var static dist.Args
+	if d.Layout == dist.Event {
+		consts := make([][]float64, len(params))
+		for i, e := range params {
+			if c, _, ok := v.g.Constant(e); ok {
+				consts[i] = c
+			}
+		}
+		if static, err = vr.StaticArgs(consts); err != nil {
+			v.errf(n, "node %q: %v", n.Name, err)
+			return
+		}
+	}
 	var value []int
 	switch n.Kind {
 	case Free:
@@ -593,6 +606,17 @@ func (v *validator) random(n *Node) {
 		}
 		if n.Shape != nil {
 			value = append([]int{}, n.Shape...)
+		} else if d.Layout == dist.Event {
+			l, err := vr.SplitEvents(nil, pshapes, static)
+			if err != nil {
+				v.errf(n, "node %q: %v", n.Name, err)
+				return
+			}
+			if _, err := limits.Size(l.Shape()); err != nil {
+				v.errf(n, "node %q: %v", n.Name, err)
+				return
+			}
+			value = l.Shape()
 		} else if d.Vector {
 			v.errf(n, "node %q: %s needs a shape", n.Name, n.Dist)
 			return
@@ -656,7 +680,12 @@ func (v *validator) random(n *Node) {
 			return
 		}
 	}
-	if d.Components {
+	if d.Layout == dist.Event {
+		if _, err := vr.SplitEvents(value, pshapes, static); err != nil {
+			v.errf(n, "node %q: %v", n.Name, err)
+			return
+		}
+	} else if d.Components {
 		if _, err := dist.ComponentShape(n.Dist, value, pshapes); err != nil {
 			v.errf(n, "node %q: %v", n.Name, err)
 			return
@@ -790,6 +819,15 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 	obs, _, ok := v.g.Constant(n.Observed)
 	if !ok {
 		return nil
+	}
+	if vr.Dist.Layout == dist.Event {
+		consts := make([][]float64, len(params))
+		for i, e := range params {
+			if c, _, ok := v.g.Constant(e); ok {
+				consts[i] = c
+			}
+		}
+		return vr.EventsInSupport(obs, value, consts, pshapes)
 	}
 	if vr.Dist.Components {
 		// a mixture's support is the real line

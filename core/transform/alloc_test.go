@@ -29,7 +29,7 @@ func allKernels(t *testing.T) []builtKernel {
 			t.Fatal(err)
 		}
 		ks = append(ks,
-			builtKernel{c.name, ck, c, shape.Size(c.y)},
+			builtKernel{c.name, ck, c, shape.Size(c.kind.Constrained(c.y))},
 			builtKernel{c.name + "/logjac", lk, c, 1})
 	}
 	return ks

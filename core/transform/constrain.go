@@ -6,9 +6,10 @@ import (
 	"github.com/exmc/exmc/core/expr"
 )
 
-// ConstrainKernel computes x = Constrain(y) elementwise (Ordered: along the
-// last axis), as an expr.Kernel: in[0] is y, followed by the bounds
-// (Interval: lo, hi), each broadcast to y's shape; out has y's shape.
+// ConstrainKernel computes x = Constrain(y) elementwise (Ordered, Simplex:
+// along the last axis), as an expr.Kernel: in[0] is y, followed by the
+// bounds (Interval: lo, hi), each broadcast to y's shape; out has y's
+// shape, or Kind.Constrained's.
 type ConstrainKernel struct{ s spec }
 
 var _ expr.Kernel = (*ConstrainKernel)(nil)
@@ -27,6 +28,10 @@ func NewConstrain(k Kind, y []int, bounds ...[]int) (*ConstrainKernel, error) {
 func (c *ConstrainKernel) Forward(in [][]float64, out []float64) {
 	s := &c.s
 	y := in[0][:s.n]
+	if s.kind == Simplex {
+		simplexForward(y, out[:s.nx], s.row)
+		return
+	}
 	out = out[:s.n]
 	lo, hi, _, _ := s.bounds(in, nil)
 	switch s.kind {
@@ -64,8 +69,14 @@ func (c *ConstrainKernel) Forward(in [][]float64, out []float64) {
 func (c *ConstrainKernel) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 	s := &c.s
 	y := in[0][:s.n]
-	gout = gout[:s.n]
 	gy := gin[0]
+	if s.kind == Simplex {
+		if gy != nil {
+			simplexBackward(out[:s.nx], gout[:s.nx], gy[:s.n], s.row)
+		}
+		return
+	}
+	gout = gout[:s.n]
 	lo, hi, glo, ghi := s.bounds(in, gin)
 	switch s.kind {
 	case Identity:
@@ -120,6 +131,49 @@ func (c *ConstrainKernel) Backward(in [][]float64, out, gout []float64, gin [][]
 				gy[i] += acc * math.Exp(y[i])
 			}
 			gy[r] += acc + gout[r]
+		}
+	}
+}
+
+// simplexForward writes x = softmax(y, -sum(y)) row by row: rows of m
+// coordinates of y, of m+1 values of x.
+func simplexForward(y, x []float64, m int) {
+	for r, o := 0, 0; o < len(x); r, o = r+m, o+m+1 {
+		row, xr := y[r:r+m], x[o:o+m+1]
+		s := 0.0
+		for _, v := range row {
+			s += v
+		}
+		top := -s
+		for _, v := range row {
+			top = math.Max(top, v)
+		}
+		tot := 0.0
+		for i, v := range row {
+			xr[i] = math.Exp(v - top)
+			tot += xr[i]
+		}
+		xr[m] = math.Exp(-s - top)
+		tot += xr[m]
+		for i := range xr {
+			xr[i] /= tot
+		}
+	}
+}
+
+// simplexBackward adds to gy the adjoints gx pulled back through x:
+// with z = (y, -sum(y)), d/dz_j = x_j (gx_j - sum_i gx_i x_i), and
+// d/dy_j = d/dz_j - d/dz_K.
+func simplexBackward(x, gx, gy []float64, m int) {
+	for r, o := 0, 0; o < len(x); r, o = r+m, o+m+1 {
+		xr, gr := x[o:o+m+1], gx[o:o+m+1]
+		dot := 0.0
+		for i, v := range xr {
+			dot += v * gr[i]
+		}
+		last := xr[m] * (gr[m] - dot)
+		for j := range m {
+			gy[r+j] += xr[j]*(gr[j]-dot) - last
 		}
 	}
 }

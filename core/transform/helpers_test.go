@@ -31,6 +31,10 @@ var kernelCases = []kernelCase{
 	{"ordered/vector", Ordered, []int{5}, nil},
 	{"ordered/matrix", Ordered, []int{3, 4}, nil},
 	{"ordered/length-1", Ordered, []int{2, 1}, nil},
+	{"simplex/vector", Simplex, []int{4}, nil},
+	{"simplex/matrix", Simplex, []int{3, 2}, nil},
+	{"simplex/two-categories", Simplex, []int{2, 1}, nil},
+	{"simplex/one-category", Simplex, []int{3, 0}, nil},
 }
 
 // inputs draws y and the bounds of c at a random point of the support:

@@ -1,6 +1,10 @@
 package transform
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/exmc/exmc/core/shape"
+)
 
 // Kind selects a transform.
 type Kind int
@@ -20,9 +24,13 @@ const (
 	LowerBound
 	// UpperBound: x = hi - exp(y), for x < hi.
 	UpperBound
+	// Simplex: PyMC's simplex transform along the last axis, from K-1
+	// unconstrained coordinates to K values summing to one:
+	// z = (y, -sum(y)), x = softmax(z).
+	Simplex
 )
 
-var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound"}
+var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound", "simplex"}
 
 // String returns the lower-case name PyMC gives the transform.
 func (k Kind) String() string {
@@ -45,4 +53,33 @@ func (k Kind) NumBounds() int {
 	return 0
 }
 
-func (k Kind) valid() bool { return k >= Identity && k <= UpperBound }
+func (k Kind) valid() bool { return k >= Identity && k <= Simplex }
+
+// Resizes reports whether k's unconstrained value has another shape than
+// its constrained one (Unconstrained).
+func (k Kind) Resizes() bool { return k == Simplex }
+
+// Unconstrained is the shape of the unconstrained value y whose
+// constrained value has shape x: x itself, but for Simplex, whose last
+// axis is one shorter.
+func (k Kind) Unconstrained(x []int) ([]int, error) {
+	if k != Simplex {
+		return append([]int{}, x...), nil
+	}
+	if len(x) == 0 || x[len(x)-1] < 1 {
+		return nil, fmt.Errorf("transform: %v needs a last axis of at least one category, got shape %s", k, shape.String(x))
+	}
+	y := append([]int{}, x...)
+	y[len(y)-1]--
+	return y, nil
+}
+
+// Constrained is the shape of the constrained value whose unconstrained
+// value has shape y (the inverse of Unconstrained).
+func (k Kind) Constrained(y []int) []int {
+	x := append([]int{}, y...)
+	if k == Simplex && len(x) > 0 {
+		x[len(x)-1]++
+	}
+	return x
+}

@@ -14,7 +14,8 @@ func TestKindString(t *testing.T) {
 		{Ordered, "ordered", 0},
 		{LowerBound, "lowerbound", 1},
 		{UpperBound, "upperbound", 1},
-		{Kind(6), "Kind(6)", 0},
+		{Simplex, "simplex", 0},
+		{Kind(9), "Kind(9)", 0},
 	} {
 		if got := c.k.String(); got != c.name {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(c.k), got, c.name)

@@ -13,7 +13,10 @@ import (
 // Per element: Identity 0; Log, LowerBound and UpperBound y; Interval
 // log(hi - lo) + log_sigmoid(y) + log_sigmoid(-y); Ordered y[i] for every
 // i > 0 along the last axis (the Jacobian is triangular with diagonal
-// 1, exp(y[1]), exp(y[2]), ...).
+// 1, exp(y[1]), exp(y[2]), ...); Simplex, per row of the last axis,
+// PyMC's log K + K sum(y) - K logsumexp(y + sum(y), 0), which is
+// log K - K logsumexp(z) with z = (y, -sum(y)), the log-determinant of
+// the first K-1 values' Jacobian in y.
 type LogJacKernel struct{ s spec }
 
 var _ expr.GradKernel = (*LogJacKernel)(nil)
@@ -48,6 +51,12 @@ func (l *LogJacKernel) Forward(in [][]float64, out []float64) {
 			for _, v := range y[r+1 : r+s.row] {
 				sum += v
 			}
+		}
+	case Simplex:
+		// with one category a row has no coordinates and adds log 1 - 0
+		k := float64(s.row + 1)
+		for r := 0; s.row > 0 && r < s.n; r += s.row {
+			sum += math.Log(k) - k*simplexLSE(y[r:r+s.row])
 		}
 	}
 	out[0] = sum
@@ -102,5 +111,40 @@ func (l *LogJacKernel) Backward(in [][]float64, out, gout []float64, gin [][]flo
 				gy[i] += g
 			}
 		}
+	case Simplex:
+		if gy == nil || s.row == 0 {
+			return
+		}
+		// d/dy_j (-K lse(z)) = -K (x_j - x_K)
+		k := float64(s.row + 1)
+		for r := 0; r < s.n; r += s.row {
+			row := y[r : r+s.row]
+			lse := simplexLSE(row)
+			sum := 0.0
+			for _, v := range row {
+				sum += v
+			}
+			xk := math.Exp(-sum - lse)
+			for j, v := range row {
+				gy[r+j] -= g * k * (math.Exp(v-lse) - xk)
+			}
+		}
 	}
+}
+
+// simplexLSE returns logsumexp(y, -sum(y)).
+func simplexLSE(y []float64) float64 {
+	sum := 0.0
+	for _, v := range y {
+		sum += v
+	}
+	top := -sum
+	for _, v := range y {
+		top = math.Max(top, v)
+	}
+	tot := math.Exp(-sum - top)
+	for _, v := range y {
+		tot += math.Exp(v - top)
+	}
+	return top + math.Log(tot)
 }

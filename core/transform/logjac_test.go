@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/exmc/exmc/core/shape"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -96,5 +97,69 @@ func TestOrderedLogJacIsLogDet(t *testing.T) {
 		if !near(got[0], want, jacTol) {
 			t.Errorf("ordered %v: log-Jacobian %.12g, numeric log|det J| %.12g", shp, got[0], want)
 		}
+	}
+}
+
+// Simplex: the log-Jacobian is PyMC's formula, and the log-determinant of
+// the Jacobian of the first K-1 values in the K-1 coordinates (the last
+// value is one minus the others).
+func TestSimplexLogJac(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, shp := range [][]int{{1}, {2}, {5}, {3, 4}} {
+		m := shp[len(shp)-1]
+		nrow := 1
+		if len(shp) > 1 {
+			nrow = shp[0]
+		}
+		y := normals(r, nrow*m, 1.2)
+		lk, err := NewLogJac(Simplex, shp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []float64{0}
+		lk.Forward([][]float64{y}, got)
+		want, pymc := 0.0, 0.0
+		for row := range nrow {
+			yr := append([]float64(nil), y[row*m:(row+1)*m]...)
+			pymc += simplexLogJacRef(yr)
+			jac := mat.NewDense(m, m, nil)
+			xp, xm := make([]float64, m+1), make([]float64, m+1)
+			for j := range m {
+				v := yr[j]
+				yr[j] = v + jacStep
+				simplexRef(yr, xp, []int{m})
+				yr[j] = v - jacStep
+				simplexRef(yr, xm, []int{m})
+				yr[j] = v
+				for i := range m {
+					jac.Set(i, j, (xp[i]-xm[i])/(2*jacStep))
+				}
+			}
+			var lu mat.LU
+			lu.Factorize(jac)
+			ld, _ := lu.LogDet()
+			want += ld
+		}
+		if !near(got[0], want, jacTol) {
+			t.Errorf("simplex %v: log-Jacobian %.12g, numeric log|det J| %.12g", shp, got[0], want)
+		}
+		if !near(got[0], pymc, 1e-13) {
+			t.Errorf("simplex %v: log-Jacobian %.15g, PyMC's formula %.15g", shp, got[0], pymc)
+		}
+	}
+}
+
+func TestSimplexShapes(t *testing.T) {
+	y, err := Simplex.Unconstrained([]int{2, 5})
+	if err != nil || !shape.Equal(y, []int{2, 4}) || !shape.Equal(Simplex.Constrained(y), []int{2, 5}) {
+		t.Errorf("simplex of (2, 5): unconstrained %v, %v", y, err)
+	}
+	for _, x := range [][]int{{}, {3, 0}} {
+		if _, err := Simplex.Unconstrained(x); err == nil {
+			t.Errorf("simplex of %v: no error", x)
+		}
+	}
+	if y, _ := Log.Unconstrained([]int{3}); !shape.Equal(y, []int{3}) {
+		t.Errorf("log of (3): unconstrained %v", y)
 	}
 }

@@ -49,3 +49,38 @@ func at(b []float64, i int) float64 {
 	}
 	return b[i%len(b)]
 }
+
+// simplexRef is PyMC's simplex backward map written out plainly, row by
+// row of y's last axis: z = (y, -sum(y)), x = exp(z) / sum(exp(z)).
+func simplexRef(y, out []float64, shp []int) {
+	m := shp[len(shp)-1]
+	for r, o := 0, 0; o < len(out); r, o = r+m, o+m+1 {
+		z := append(append([]float64(nil), y[r:r+m]...), 0)
+		for _, v := range y[r : r+m] {
+			z[m] -= v
+		}
+		tot := 0.0
+		for _, v := range z {
+			tot += math.Exp(v)
+		}
+		for i, v := range z {
+			out[o+i] = math.Exp(v) / tot
+		}
+	}
+}
+
+// simplexLogJacRef is PyMC's simplex log_jac_det as PyMC writes it, for
+// one row y: log N + N s - N logsumexp(y + s, 0), N = len(y) + 1,
+// s = sum(y).
+func simplexLogJacRef(y []float64) float64 {
+	n := float64(len(y) + 1)
+	s := 0.0
+	for _, v := range y {
+		s += v
+	}
+	tot := 1.0 // exp(0)
+	for _, v := range y {
+		tot += math.Exp(v + s)
+	}
+	return math.Log(n) + n*s - n*math.Log(tot)
+}

@@ -11,23 +11,24 @@ import (
 type spec struct {
 	kind Kind
 	n    int // elements of y
-	row  int // Ordered: length of the last axis
+	nx   int // elements of x (n but for Simplex)
+	row  int // Ordered, Simplex: length of y's last axis
 	// Where element i of y reads its bounds: Interval's lo is in[1], its
 	// hi in[2]; LowerBound's lo and UpperBound's hi are in[1].
 	lo, hi shape.Map
 }
 
 func newSpec(k Kind, y []int, bounds [][]int) (spec, error) {
-	s := spec{kind: k, n: shape.Size(y)}
+	s := spec{kind: k, n: shape.Size(y), nx: shape.Size(k.Constrained(y))}
 	if !k.valid() {
 		return s, fmt.Errorf("transform: unknown kind %v", k)
 	}
 	if len(bounds) != k.NumBounds() {
 		return s, fmt.Errorf("transform: %v takes %d bound arrays, got %d", k, k.NumBounds(), len(bounds))
 	}
-	if k == Ordered {
+	if k == Ordered || k == Simplex {
 		if len(y) == 0 {
-			return s, fmt.Errorf("transform: ordered needs at least one axis, got shape %s", shape.String(y))
+			return s, fmt.Errorf("transform: %v needs at least one axis, got shape %s", k, shape.String(y))
 		}
 		s.row = y[len(y)-1]
 	}

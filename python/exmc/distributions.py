@@ -70,6 +70,14 @@ class _Spec:
     along_last_axis: bool = False
     # each parameter has a last axis of mixture components
     components: bool = False
+    # the event layout (a multivariate distribution): each parameter's
+    # event axes, the value's (or the static parameter that says how
+    # many), and the parameter whose trailing axes are the value's event
+    event: bool = False
+    event_dims: dict = field(default_factory=dict)
+    value_dims: int = 0
+    value_dims_param: str = ""
+    shape_from: str = ""
     # alias -> the parameter it stands for
     aliases: dict = field(default_factory=dict)
     extra_options: tuple[str, ...] = ()
@@ -89,6 +97,11 @@ def _spec_of(row: dict) -> _Spec:
         discrete=row["discrete"],
         along_last_axis=row["layout"] == "along_last_axis",
         components=row["layout"] == "components",
+        event=row["layout"] == "event",
+        event_dims={p["name"]: p["event_dims"] for p in row["params"] if not p["static"]},
+        value_dims=row.get("value_dims", 0),
+        value_dims_param=row.get("value_dims_param", ""),
+        shape_from=row.get("shape_from", ""),
         aliases={a["name"]: a["param"] for a in row["aliases"]},
         extra_options=tuple(row["options"]),
         defaults={p["name"]: p["default"] for p in row["params"] if p["default"] is not None},
@@ -157,6 +170,30 @@ class _UnnamedDist:
 def _value_shape(spec: _Spec, param_shape: tuple) -> tuple:
     """The part of a parameter's shape that broadcasts to the value's."""
     return tuple(param_shape[:-1]) if spec.components and param_shape else tuple(param_shape)
+
+
+def _event_shape(spec: _Spec, name: Any, params: dict, target: tuple | None) -> tuple:
+    """The value's shape for an event distribution: the given one, or the
+    parameters' batch axes broadcast, then the event axes of the parameter
+    the catalogue names. The Go core checks the rest when it compiles."""
+    batches = {}
+    for p, e in params.items():
+        k = spec.event_dims.get(spec.aliases.get(p, p))
+        if k is None:
+            continue  # a static parameter
+        if len(e.shape) < k:
+            raise _err(spec, name, f"parameter {p!r} needs {k} event axes, got shape {e.shape}")
+        batches[p] = tuple(e.shape[: len(e.shape) - k])
+    if target is not None:
+        return tuple(target)
+    if not spec.shape_from or spec.shape_from not in params:
+        raise _err(spec, name, "needs shape= or dims= (its parameters do not say the value's event axes)")
+    try:
+        batch = tuple(np.broadcast_shapes(*batches.values())) if batches else ()
+    except ValueError:
+        raise _err(spec, name, f"the parameters' batch shapes {batches} do not broadcast") from None
+    src = params[spec.shape_from].shape
+    return batch + tuple(src[len(src) - spec.value_dims:])
 
 
 def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
@@ -286,7 +323,9 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
             given = [("steps", (int(steps) + 1,))]
 
     is_grw = spec.along_last_axis
-    if given:
+    if spec.event:
+        target = _event_shape(spec, name, params, given[0][1] if given else None)
+    elif given:
         target = given[0][1]
     elif is_grw:
         raise _err(spec, name, "needs shape=, dims= or steps= (the walk runs along the last axis)")
@@ -299,7 +338,9 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
 
     if observed is None and any(d == 0 for d in target):
         raise _err(spec, name, f"shape {target} has an empty dimension")
-    if is_grw:
+    if spec.event:
+        pass  # the event axes and the batch axes' broadcasting: checked by the Go core
+    elif is_grw:
         if len(target) == 0:
             raise _err(spec, name, "a random walk needs at least one axis")
         for p, e in params.items():

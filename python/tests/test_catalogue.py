@@ -61,6 +61,13 @@ def observed_for(variant):
     return np.array([1, 0, 1])
 
 
+def with_event_axes(row, params):
+    """Each parameter of an event distribution with its event axes, each of
+    length 3 (Dirichlet's a of shape (3,))."""
+    dims = {p["name"]: p["event_dims"] for p in row["params"]}
+    return {k: np.full((3,) * dims[k], v) if dims[k] else v for k, v in params.items()}
+
+
 @pytest.mark.parametrize("row", library_catalogue()["distributions"], ids=lambda r: r["name"])
 def test_every_distribution_builds_and_compiles(row):
     """Each class takes its row's defaults and required parameters, and the
@@ -74,6 +81,7 @@ def test_every_distribution_builds_and_compiles(row):
         opts["shape"] = 4
     if row["layout"] == "components":
         params = {k: np.full(2, v if k != "w" else 0.5) for k, v in params.items()}
+    params = with_event_axes(row, params)
     if row["discrete"]:
         opts["observed"] = observed_for(row["variants"][0])
     with exmc.Model() as m:
@@ -85,15 +93,17 @@ def test_every_distribution_builds_and_compiles(row):
     assert np.isfinite(lp) and np.all(np.isfinite(grad))
 
 
-@pytest.mark.parametrize("row", [r for r in library_catalogue()["distributions"] if r["layout"] == "elementwise"],
+@pytest.mark.parametrize("row", [r for r in library_catalogue()["distributions"] if r["layout"] in ("elementwise", "event")],
                          ids=lambda r: r["name"])
 def test_every_distribution_is_pymcs(row):
-    """Each elementwise distribution of the catalogue, written with PyMC,
-    translates natively and has PyMC's log-density and gradient: a new row
-    is held to PyMC with no edit here. Continuous ones are free variables
-    (through their default transform); discrete ones observed, with a free
-    Normal beside them. Tolerances: 1e-8 relative on the log-density, 1e-6
-    on the gradient, as for the translator's other tests."""
+    """Each elementwise or event distribution of the catalogue, written
+    with PyMC, translates natively and has PyMC's log-density and gradient:
+    a new row is held to PyMC with no edit here. Continuous ones are free
+    variables (through their default transform; an event distribution's a
+    batch of two events of three along each event axis); discrete ones
+    observed, with a free Normal beside them. Tolerances: 1e-8 relative on
+    the log-density, 1e-6 on the gradient, as for the translator's other
+    tests."""
     pm = pytest.importorskip("pymc")
     from pymc.blocking import DictToArrayBijection
 
@@ -102,13 +112,16 @@ def test_every_distribution_is_pymcs(row):
     params.update(bounds_for(variant))
     # float64 constants: PyTensor would store 1.5 as float32, and PyMC's
     # log-density would then round in single precision
-    params = {k: np.float64(v) for k, v in params.items()}
+    params = with_event_axes(row, {k: np.float64(v) for k, v in params.items()})
+    shape = 3
+    if row["layout"] == "event":
+        shape = (2,) + (3,) * row["value_dims"]
     with pm.Model() as m:
         if row["discrete"]:
             pm.Normal("z")
             getattr(pm, row["pymc"])("x", **params, observed=observed_for(variant))
         else:
-            getattr(pm, row["pymc"])("x", **params, shape=3)
+            getattr(pm, row["pymc"])("x", **params, shape=shape)
     c = exmc.from_pymc(m)
     assert type(c).__name__ != "FallbackModel", f"{row['name']} went to the fallback"
     logp, dlogp = m.compile_logp(), m.compile_dlogp()

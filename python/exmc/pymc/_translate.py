@@ -138,7 +138,7 @@ class FreeBlock:
     value_name: str  # PyMC's value variable (``sigma_log__``)
     shape: tuple[int, ...]
     size: int
-    transform: str  # "identity", "log", "interval", "ordered"
+    transform: str  # "identity", "log", "interval", "ordered", "simplex"
 
 
 @dataclass
@@ -180,6 +180,24 @@ _DEFAULT_TRANSFORM = {
 }
 
 
+# PyMC's transform classes -> exmc's names of them
+_PYMC_TRANSFORMS = {
+    "LogTransform": "log",
+    "LogOddsTransform": "interval",
+    "Interval": "interval",
+    "Ordered": "ordered",
+    "SimplexTransform": "simplex",
+}
+
+
+def _unconstrained_size(shape: tuple, transform: str) -> int:
+    """The number of unconstrained coordinates of a free variable of the
+    given shape: one fewer per simplex along the last axis."""
+    if transform == "simplex":
+        shape = tuple(shape[:-1]) + (shape[-1] - 1,)
+    return int(np.prod(shape, dtype=np.int64))
+
+
 @functools.cache
 def _rv_op_names() -> dict[str, str]:
     """PyTensor RV op class name -> the catalogue's distribution, for each
@@ -188,7 +206,7 @@ def _rv_op_names() -> dict[str, str]:
 
     out = {}
     for name, row in _CATALOGUE.items():
-        if row["layout"] != "elementwise":
+        if row["layout"] not in ("elementwise", "event"):
             continue
         try:
             rv_type = getattr(pm, row["pymc"]).rv_type
@@ -610,15 +628,16 @@ class Translator:
                 )
         return x
 
-    def unpadded(self, var: Any):
+    def unpadded(self, var: Any, keep: int = 0):
         """The value of var without the leading length-1 axes that PyTensor
         adds for broadcasting (ExpandDims on the left), which numpy's
-        broadcasting makes unnecessary; and how many were dropped."""
+        broadcasting makes unnecessary; and how many were dropped. The
+        last keep axes (a multivariate parameter's event axes) stay."""
         pad = 0
         while var.owner is not None and type(var.owner.op).__name__ == "DimShuffle":
             op = var.owner.op
             k = len(op.new_order) - op.input_ndim
-            if k <= 0 or tuple(op.new_order) != ("x",) * k + tuple(range(op.input_ndim)):
+            if k <= 0 or tuple(op.new_order) != ("x",) * k + tuple(range(op.input_ndim)) or op.input_ndim < keep:
                 break
             pad += k
             var = var.owner.inputs[0]
@@ -626,7 +645,7 @@ class Translator:
         if isinstance(v, _C):
             arr = np.asarray(v.value)
             lead = 0
-            while lead < arr.ndim and arr.shape[lead] == 1 and v.name is None:
+            while lead < arr.ndim - keep and arr.shape[lead] == 1 and v.name is None:
                 lead += 1
             if lead:
                 v = _C(arr.reshape(arr.shape[lead:]))
@@ -1019,16 +1038,17 @@ class Translator:
         node: dict = {"name": rv.name, "kind": kind, "dist": dist}
         pj = {}
         pshapes = []
+        event_dims = {q["name"]: q["event_dims"] for q in _CATALOGUE[dist]["params"]}
         for pname, p in params.items():
             if hasattr(p, "owner") and hasattr(p, "type"):
-                p, _ = self.unpadded(p)
+                p, _ = self.unpadded(p, keep=event_dims.get(pname, 0))
             e = self.operand(p)
             pj[pname] = e.json
             pshapes.append(e.shape)
         node["params"] = pj
         if kind == "free":
             if shape is None:
-                shape = self._rv_shape(rv, pshapes, dist)
+                shape = self._rv_shape(rv, pshapes, dist, list(params))
             node["shape"] = list(shape)
             tr = self._transform(rv, dist, params)
             if tr is not None:
@@ -1050,12 +1070,15 @@ class Translator:
             node["observed"] = {"ref": data_name}
         return node
 
-    def _rv_shape(self, rv: Any, pshapes: list, dist: str) -> tuple[int, ...]:
+    def _rv_shape(self, rv: Any, pshapes: list, dist: str, pnames: list | None = None) -> tuple[int, ...]:
         static = rv.type.shape
         if all(d is not None for d in static):
             return tuple(int(d) for d in static)
         op = rv.owner.op
         size = op.size_param(rv.owner) if hasattr(op, "size_param") else None
+        row = _CATALOGUE.get(dist)
+        if row is not None and row["layout"] == "event" and pnames is not None:
+            return self._event_shape(rv, row, size, dict(zip(pnames, pshapes)))
         if not is_none_const(size):
             return self.const_ints(size) if np.ndim(self.const(size)) else ()
         try:
@@ -1066,6 +1089,26 @@ class Translator:
             full = full[:-1]
         # the parameters lost their leading length-1 axes (unpadded)
         return (1,) * max(rv.type.ndim - len(full), 0) + tuple(full)
+
+    def _event_shape(self, rv: Any, row: dict, size: Any, pshapes: dict) -> tuple[int, ...]:
+        """A multivariate variable's shape: its batch axes (PyMC's size, or
+        the parameters' batch axes broadcast), then its event axes, those of
+        the parameter the catalogue names."""
+        vd = row["value_dims"]
+        src = pshapes.get(row.get("shape_from", ""))
+        if src is None or len(src) < vd:
+            raise _Problem(f"cannot work out the shape of {with_article(distribution_name(rv))}; give it shape=")
+        event = tuple(src[len(src) - vd:])
+        if not is_none_const(size):
+            return tuple(self.const_ints(size)) + event
+        dims = {p["name"]: p["event_dims"] for p in row["params"]}
+        batches = [tuple(s[: len(s) - dims.get(n, 0)]) for n, s in pshapes.items()]
+        try:
+            batch = np.broadcast_shapes(*batches) if batches else ()
+        except ValueError:
+            raise _Problem(f"parameter batch shapes {batches} do not broadcast") from None
+        # the parameters lost their leading length-1 axes (unpadded)
+        return (1,) * max(rv.type.ndim - vd - len(batch), 0) + tuple(batch) + event
 
     def _transform(self, rv: Any, dist: str, params: dict) -> str | None:
         tr = self.m.rvs_to_transforms.get(rv)
@@ -1087,7 +1130,7 @@ class Translator:
         if tr is None:
             return None if default == "identity" else "none"
         name = type(tr).__name__
-        if name == "LogTransform" and default == "log":
+        if _PYMC_TRANSFORMS.get(name) == default and default in ("log", "simplex"):
             return None
         # PyMC's logodds is the interval transform on (0, 1) (Beta's,
         # Kumaraswamy's)
@@ -1138,7 +1181,7 @@ class Translator:
         if name is not None:
             params = list(op.dist_params(rv.owner))
             row = _CATALOGUE[name]
-            if row["layout"] == "elementwise" and len(row["variants"]) == 1:
+            if row["layout"] in ("elementwise", "event") and len(row["variants"]) == 1:
                 names = row["variants"][0]["params"]
                 if len(names) == len(params):
                     return name, dict(zip(names, params)), None
@@ -1236,14 +1279,14 @@ class Translator:
             value = self.m.rvs_to_values[rv]
             shape = tuple(self._free_done[rv].shape)
             tr = self.m.rvs_to_transforms.get(rv)
-            kind = {"LogTransform": "log", "LogOddsTransform": "interval", "Interval": "interval", "Ordered": "ordered"}
+            kind = "identity" if tr is None else _PYMC_TRANSFORMS.get(type(tr).__name__, type(tr).__name__)
             free.append(
                 FreeBlock(
                     name=rv.name,
                     value_name=value.name,
                     shape=shape,
-                    size=int(np.prod(shape, dtype=np.int64)),
-                    transform="identity" if tr is None else kind.get(type(tr).__name__, type(tr).__name__),
+                    size=_unconstrained_size(shape, kind),
+                    transform=kind,
                 )
             )
         doc = {"format": FORMAT, "nodes": self.nodes}
