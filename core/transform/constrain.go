@@ -45,6 +45,10 @@ func (c *ConstrainKernel) Forward(in [][]float64, out []float64) {
 		for i, v := range y {
 			out[i] = intervalValue(v, lo[s.lo.At(i)], hi[s.hi.At(i)])
 		}
+	case Circular:
+		for i, v := range y {
+			out[i] = math.Atan2(math.Sin(v), math.Cos(v))
+		}
 	case LowerBound:
 		for i, v := range y {
 			out[i] = lo[s.lo.At(i)] + math.Exp(v)
@@ -79,7 +83,9 @@ func (c *ConstrainKernel) Backward(in [][]float64, out, gout []float64, gin [][]
 	gout = gout[:s.n]
 	lo, hi, glo, ghi := s.bounds(in, gin)
 	switch s.kind {
-	case Identity:
+	case Identity, Circular:
+		// Circular: x moves with y (by whole turns it jumps, on a set of
+		// measure zero)
 		if gy != nil {
 			for i, g := range gout {
 				gy[i] += g

@@ -24,6 +24,7 @@ var kernelCases = []kernelCase{
 	{"interval/col-lo,full-hi", Interval, []int{2, 3}, [][]int{{2, 1}, {2, 3}}},
 	{"interval/scalar", Interval, []int{}, [][]int{{}, {}}},
 	{"interval/one-lo,full-hi", Interval, []int{4}, [][]int{{1}, {4}}},
+	{"circular", Circular, []int{2, 3}, nil},
 	{"lowerbound/row", LowerBound, []int{2, 3}, [][]int{{3}}},
 	{"lowerbound/scalar", LowerBound, []int{}, [][]int{{}}},
 	{"upperbound/col", UpperBound, []int{2, 3}, [][]int{{2, 1}}},

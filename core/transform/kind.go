@@ -28,9 +28,12 @@ const (
 	// unconstrained coordinates to K values summing to one:
 	// z = (y, -sum(y)), x = softmax(z).
 	Simplex
+	// Circular: x = atan2(sin y, cos y), y wrapped into [-pi, pi], for
+	// angles (PyMC's circular transform; dx/dy = 1).
+	Circular
 )
 
-var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound", "simplex"}
+var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound", "simplex", "circular"}
 
 // String returns the lower-case name PyMC gives the transform.
 func (k Kind) String() string {
@@ -53,7 +56,7 @@ func (k Kind) NumBounds() int {
 	return 0
 }
 
-func (k Kind) valid() bool { return k >= Identity && k <= Simplex }
+func (k Kind) valid() bool { return k >= Identity && k <= Circular }
 
 // Resizes reports whether k's unconstrained value has another shape than
 // its constrained one (Unconstrained).

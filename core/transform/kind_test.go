@@ -15,6 +15,7 @@ func TestKindString(t *testing.T) {
 		{LowerBound, "lowerbound", 1},
 		{UpperBound, "upperbound", 1},
 		{Simplex, "simplex", 0},
+		{Circular, "circular", 0},
 		{Kind(9), "Kind(9)", 0},
 	} {
 		if got := c.k.String(); got != c.name {

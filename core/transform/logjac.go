@@ -10,7 +10,7 @@ import (
 // constrain map (PyMC's log_jac_det, summed), as an expr.Kernel with the
 // same inputs as ConstrainKernel and a one-element out.
 //
-// Per element: Identity 0; Log, LowerBound and UpperBound y; Interval
+// Per element: Identity and Circular 0; Log, LowerBound and UpperBound y; Interval
 // log(hi - lo) + log_sigmoid(y) + log_sigmoid(-y); Ordered y[i] for every
 // i > 0 along the last axis (the Jacobian is triangular with diagonal
 // 1, exp(y[1]), exp(y[2]), ...); Simplex, per row of the last axis,

@@ -16,6 +16,8 @@ func constrainRef(k Kind, y, lo, hi float64) float64 {
 		return math.Exp(y)
 	case Interval:
 		return intervalValue(y, lo, hi)
+	case Circular:
+		return math.Atan2(math.Sin(y), math.Cos(y))
 	case LowerBound:
 		return lo + math.Exp(y)
 	case UpperBound:

@@ -33,6 +33,8 @@ func TestValues(t *testing.T) {
 		{"interval broadcast", Interval, []float64{0, 0, math.Log(3), math.Log(3)}, []float64{0, -1}, []float64{1, 3}, []int{2, 2},
 			[]float64{0.5, 1, 0.75, 2}, 4*math.Log(0.5) + math.Log(4) + math.Log(3.0/16) + math.Log(0.75)},
 		// PyMC's Interval with one bound: x = lo + e^y, x = hi - e^y, log|J| = y.
+		// y wraps by whole turns: 3 pi/2 is -pi/2; the Jacobian is 1
+		{"circular", Circular, []float64{1.5 * math.Pi, 0.25}, nil, nil, []int{2}, []float64{-0.5 * math.Pi, 0.25}, 0},
 		{"lower bound", LowerBound, []float64{0, math.Log(3)}, []float64{-2}, nil, []int{2}, []float64{-1, 1}, math.Log(3)},
 		{"upper bound", UpperBound, []float64{0, math.Log(3)}, nil, []float64{5, 1}, []int{2}, []float64{4, -2}, math.Log(3)},
 		{"ordered", Ordered, []float64{-1, 0, math.Ln2}, nil, nil, []int{3}, []float64{-1, 0, 2}, math.Ln2},
