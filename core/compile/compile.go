@@ -308,6 +308,8 @@ func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {
 		return transform.UpperBound, nil
 	case dist.SimplexTransform:
 		return transform.Simplex, nil
+	case dist.CircularTransform:
+		return transform.Circular, nil
 	}
 	return 0, fmt.Errorf("node %q: %s has a transform exmc does not know (%d)", n.Name, n.Dist, vr.Transform)
 }

@@ -389,6 +389,12 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 				case "Uniform":
 					lower := call("sub", paramExpr("real", style, false), 3)
 					params["lower"], params["upper"] = lower, call("add", lower, paramExpr("positive", style, false))
+				case "Triangular":
+					// lower <= c <= upper, around the data of observedFor
+					lower := call("sub", paramExpr("real", style, false), 3)
+					params["lower"] = lower
+					params["c"] = call("add", lower, call("mul", 5, paramExpr("probability", style+1, false)))
+					params["upper"] = call("add", call("add", lower, 5), paramExpr("positive", style, false))
 				case "Wald":
 					// the support starts at alpha: a shift by an expression
 					// would leave most points and the data outside it

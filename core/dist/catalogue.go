@@ -79,7 +79,7 @@ type VariantSpec struct {
 	Support   Support
 	Transform TransformKind
 	// Lower and Upper name the parameters that bound the support (Bounded,
-	// BoundedCount, CountRange); Interval holds constant bounds of an
+	// BoundedCount, CountRange, AtLeast); Interval holds constant bounds of an
 	// IntervalTransform otherwise.
 	Lower, Upper string
 	Interval     [2]float64
@@ -343,12 +343,15 @@ func (v *Variant) SupportString() string {
 		return fmt.Sprintf("0, 1, ..., %s", v.Params[v.Upper])
 	case CountRange:
 		return fmt.Sprintf("%s, ..., %s", v.Params[v.Lower], v.Params[v.Upper])
+	case AtLeast:
+		return fmt.Sprintf("x >= %s", v.Params[v.Lower])
 	}
 	return v.Support.String()
 }
 
 // TransformString names a variant's default transform for a free
-// variable: "none", "log", or "interval(lo, hi)".
+// variable: "none", "log", "circular", or "interval(lo, hi)" (lo "-inf" or
+// hi "inf" for a support bounded on one side), as PyMC names them.
 func (v *Variant) TransformString() string {
 	switch v.Transform {
 	case LogTransform:
@@ -357,6 +360,8 @@ func (v *Variant) TransformString() string {
 		return "simplex"
 	case ZeroSumTransform:
 		return "zerosum"
+	case CircularTransform:
+		return "circular"
 	case IntervalTransform:
 		if v.Lower >= 0 && v.Upper >= 0 {
 			return fmt.Sprintf("interval(%s, %s)", v.Params[v.Lower], v.Params[v.Upper])

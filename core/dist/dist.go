@@ -11,6 +11,7 @@ package dist
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -31,6 +32,8 @@ const (
 	PositiveCount                // x in {1, 2, ...}
 	CountRange                   // x in {lower, ..., upper}, integer bounds are parameters (Variant.Lower/Upper)
 	Simplex                      // an event of values in [0, 1] summing to one (Event layout)
+	AtLeast                      // x >= lower, the bound a parameter (Variant.Lower)
+	Circle                       // -pi <= x <= pi, an angle
 )
 
 func (s Support) String() string {
@@ -57,6 +60,10 @@ func (s Support) String() string {
 		return "x in {lower, ..., upper}"
 	case Simplex:
 		return "x >= 0, sum(x) = 1"
+	case AtLeast:
+		return "x >= lower"
+	case Circle:
+		return "-pi <= x <= pi"
 	}
 	return fmt.Sprintf("Support(%d)", int(s))
 }
@@ -69,10 +76,11 @@ const (
 	NoTransform         TransformKind = iota
 	LogTransform                      // x = exp(y)
 	IntervalTransform                 // x = lo + (hi-lo)*sigmoid(y); bounds: constants IntervalLo/IntervalHi, or parameters Lower/Upper when those are >= 0
-	LowerBoundTransform               // x = lo + exp(y), lo the parameter Lower (a truncated variable's)
+	LowerBoundTransform               // x = lo + exp(y), lo the parameter Lower (a truncated variable's, Pareto's: PyMC's interval transform with no upper bound)
 	UpperBoundTransform               // x = hi - exp(y), hi the parameter Upper
 	SimplexTransform                  // PyMC's simplex: K values summing to one from K-1 (core/transform)
 	ZeroSumTransform                  // PyMC's zerosum: each event axis of length n from n-1 (core/transform)
+	CircularTransform                 // x = atan2(sin y, cos y), an angle (PyMC's circular transform)
 )
 
 // Dist is one named distribution.
@@ -98,7 +106,7 @@ type Variant struct {
 	Params     []string           // canonical order; the compiler passes parameter arrays in this order
 	Defaults   map[string]float64 // parameters that may be omitted
 	Support    Support
-	Lower      int // parameter index of a bound for Bounded/BoundedCount/CountRange support, -1 if none
+	Lower      int // parameter index of a bound for Bounded/BoundedCount/CountRange/AtLeast support, -1 if none
 	Upper      int
 	Transform  TransformKind // PyMC's default transform for a free variable
 	IntervalLo float64       // constant bounds when Transform is IntervalTransform and Lower/Upper are -1
@@ -300,7 +308,20 @@ func (v *Variant) CheckParams(p []float64) error {
 		return fmt.Errorf("%s must be at most %s, got %g and %g",
 			v.Params[v.Lower], v.Params[v.Upper], p[v.Lower], p[v.Upper])
 	}
+	if r, ok := v.kernel.(relations); ok {
+		var a Args
+		copy(a[:], p)
+		if err := r.relations(a); err != nil {
+			return fmt.Errorf("%s: %w", v.Dist.Name, err)
+		}
+	}
 	return nil
+}
+
+// relations is a Kernel whose parameters must also stand in a relation
+// the bounds' check does not cover (Triangular's lower <= c <= upper).
+type relations interface {
+	relations(p Args) error
 }
 
 // InSupport reports whether x is in the support given parameters p (for
@@ -335,6 +356,10 @@ func (v *Variant) InSupport(x float64, p []float64) bool {
 		return isInteger(x) && x >= p[v.Lower] && x <= p[v.Upper]
 	case Simplex:
 		return x >= 0 && x <= 1
+	case AtLeast:
+		return x >= p[v.Lower]
+	case Circle:
+		return x >= -math.Pi && x <= math.Pi
 	}
 	return false
 }

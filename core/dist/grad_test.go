@@ -115,6 +115,42 @@ var gradCases = []struct {
 		nu := s * logU(r, -3.5, 2) // both sides of PyMC's switch at nu = 0.05 sigma
 		return mu + 3*s*r.NormFloat64() + nu*r.ExpFloat64(), []float64{mu, s, nu}
 	}},
+	{"SkewNormal", []string{"mu", "sigma", "alpha"}, func(r *rand.Rand) (float64, []float64) {
+		mu, s, a := unif(r, -3, 3), logU(r, -2, 2), unif(r, -8, 8)
+		return mu + 3*s*r.NormFloat64(), []float64{mu, s, a}
+	}},
+	{"SkewStudentT", []string{"a", "b", "mu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		a, b, mu, s := logU(r, -1.5, 3), logU(r, -1.5, 3), unif(r, -3, 3), logU(r, -2, 2)
+		return mu + 3*s*r.NormFloat64(), []float64{a, b, mu, s}
+	}},
+	{"Rice", []string{"b", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		b, s := logU(r, -4, 4), logU(r, -2, 2) // both sides of the Bessel functions' switch at zb = 30
+		return s * math.Hypot(b+r.NormFloat64(), r.NormFloat64()), []float64{b, s}
+	}},
+	{"Rice", []string{"nu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		nu, s := logU(r, -3, 4), logU(r, -2, 2)
+		return math.Hypot(nu+s*r.NormFloat64(), s*r.NormFloat64()), []float64{nu, s}
+	}},
+	{"VonMises", []string{"mu", "kappa"}, func(r *rand.Rand) (float64, []float64) {
+		return unif(r, -3, 3), []float64{unif(r, -3, 3), logU(r, -4, 5)}
+	}},
+	{"Pareto", []string{"alpha", "m"}, func(r *rand.Rand) (float64, []float64) {
+		a, m := logU(r, -1.5, 2.5), logU(r, -2, 2)
+		return m * logU(r, 0.01, 3), []float64{a, m}
+	}},
+	{"Triangular", []string{"lower", "c", "upper"}, func(r *rand.Rand) (float64, []float64) {
+		lo := unif(r, -3, 3)
+		hi := lo + logU(r, -2, 2)
+		c := unif(r, lo+0.01*(hi-lo), hi-0.01*(hi-lo))
+		x := unif(r, lo+0.01*(hi-lo), hi-0.01*(hi-lo))
+		if math.Abs(x-c) < 1e-3*(hi-lo) { // keep the kink at the mode out of the difference
+			x = lo + 0.5*(c-lo)
+		}
+		return x, []float64{lo, c, hi}
+	}},
+	{"LogitNormal", []string{"mu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		return unif(r, 0.02, 0.98), []float64{unif(r, -3, 3), logU(r, -2, 2)}
+	}},
 	{"Flat", nil, func(r *rand.Rand) (float64, []float64) { return 10 * r.NormFloat64(), nil }},
 	{"HalfFlat", nil, func(r *rand.Rand) (float64, []float64) { return logU(r, -3, 3), nil }},
 	{"Bernoulli", []string{"p"}, func(r *rand.Rand) (float64, []float64) {

@@ -187,6 +187,7 @@ _PYMC_TRANSFORMS = {
     "Interval": "interval",
     "Ordered": "ordered",
     "SimplexTransform": "simplex",
+    "CircularTransform": "circular",
 }
 
 
@@ -196,6 +197,24 @@ def _unconstrained_size(shape: tuple, transform: str) -> int:
     if transform == "simplex":
         shape = tuple(shape[:-1]) + (shape[-1] - 1,)
     return int(np.prod(shape, dtype=np.int64))
+
+
+def _interval_bounds(row: dict) -> tuple[str | None, str | None] | None:
+    """The parameters bounding a row's default interval transform
+    ("interval(lower, upper)", "interval(m, inf)"; None for an infinite
+    bound), or None when its bounds are constants or it has none."""
+    tr = row["variants"][0]["transform"]
+    if not tr.startswith("interval("):
+        return None
+    names = [b.strip() for b in tr[len("interval("):-1].split(",")]
+    params = row["variants"][0]["params"]
+    if not any(n in params for n in names):
+        return None
+    lo, hi = (n if n in params else None for n in names)
+    return lo, hi
+
+
+_INTERVAL_BOUNDS = {name: b for name, row in _CATALOGUE.items() if (b := _interval_bounds(row)) is not None}
 
 
 @functools.cache
@@ -1136,11 +1155,16 @@ class Translator:
         # Kumaraswamy's)
         if name == "LogOddsTransform" and _CATALOGUE[dist]["variants"][0]["transform"] == "interval(0, 1)":
             return None
-        if name == "Interval" and dist == "Uniform":
+        if name == "CircularTransform" and default == "circular":
+            return None
+        bounds = _INTERVAL_BOUNDS.get(dist)
+        if name == "Interval" and bounds is not None:
+            # the distribution's own bounds (Uniform's, Triangular's lower
+            # and upper, Pareto's m and no upper bound)
             lo, hi = tr.args_fn(*rv.owner.inputs)
-            if self._same(lo, params["lower"]) and self._same(hi, params["upper"]):
+            if all(b is None if p is None else self._same(b, params[p]) for b, p in ((lo, bounds[0]), (hi, bounds[1]))):
                 return None
-            raise _Problem("its bounds differ from the Uniform's")
+            raise _Problem(f"its bounds differ from the {dist}'s")
         if name == "Ordered" and default == "identity":
             if getattr(tr, "positive", False) or not getattr(tr, "ascending", True):
                 raise _Problem("exmc's ordered transform is the plain ascending one")
@@ -1367,6 +1391,19 @@ def _halfcauchy(t, rv, p):
     return "HalfCauchy", {"beta": p[0]}, None
 
 
+def _rice(t, rv, p):
+    # PyMC's random variable takes b = nu/sigma and sigma, whichever the
+    # user gave
+    return "Rice", {"b": p[0], "sigma": p[1]}, None
+
+
+def _logitnormal(t, rv, p):
+    # pm.LogitNormal is a CustomDist: sigmoid of a Normal(mu, sigma)
+    if type(rv.owner.op).__mro__[1].__name__ != "CustomSymbolicDistRV" or len(p) != 2:
+        raise _Problem(f"{distribution_name(rv)} is not supported")
+    return "LogitNormal", {"mu": p[0], "sigma": p[1]}, None
+
+
 def _flat(t, rv, p):
     return "Flat", {}, None
 
@@ -1458,6 +1495,8 @@ _DISTS = {
     "GammaRV": _gamma,
     "HalfStudentTRV": _halfstudentt,
     "HalfCauchyRV": _halfcauchy,
+    "RiceRV": _rice,
+    "LogitNormal": _logitnormal,
     "FlatRV": _flat,
     "HalfFlatRV": _halfflat,
     "BernoulliRV": _bernoulli,
