@@ -507,16 +507,23 @@ func (b *builder) constrain(par *Param, vr *dist.Variant, ps []expr.Slot, pshape
 	if par.Transform.Resizes() {
 		// the unconstrained block has another shape than the value
 		xs := b.c.graph.Shapes[par.Name]
-		con, err := transform.NewConstrain(par.Transform, par.Shape)
+		con, err := transform.NewConstrainAxes(par.Transform, par.Shape, par.Axes)
 		if err != nil {
 			return 0, err
 		}
-		jac, err := transform.NewLogJac(par.Transform, par.Shape)
-		if err != nil {
-			return 0, err
+		if par.Transform != transform.ZeroSum {
+			// ZeroSum's log-Jacobian is 0
+			jac, err := transform.NewLogJacAxes(par.Transform, par.Shape, par.Axes)
+			if err != nil {
+				return 0, err
+			}
+			b.terms = append(b.terms, b.p.Apply(jac, nil, y))
 		}
-		b.terms = append(b.terms, b.p.Apply(jac, nil, y))
-		return b.p.Apply(con, xs, y), nil
+		in := []expr.Slot{y}
+		if n := con.Scratch(); n > 0 {
+			in = append(in, b.p.Scratch(n))
+		}
+		return b.p.Apply(con, xs, in...), nil
 	}
 	if par.Transform == transform.Identity {
 		return y, nil

@@ -42,6 +42,31 @@ type Param struct {
 	// Aux is the non-centred node this standard-normal block stands for,
 	// or "" for a variable of the model as written.
 	Aux string
+	// Axes is the number of event axes of a multivariate variable (the
+	// axes a ZeroSum transform works over), 0 for the others.
+	Axes int
+}
+
+// eventAxes is the number of event axes of node name's value: 0 but for
+// a multivariate distribution (dist.Event), whose static parameters the
+// validator has checked to be constants.
+func eventAxes(g *model.Graph, name string) (int, error) {
+	vr := g.Variant[name]
+	if vr.Dist.Layout != dist.Event {
+		return 0, nil
+	}
+	es := g.Params[name]
+	consts := make([][]float64, len(es))
+	for i, e := range es {
+		if vals, _, ok := g.Constant(e); ok {
+			consts[i] = vals
+		}
+	}
+	static, err := vr.StaticArgs(consts)
+	if err != nil {
+		return 0, fmt.Errorf("node %q: %w", name, err)
+	}
+	return vr.ValueDims(static), nil
 }
 
 // Model is a compiled log-density. It is immutable and safe for concurrent
@@ -172,11 +197,16 @@ func compile(m *model.Model, arrays map[string][]float64, o Options, plain bool)
 		if err != nil {
 			return nil, err
 		}
-		s, err := k.Unconstrained(g.Shapes[n.Name])
+		axes, err := eventAxes(g, n.Name)
+		if err != nil {
+			return nil, err
+		}
+		s, err := k.Unconstrained(g.Shapes[n.Name], axes)
 		if err != nil {
 			return nil, fmt.Errorf("node %q: %w", n.Name, err)
 		}
-		p := Param{Name: n.Name, ValueName: n.Name, Offset: c.dim, Size: shape.Size(s), Shape: s, Transform: k, Aux: rw.Aux[n.Name]}
+		p := Param{Name: n.Name, ValueName: n.Name, Offset: c.dim, Size: shape.Size(s), Shape: s, Transform: k, Aux: rw.Aux[n.Name],
+			Axes: axes}
 		switch k {
 		case transform.Identity:
 		case transform.LowerBound, transform.UpperBound:
@@ -310,6 +340,8 @@ func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {
 		return transform.Simplex, nil
 	case dist.CircularTransform:
 		return transform.Circular, nil
+	case dist.ZeroSumTransform:
+		return transform.ZeroSum, nil
 	}
 	return 0, fmt.Errorf("node %q: %s has a transform exmc does not know (%d)", n.Name, n.Dist, vr.Transform)
 }

@@ -369,17 +369,24 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 	out := map[string]*model.Model{}
 	for _, row := range dist.Table().Distributions {
 		domains := map[string]string{}
+		rowParams := map[string]dist.CatalogueParam{}
 		for _, p := range row.Params {
 			domains[p.Name] = p.Domain
+			rowParams[p.Name] = p
 		}
 		for vi, v := range row.Variants {
 			for style := range 6 {
 				params := model.P{}
-				// an event distribution's parameters have the value's
-				// event axis (Dirichlet's a of shape (3))
-				scalar := row.Layout != "elementwise" && row.Layout != "event"
+				scalar := row.Layout != "elementwise"
 				for i, name := range v.Params {
+					// an event distribution's parameter of one event axis
+					// has the value's (Dirichlet's a of shape (3)), one of
+					// none is a scalar, a static one is 1
+					scalar := scalar && !(row.Layout == "event" && rowParams[name].EventDims == 1)
 					params[name] = paramExpr(domains[name], style+i, scalar)
+					if rowParams[name].Static {
+						params[name] = model.Const(1)
+					}
 				}
 				if lo, hi, ok := strings.Cut(v.Support, ", ..., "); ok && !strings.Contains(lo, ",") {
 					// integer bounds around the data of observedFor

@@ -246,9 +246,9 @@ type CatalogueRow struct {
 	Notes    string             `json:"notes,omitempty"`
 	// the Event layout's: the value's event axes (or the static parameter
 	// that says how many) and the parameter whose trailing axes they are
-	ValueDims      int    `json:"value_dims,omitempty"`
-	ValueDimsParam string `json:"value_dims_param,omitempty"`
-	ShapeFrom      string `json:"shape_from,omitempty"`
+	ValueDims      int    `json:"value_dims"`
+	ValueDimsParam string `json:"value_dims_param"`
+	ShapeFrom      string `json:"shape_from"`
 }
 
 // CatalogueParam is one parameter in the catalogue's JSON form.

@@ -34,6 +34,8 @@ const (
 	Simplex                      // an event of values in [0, 1] summing to one (Event layout)
 	AtLeast                      // x >= lower, the bound a parameter (Variant.Lower)
 	Circle                       // -pi <= x <= pi, an angle
+	ZeroSum                      // an event summing to zero along each of its axes (Event layout)
+	Counts                       // an event of counts summing to n (Event layout)
 )
 
 func (s Support) String() string {
@@ -64,6 +66,10 @@ func (s Support) String() string {
 		return "x >= lower"
 	case Circle:
 		return "-pi <= x <= pi"
+	case ZeroSum:
+		return "real, summing to zero"
+	case Counts:
+		return "x in {0, 1, 2, ...}, sum(x) = n"
 	}
 	return fmt.Sprintf("Support(%d)", int(s))
 }
@@ -360,6 +366,10 @@ func (v *Variant) InSupport(x float64, p []float64) bool {
 		return x >= p[v.Lower]
 	case Circle:
 		return x >= -math.Pi && x <= math.Pi
+	case ZeroSum:
+		return true
+	case Counts:
+		return isCount(x)
 	}
 	return false
 }

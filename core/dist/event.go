@@ -291,6 +291,9 @@ func drawEvents(v *Variant, params [][]float64, paramShapes [][]int, value []int
 	if err != nil {
 		return err
 	}
+	if value == nil {
+		value = []int{} // a scalar: known, not to be inferred
+	}
 	l, err := v.SplitEvents(value, paramShapes, static)
 	if err != nil {
 		return err
@@ -324,6 +327,9 @@ func (v *Variant) EventsInSupport(x []float64, value []int, params [][]float64, 
 	static, err := v.StaticArgs(params)
 	if err != nil {
 		return err
+	}
+	if value == nil {
+		value = []int{} // a scalar: known, not to be inferred
 	}
 	l, err := v.SplitEvents(value, paramShapes, static)
 	if err != nil {

@@ -681,6 +681,9 @@ func (v *validator) random(n *Node) {
 		}
 	}
 	if d.Layout == dist.Event {
+		if value == nil {
+			value = []int{} // a scalar: known, not to be inferred
+		}
 		if _, err := vr.SplitEvents(value, pshapes, static); err != nil {
 			v.errf(n, "node %q: %v", n.Name, err)
 			return

@@ -20,16 +20,16 @@ func allKernels(t *testing.T) []builtKernel {
 	t.Helper()
 	var ks []builtKernel
 	for _, c := range kernelCases {
-		ck, err := NewConstrain(c.kind, c.y, c.bounds...)
+		ck, err := NewConstrainAxes(c.kind, c.y, c.axes, c.bounds...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		lk, err := NewLogJac(c.kind, c.y, c.bounds...)
+		lk, err := NewLogJacAxes(c.kind, c.y, c.axes, c.bounds...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ks = append(ks,
-			builtKernel{c.name, ck, c, shape.Size(c.kind.Constrained(c.y))},
+			builtKernel{c.name, ck, c, shape.Size(c.kind.Constrained(c.y, c.axes))},
 			builtKernel{c.name + "/logjac", lk, c, 1})
 	}
 	return ks

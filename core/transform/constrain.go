@@ -17,7 +17,14 @@ var _ expr.Kernel = (*ConstrainKernel)(nil)
 // NewConstrain builds the constrain kernel of kind k for y of shape y and
 // bound arrays of the given shapes.
 func NewConstrain(k Kind, y []int, bounds ...[]int) (*ConstrainKernel, error) {
-	s, err := newSpec(k, y, bounds)
+	return NewConstrainAxes(k, y, 0, bounds...)
+}
+
+// NewConstrainAxes is NewConstrain for a transform over the last axes
+// axes (ZeroSum; Simplex's is always 1). ZeroSum's Backward reads working
+// space of Scratch values from its last input.
+func NewConstrainAxes(k Kind, y []int, axes int, bounds ...[]int) (*ConstrainKernel, error) {
+	s, err := newSpec(k, y, axes, bounds)
 	if err != nil {
 		return nil, err
 	}
@@ -30,6 +37,10 @@ func (c *ConstrainKernel) Forward(in [][]float64, out []float64) {
 	y := in[0][:s.n]
 	if s.kind == Simplex {
 		simplexForward(y, out[:s.nx], s.row)
+		return
+	}
+	if s.kind == ZeroSum {
+		s.zs.forward(y, out[:s.nx])
 		return
 	}
 	out = out[:s.n]
@@ -77,6 +88,12 @@ func (c *ConstrainKernel) Backward(in [][]float64, out, gout []float64, gin [][]
 	if s.kind == Simplex {
 		if gy != nil {
 			simplexBackward(out[:s.nx], gout[:s.nx], gy[:s.n], s.row)
+		}
+		return
+	}
+	if s.kind == ZeroSum {
+		if gy != nil {
+			s.zs.backward(gout[:s.nx], gy[:s.n], in[1][:s.nx])
 		}
 		return
 	}
@@ -182,4 +199,14 @@ func simplexBackward(x, gx, gy []float64, m int) {
 			gy[r+j] += xr[j]*(gr[j]-dot) - last
 		}
 	}
+}
+
+// Scratch is the working space, in values, that Backward reads from the
+// kernel's last input: ZeroSum's, x's size; 0 for the others, which have
+// no such input.
+func (c *ConstrainKernel) Scratch() int {
+	if c.s.kind == ZeroSum {
+		return c.s.nx
+	}
+	return 0
 }

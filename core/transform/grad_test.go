@@ -26,14 +26,14 @@ const gradSentinel = 0.375
 func TestConstrainGradients(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, c := range kernelCases {
-		k, err := NewConstrain(c.kind, c.y, c.bounds...)
+		k, err := NewConstrainAxes(c.kind, c.y, c.axes, c.bounds...)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		for range 3 {
 			in := c.inputs(r)
 			checkForwardMatchesScalar(t, c, k, in)
-			checkGradients(t, c.name, k, in, shape.Size(c.kind.Constrained(c.y)), r)
+			checkGradients(t, c.name, k, in, shape.Size(c.kind.Constrained(c.y, c.axes)), r)
 		}
 	}
 }
@@ -41,7 +41,7 @@ func TestConstrainGradients(t *testing.T) {
 func TestLogJacGradients(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, c := range kernelCases {
-		k, err := NewLogJac(c.kind, c.y, c.bounds...)
+		k, err := NewLogJacAxes(c.kind, c.y, c.axes, c.bounds...)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -55,10 +55,19 @@ func TestLogJacGradients(t *testing.T) {
 // reference (reference_test.go), broadcasting the bounds by hand.
 func checkForwardMatchesScalar(t *testing.T, c kernelCase, k expr.Kernel, in [][]float64) {
 	t.Helper()
-	n := shape.Size(c.kind.Constrained(c.y))
+	n := shape.Size(c.kind.Constrained(c.y, c.axes))
 	out := make([]float64, n)
 	k.Forward(in, out)
 	want := make([]float64, n)
+	if c.kind == ZeroSum {
+		zeroSumRef(in[0], want, c.y, c.axes)
+		for i := range out {
+			if !near(out[i], want[i], 1e-14) {
+				t.Errorf("%s: Forward[%d] = %.17g, reference %.17g", c.name, i, out[i], want[i])
+			}
+		}
+		return
+	}
 	if c.kind == Simplex {
 		simplexRef(in[0], want, c.y)
 		for i := range out {

@@ -14,28 +14,34 @@ type kernelCase struct {
 	kind   Kind
 	y      []int
 	bounds [][]int
+	axes   int // ZeroSum's
 }
 
 var kernelCases = []kernelCase{
-	{"identity", Identity, []int{2, 3}, nil},
-	{"log", Log, []int{2, 3}, nil},
-	{"log/scalar", Log, []int{}, nil},
-	{"interval/row-lo,scalar-hi", Interval, []int{2, 3}, [][]int{{3}, {}}},
-	{"interval/col-lo,full-hi", Interval, []int{2, 3}, [][]int{{2, 1}, {2, 3}}},
-	{"interval/scalar", Interval, []int{}, [][]int{{}, {}}},
-	{"interval/one-lo,full-hi", Interval, []int{4}, [][]int{{1}, {4}}},
-	{"circular", Circular, []int{2, 3}, nil},
-	{"lowerbound/row", LowerBound, []int{2, 3}, [][]int{{3}}},
-	{"lowerbound/scalar", LowerBound, []int{}, [][]int{{}}},
-	{"upperbound/col", UpperBound, []int{2, 3}, [][]int{{2, 1}}},
-	{"upperbound/scalar", UpperBound, []int{}, [][]int{{}}},
-	{"ordered/vector", Ordered, []int{5}, nil},
-	{"ordered/matrix", Ordered, []int{3, 4}, nil},
-	{"ordered/length-1", Ordered, []int{2, 1}, nil},
-	{"simplex/vector", Simplex, []int{4}, nil},
-	{"simplex/matrix", Simplex, []int{3, 2}, nil},
-	{"simplex/two-categories", Simplex, []int{2, 1}, nil},
-	{"simplex/one-category", Simplex, []int{3, 0}, nil},
+	{"identity", Identity, []int{2, 3}, nil, 0},
+	{"log", Log, []int{2, 3}, nil, 0},
+	{"log/scalar", Log, []int{}, nil, 0},
+	{"interval/row-lo,scalar-hi", Interval, []int{2, 3}, [][]int{{3}, {}}, 0},
+	{"interval/col-lo,full-hi", Interval, []int{2, 3}, [][]int{{2, 1}, {2, 3}}, 0},
+	{"interval/scalar", Interval, []int{}, [][]int{{}, {}}, 0},
+	{"interval/one-lo,full-hi", Interval, []int{4}, [][]int{{1}, {4}}, 0},
+	{"circular", Circular, []int{2, 3}, nil, 0},
+	{"lowerbound/row", LowerBound, []int{2, 3}, [][]int{{3}}, 0},
+	{"lowerbound/scalar", LowerBound, []int{}, [][]int{{}}, 0},
+	{"upperbound/col", UpperBound, []int{2, 3}, [][]int{{2, 1}}, 0},
+	{"upperbound/scalar", UpperBound, []int{}, [][]int{{}}, 0},
+	{"ordered/vector", Ordered, []int{5}, nil, 0},
+	{"ordered/matrix", Ordered, []int{3, 4}, nil, 0},
+	{"ordered/length-1", Ordered, []int{2, 1}, nil, 0},
+	{"simplex/vector", Simplex, []int{4}, nil, 0},
+	{"simplex/matrix", Simplex, []int{3, 2}, nil, 0},
+	{"simplex/two-categories", Simplex, []int{2, 1}, nil, 0},
+	{"simplex/one-category", Simplex, []int{3, 0}, nil, 0},
+	{"zerosum/vector", ZeroSum, []int{4}, nil, 1},
+	{"zerosum/batch", ZeroSum, []int{3, 2}, nil, 1},
+	{"zerosum/two-axes", ZeroSum, []int{2, 3}, nil, 2},
+	{"zerosum/two-axes-batch", ZeroSum, []int{2, 1, 3}, nil, 2},
+	{"zerosum/three-axes", ZeroSum, []int{2, 2, 3}, nil, 3},
 }
 
 // inputs draws y and the bounds of c at a random point of the support:
@@ -55,6 +61,10 @@ func (c kernelCase) inputs(r *rand.Rand) [][]float64 {
 			}
 		}
 		in = append(in, v)
+	}
+	if c.kind == ZeroSum {
+		// working space, filled with what Backward must not read
+		in = append(in, normals(r, shape.Size(c.kind.Constrained(c.y, c.axes)), 100))
 	}
 	return in
 }

@@ -31,9 +31,13 @@ const (
 	// Circular: x = atan2(sin y, cos y), y wrapped into [-pi, pi], for
 	// angles (PyMC's circular transform; dx/dy = 1).
 	Circular
+	// ZeroSum: PyMC's zerosum transform over the last Axes axes: each of
+	// length n from n-1 coordinates, the value summing to zero along
+	// each (zerosum.go). Its log-Jacobian is 0.
+	ZeroSum
 )
 
-var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound", "simplex", "circular"}
+var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound", "simplex", "circular", "zerosum"}
 
 // String returns the lower-case name PyMC gives the transform.
 func (k Kind) String() string {
@@ -56,33 +60,47 @@ func (k Kind) NumBounds() int {
 	return 0
 }
 
-func (k Kind) valid() bool { return k >= Identity && k <= Circular }
+func (k Kind) valid() bool { return k >= Identity && k <= ZeroSum }
 
 // Resizes reports whether k's unconstrained value has another shape than
 // its constrained one (Unconstrained).
-func (k Kind) Resizes() bool { return k == Simplex }
+func (k Kind) Resizes() bool { return k == Simplex || k == ZeroSum }
 
 // Unconstrained is the shape of the unconstrained value y whose
-// constrained value has shape x: x itself, but for Simplex, whose last
-// axis is one shorter.
-func (k Kind) Unconstrained(x []int) ([]int, error) {
-	if k != Simplex {
+// constrained value has shape x: x itself, but one shorter along the
+// last axis for Simplex and along each of the last axes axes for ZeroSum
+// (axes is read by ZeroSum only).
+func (k Kind) Unconstrained(x []int, axes int) ([]int, error) {
+	if !k.Resizes() {
 		return append([]int{}, x...), nil
 	}
-	if len(x) == 0 || x[len(x)-1] < 1 {
-		return nil, fmt.Errorf("transform: %v needs a last axis of at least one category, got shape %s", k, shape.String(x))
+	if k == Simplex {
+		axes = 1
+	}
+	if axes < 1 || len(x) < axes || k == ZeroSum && axes > maxZeroSumAxes {
+		return nil, fmt.Errorf("transform: %v over %d axes does not fit a value of shape %s", k, axes, shape.String(x))
 	}
 	y := append([]int{}, x...)
-	y[len(y)-1]--
+	for i := len(y) - axes; i < len(y); i++ {
+		if y[i] < 1 {
+			return nil, fmt.Errorf("transform: %v needs its axes of length at least 1, got shape %s", k, shape.String(x))
+		}
+		y[i]--
+	}
 	return y, nil
 }
 
 // Constrained is the shape of the constrained value whose unconstrained
 // value has shape y (the inverse of Unconstrained).
-func (k Kind) Constrained(y []int) []int {
+func (k Kind) Constrained(y []int, axes int) []int {
 	x := append([]int{}, y...)
-	if k == Simplex && len(x) > 0 {
-		x[len(x)-1]++
+	if k == Simplex {
+		axes = 1
+	}
+	if k.Resizes() {
+		for i := max(len(x)-axes, 0); i < len(x); i++ {
+			x[i]++
+		}
 	}
 	return x
 }

@@ -16,6 +16,7 @@ func TestKindString(t *testing.T) {
 		{UpperBound, "upperbound", 1},
 		{Simplex, "simplex", 0},
 		{Circular, "circular", 0},
+		{ZeroSum, "zerosum", 0},
 		{Kind(9), "Kind(9)", 0},
 	} {
 		if got := c.k.String(); got != c.name {
@@ -42,6 +43,8 @@ func TestConstructionErrors(t *testing.T) {
 		{"ordered scalar", Ordered, []int{}, nil},
 		{"lowerbound without its bound", LowerBound, []int{2}, nil},
 		{"upperbound with two", UpperBound, []int{2}, [][]int{{}, {}}},
+		{"simplex scalar", Simplex, []int{}, nil},
+		{"zerosum over no axis", ZeroSum, []int{3}, nil},
 	} {
 		if _, err := NewConstrain(c.kind, c.y, c.bounds...); err == nil {
 			t.Errorf("NewConstrain: %s: no error", c.name)
@@ -49,5 +52,19 @@ func TestConstructionErrors(t *testing.T) {
 		if _, err := NewLogJac(c.kind, c.y, c.bounds...); err == nil {
 			t.Errorf("NewLogJac: %s: no error", c.name)
 		}
+	}
+}
+
+func TestZeroSumConstructionErrors(t *testing.T) {
+	for _, axes := range []int{0, 2, 9} {
+		if _, err := NewConstrainAxes(ZeroSum, []int{3}, axes); err == nil {
+			t.Errorf("zerosum over %d axes of (3): no error", axes)
+		}
+	}
+	if _, err := ZeroSum.Unconstrained([]int{3, 4}, 3); err == nil {
+		t.Error("zerosum over 3 axes of (3, 4): no error")
+	}
+	if y, err := ZeroSum.Unconstrained([]int{5, 3, 4}, 2); err != nil || y[0] != 5 || y[1] != 2 || y[2] != 3 {
+		t.Errorf("zerosum over 2 axes of (5, 3, 4): %v, %v", y, err)
 	}
 }

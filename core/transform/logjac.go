@@ -16,7 +16,8 @@ import (
 // 1, exp(y[1]), exp(y[2]), ...); Simplex, per row of the last axis,
 // PyMC's log K + K sum(y) - K logsumexp(y + sum(y), 0), which is
 // log K - K logsumexp(z) with z = (y, -sum(y)), the log-determinant of
-// the first K-1 values' Jacobian in y.
+// the first K-1 values' Jacobian in y; ZeroSum 0, as PyMC's (an
+// isometry onto the zero-sum subspace).
 type LogJacKernel struct{ s spec }
 
 var _ expr.GradKernel = (*LogJacKernel)(nil)
@@ -24,7 +25,13 @@ var _ expr.GradKernel = (*LogJacKernel)(nil)
 // NewLogJac builds the log-Jacobian kernel of kind k for y of shape y and
 // bound arrays of the given shapes.
 func NewLogJac(k Kind, y []int, bounds ...[]int) (*LogJacKernel, error) {
-	s, err := newSpec(k, y, bounds)
+	return NewLogJacAxes(k, y, 0, bounds...)
+}
+
+// NewLogJacAxes is NewLogJac for a transform over the last axes axes
+// (ZeroSum, whose log-Jacobian is 0).
+func NewLogJacAxes(k Kind, y []int, axes int, bounds ...[]int) (*LogJacKernel, error) {
+	s, err := newSpec(k, y, axes, bounds)
 	if err != nil {
 		return nil, err
 	}

@@ -150,16 +150,87 @@ func TestSimplexLogJac(t *testing.T) {
 }
 
 func TestSimplexShapes(t *testing.T) {
-	y, err := Simplex.Unconstrained([]int{2, 5})
-	if err != nil || !shape.Equal(y, []int{2, 4}) || !shape.Equal(Simplex.Constrained(y), []int{2, 5}) {
+	y, err := Simplex.Unconstrained([]int{2, 5}, 1)
+	if err != nil || !shape.Equal(y, []int{2, 4}) || !shape.Equal(Simplex.Constrained(y, 1), []int{2, 5}) {
 		t.Errorf("simplex of (2, 5): unconstrained %v, %v", y, err)
 	}
 	for _, x := range [][]int{{}, {3, 0}} {
-		if _, err := Simplex.Unconstrained(x); err == nil {
+		if _, err := Simplex.Unconstrained(x, 1); err == nil {
 			t.Errorf("simplex of %v: no error", x)
 		}
 	}
-	if y, _ := Log.Unconstrained([]int{3}); !shape.Equal(y, []int{3}) {
+	if y, _ := Log.Unconstrained([]int{3}, 0); !shape.Equal(y, []int{3}) {
 		t.Errorf("log of (3): unconstrained %v", y)
+	}
+}
+
+// ZeroSum: the value sums to zero along each transformed axis, the map is
+// an isometry (so PyMC's log-Jacobian 0 is the volume's), and the kernel's
+// log-Jacobian is 0 with no gradient.
+func TestZeroSumIsAnIsometryOntoZeroSums(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, c := range []struct {
+		y    []int
+		axes int
+	}{{[]int{3}, 1}, {[]int{2, 4}, 1}, {[]int{2, 3}, 2}, {[]int{1, 2, 2}, 3}} {
+		k, err := NewConstrainAxes(ZeroSum, c.y, c.axes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		xs := ZeroSum.Constrained(c.y, c.axes)
+		nx, ny := shape.Size(xs), shape.Size(c.y)
+		y := normals(r, ny, 1)
+		x := make([]float64, nx)
+		k.Forward([][]float64{y, make([]float64, nx)}, x)
+		// sums along each axis
+		for a := len(xs) - c.axes; a < len(xs); a++ {
+			inner := 1
+			for _, s := range xs[a+1:] {
+				inner *= s
+			}
+			for o := 0; o < nx; o += inner * xs[a] {
+				for i := range inner {
+					s := 0.0
+					for j := range xs[a] {
+						s += x[o+i+j*inner]
+					}
+					if math.Abs(s) > 1e-13 {
+						t.Errorf("zerosum %v over %d: sum %v along axis %d", c.y, c.axes, s, a)
+					}
+				}
+			}
+		}
+		// J^T J = I: columns of J (each y's unit vector mapped) orthonormal
+		cols := make([][]float64, ny)
+		for j := range ny {
+			e := make([]float64, ny)
+			e[j] = 1
+			cols[j] = make([]float64, nx)
+			k.Forward([][]float64{e, make([]float64, nx)}, cols[j])
+		}
+		for i := range ny {
+			for j := range ny {
+				dot := 0.0
+				for q := range nx {
+					dot += cols[i][q] * cols[j][q]
+				}
+				want := 0.0
+				if i == j {
+					want = 1
+				}
+				if math.Abs(dot-want) > 1e-13 {
+					t.Errorf("zerosum %v over %d: column %d . column %d = %v", c.y, c.axes, i, j, dot)
+				}
+			}
+		}
+		lk, err := NewLogJacAxes(ZeroSum, c.y, c.axes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []float64{1}
+		lk.Forward([][]float64{y}, out)
+		if out[0] != 0 {
+			t.Errorf("zerosum log-Jacobian %v", out[0])
+		}
 	}
 }

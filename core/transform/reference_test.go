@@ -86,3 +86,41 @@ func simplexLogJacRef(y []float64) float64 {
 	}
 	return math.Log(n) + n*s - n*math.Log(tot)
 }
+
+// zeroSumRef is PyMC's zerosum backward map written out plainly: for each
+// of the last axes axes in turn, every line y of m values along it
+// becomes (y - S/(sqrt(n)+n), S/(sqrt(n)+n) - S/sqrt(n) - S/(sqrt(n)+n))
+// with n = m+1 and S = sum(y), as PyMC's extend_axis concatenates the
+// fill value and subtracts the norm. Shapes grow axis by axis, through
+// copies.
+func zeroSumRef(y, out []float64, shp []int, axes int) {
+	cur := append([]int{}, shp...)
+	vals := append([]float64{}, y...)
+	for a := len(shp) - axes; a < len(shp); a++ {
+		inner := 1
+		for _, s := range cur[a+1:] {
+			inner *= s
+		}
+		m := cur[a]
+		outer := len(vals) / (m * inner)
+		n := float64(m + 1)
+		next := make([]float64, outer*(m+1)*inner)
+		for o := range outer {
+			for i := range inner {
+				sum := 0.0
+				for j := range m {
+					sum += vals[(o*m+j)*inner+i]
+				}
+				norm := sum / (math.Sqrt(n) + n)
+				fill := norm - sum/math.Sqrt(n)
+				for j := range m {
+					next[(o*(m+1)+j)*inner+i] = vals[(o*m+j)*inner+i] - norm
+				}
+				next[(o*(m+1)+m)*inner+i] = fill - norm
+			}
+		}
+		vals = next
+		cur[a]++
+	}
+	copy(out, vals)
+}

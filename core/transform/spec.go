@@ -16,12 +16,29 @@ type spec struct {
 	// Where element i of y reads its bounds: Interval's lo is in[1], its
 	// hi in[2]; LowerBound's lo and UpperBound's hi are in[1].
 	lo, hi shape.Map
+	// ZeroSum's geometry
+	zs zeroSum
 }
 
-func newSpec(k Kind, y []int, bounds [][]int) (spec, error) {
-	s := spec{kind: k, n: shape.Size(y), nx: shape.Size(k.Constrained(y))}
+func newSpec(k Kind, y []int, axes int, bounds [][]int) (spec, error) {
+	s := spec{kind: k, n: shape.Size(y), nx: shape.Size(k.Constrained(y, axes))}
 	if !k.valid() {
 		return s, fmt.Errorf("transform: unknown kind %v", k)
+	}
+	if k == ZeroSum {
+		if axes < 1 || axes > len(y) || axes > maxZeroSumAxes {
+			return s, fmt.Errorf("transform: zerosum over %d axes of a value of shape %s (1 to %d axes)",
+				axes, shape.String(y), maxZeroSumAxes)
+		}
+		x := k.Constrained(y, axes)
+		z := &s.zs
+		z.axes, z.event = axes, 1
+		for i := axes - 1; i >= 0; i-- {
+			z.len[i] = x[len(x)-axes+i]
+			z.stride[i] = z.event
+			z.event *= z.len[i]
+		}
+		z.events = shape.Size(x[:len(x)-axes])
 	}
 	if len(bounds) != k.NumBounds() {
 		return s, fmt.Errorf("transform: %v takes %d bound arrays, got %d", k, k.NumBounds(), len(bounds))

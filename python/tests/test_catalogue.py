@@ -55,17 +55,31 @@ def bounds_for(variant):
 
 def observed_for(variant):
     """Observed values inside a discrete variant's support, read from the
-    support the catalogue states for it."""
+    support the catalogue states for it: counts summing to n (5, the count
+    domain's value) in events of three."""
+    if variant["support"].endswith("sum(x) = n"):
+        return np.array([[2, 1, 2], [0, 5, 0]])
     if variant["support"].startswith("x in {1,"):
         return np.array([1, 2, 1])
     return np.array([1, 0, 1])
+
+
+def value_dims(row):
+    """An event distribution's event axes: the row's, or the default of the
+    static parameter that says how many."""
+    if row["value_dims_param"]:
+        return int(next(p["default"] for p in row["params"] if p["name"] == row["value_dims_param"]))
+    return row["value_dims"]
 
 
 def with_event_axes(row, params):
     """Each parameter of an event distribution with its event axes, each of
     length 3 (Dirichlet's a of shape (3,))."""
     dims = {p["name"]: p["event_dims"] for p in row["params"]}
-    return {k: np.full((3,) * dims[k], v) if dims[k] else v for k, v in params.items()}
+    domains = {p["name"]: p["domain"] for p in row["params"]}
+    # probabilities along an event axis sum to one (Multinomial's p)
+    return {k: np.full((3,) * dims[k], 1 / 3 if domains[k] == "probability" else v) if dims[k] else v
+            for k, v in params.items()}
 
 
 @pytest.mark.parametrize("row", library_catalogue()["distributions"], ids=lambda r: r["name"])
@@ -82,6 +96,8 @@ def test_every_distribution_builds_and_compiles(row):
     if row["layout"] == "components":
         params = {k: np.full(2, v if k != "w" else 0.5) for k, v in params.items()}
     params = with_event_axes(row, params)
+    if row["layout"] == "event" and not row["shape_from"]:
+        opts["shape"] = (3,) * value_dims(row)
     if row["discrete"]:
         opts["observed"] = observed_for(row["variants"][0])
     with exmc.Model() as m:
@@ -115,7 +131,7 @@ def test_every_distribution_is_pymcs(row):
     params = with_event_axes(row, {k: np.float64(v) for k, v in params.items()})
     shape = 3
     if row["layout"] == "event":
-        shape = (2,) + (3,) * row["value_dims"]
+        shape = (2,) + (3,) * value_dims(row)
     with pm.Model() as m:
         if row["discrete"]:
             pm.Normal("z")

@@ -41,7 +41,35 @@ def dirichlet_dims():
     return m
 
 
-MODELS = {"dirichlet_batch": dirichlet_batch, "dirichlet_dims": dirichlet_dims}
+def zerosum():
+    """ZeroSumNormal effects as an ANOVA writes them: one over a factor's
+    levels with a free scale, one over two axes (an interaction), one over
+    the last axis of a batch with a scale per row."""
+    coords = {"a": range(4), "b": range(3)}
+    with pm.Model(coords=coords) as m:
+        s = pm.HalfNormal("s", 1.0)
+        ea = pm.ZeroSumNormal("ea", sigma=s, dims="a")
+        eab = pm.ZeroSumNormal("eab", sigma=0.5, dims=("a", "b"), n_zerosum_axes=2)
+        pm.ZeroSumNormal("rows", sigma=np.array([[1.0], [2.0]]), shape=(2, 5))
+        idx = np.array([0, 1, 2, 3, 0, 1])
+        pm.Normal("y", ea[idx] + eab[idx, 0], 1.0, observed=np.array([0.3, -0.2, 0.5, 0.1, 0.0, -0.4]))
+    return m
+
+
+def multinomial():
+    """Multinomial counts with probabilities from a Dirichlet, per row n,
+    and Dirichlet-multinomial counts with a free concentration."""
+    counts = np.array([[3, 1, 2], [0, 4, 1], [2, 2, 2]])
+    with pm.Model() as m:
+        p = pm.Dirichlet("p", a=np.ones(3))
+        pm.Multinomial("y", n=counts.sum(1), p=p, observed=counts)
+        c = pm.HalfNormal("c", 5.0)
+        pm.DirichletMultinomial("z", n=6, a=c * p, observed=counts[[0, 2]])
+    return m
+
+
+MODELS = {"dirichlet_batch": dirichlet_batch, "dirichlet_dims": dirichlet_dims, "zerosum": zerosum,
+          "multinomial": multinomial}
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +156,40 @@ def test_exmc_api_dirichlet_errors():
         exmc.Dirichlet("w", a=np.ones(3), shape=4)
     with pytest.raises(Exception, match="4 categories"):
         exmc.CompiledModel.from_model(m)
+
+
+def test_exmc_api_zerosumnormal():
+    """exmc.ZeroSumNormal needs a shape; its value sums to zero along the
+    last n_zerosum_axes axes and its free coordinates are one fewer along
+    each."""
+    with exmc.Model() as m:
+        exmc.ZeroSumNormal("z", sigma=2.0, shape=(3, 4), n_zerosum_axes=2)
+        exmc.ZeroSumNormal("u", shape=5)
+    c = exmc.CompiledModel.from_model(m)
+    assert c.dim == 2 * 3 + 4
+    rng = np.random.default_rng(5)
+    out = c.constrain(rng.normal(size=c.dim))
+    np.testing.assert_allclose(out["z"].sum(0), 0, atol=1e-13)
+    np.testing.assert_allclose(out["z"].sum(1), 0, atol=1e-13)
+    np.testing.assert_allclose(out["u"].sum(), 0, atol=1e-13)
+    with exmc.Model():
+        with pytest.raises(ValueError, match="needs shape= or dims="):
+            exmc.ZeroSumNormal("z")
+
+
+def test_exmc_api_multinomial():
+    """Multinomial and DirichletMultinomial are observed: one
+    log-likelihood per event."""
+    counts = np.array([[3, 1, 2], [0, 4, 1]])
+    with exmc.Model() as m:
+        p = exmc.Dirichlet("p", a=np.ones(3))
+        exmc.Multinomial("y", n=counts.sum(1), p=p, observed=counts)
+        exmc.DirichletMultinomial("z", n=6, a=np.array([1.0, 2.0, 3.0]), observed=counts[:1])
+    c = exmc.CompiledModel.from_model(m)
+    assert c.dim == 2
+    lp, grad = c.logp_grad(np.zeros(2))
+    assert np.isfinite(lp) and np.all(np.isfinite(grad))
+    with exmc.Model() as bad:
+        exmc.Multinomial("y", n=5, p=np.full(3, 1 / 3), observed=np.array([1, 1, 1]))
+    with pytest.raises(Exception, match="outside the support"):
+        exmc.CompiledModel.from_model(bad)

@@ -138,7 +138,7 @@ class FreeBlock:
     value_name: str  # PyMC's value variable (``sigma_log__``)
     shape: tuple[int, ...]
     size: int
-    transform: str  # "identity", "log", "interval", "ordered", "simplex"
+    transform: str  # "identity", "log", "interval", "ordered", "simplex", "zerosum"
 
 
 @dataclass
@@ -188,14 +188,17 @@ _PYMC_TRANSFORMS = {
     "Ordered": "ordered",
     "SimplexTransform": "simplex",
     "CircularTransform": "circular",
+    "ZeroSumTransform": "zerosum",
 }
 
 
-def _unconstrained_size(shape: tuple, transform: str) -> int:
+def _unconstrained_size(shape: tuple, transform: str, axes: int = 1) -> int:
     """The number of unconstrained coordinates of a free variable of the
-    given shape: one fewer per simplex along the last axis."""
-    if transform == "simplex":
-        shape = tuple(shape[:-1]) + (shape[-1] - 1,)
+    given shape: one fewer along the last axis of a simplex, along each of
+    the last axes of a zero-sum variable."""
+    if transform in ("simplex", "zerosum"):
+        k = len(shape) - axes
+        shape = tuple(shape[:k]) + tuple(d - 1 for d in shape[k:])
     return int(np.prod(shape, dtype=np.int64))
 
 
@@ -1151,6 +1154,11 @@ class Translator:
         name = type(tr).__name__
         if _PYMC_TRANSFORMS.get(name) == default and default in ("log", "simplex"):
             return None
+        if name == "ZeroSumTransform" and default == "zerosum":
+            n = rv.owner.op.ndim_supp
+            if tuple(tr.zerosum_axes) == tuple(range(-n, 0)):
+                return None
+            raise _Problem(f"exmc's zerosum transform is over the last {n} axes")
         # PyMC's logodds is the interval transform on (0, 1) (Beta's,
         # Kumaraswamy's)
         if name == "LogOddsTransform" and _CATALOGUE[dist]["variants"][0]["transform"] == "interval(0, 1)":
@@ -1309,7 +1317,7 @@ class Translator:
                     name=rv.name,
                     value_name=value.name,
                     shape=shape,
-                    size=_unconstrained_size(shape, kind),
+                    size=_unconstrained_size(shape, kind, len(getattr(tr, "zerosum_axes", (0,)))),
                     transform=kind,
                 )
             )
@@ -1489,6 +1497,25 @@ def _mixture(t, rv, p):
     return "NormalMixture", params, None
 
 
+def _zerosumnormal(t, rv, p):
+    sigma, support_shape = p[0], p[1]
+    n = rv.owner.op.ndim_supp
+    # PyMC's sigma has length one along the zero-sum axes; exmc's
+    # broadcasts over the axes before them
+    s = t.value(sigma)
+    shp = tuple(s.shape)
+    if len(shp) < n or any(d != 1 for d in shp[len(shp) - n:]):
+        raise _Problem("sigma must have length one along the zero-sum axes")
+    s = t.reshape(s, shp[: len(shp) - n]) if not isinstance(s, _C) else _C(np.asarray(s.value).reshape(shp[: len(shp) - n]))
+    shape = None
+    if not all(d is not None for d in rv.type.shape):
+        event = t.const_ints(support_shape)
+        size = rv.owner.op.size_param(rv.owner) if hasattr(rv.owner.op, "size_param") else None
+        batch = t.const_ints(size) if size is not None and not is_none_const(size) else shp[: len(shp) - n]
+        shape = tuple(batch) + tuple(event)
+    return "ZeroSumNormal", {"sigma": s, "n_zerosum_axes": _C(np.float64(n))}, shape
+
+
 _DISTS = {
     "HalfNormalRV": _halfnormal,
     "ExponentialRV": _exponential,
@@ -1505,6 +1532,7 @@ _DISTS = {
     "NegBinomialRV": _negbinomial,
     "RandomWalkRV": _random_walk,
     "MixtureRV": _mixture,
+    "ZeroSumNormalRV": _zerosumnormal,
 }
 
 _OPS = {
