@@ -196,7 +196,7 @@ func TestInvalidOptions(t *testing.T) {
 		{func(c *cOptions) { c.FirstChain = -1 }, "first_chain must be in [0, "},
 		{func(c *cOptions) { c.FirstChain = 1 << 62 }, "first_chain"},
 		{func(c *cOptions) { c.DenseMass = 2 }, "dense_mass must be 0 or 1"},
-		{func(c *cOptions) { c.Metric = 2 }, "invalid options: metric must be one of gradient (0), variance (1), got 2"},
+		{func(c *cOptions) { c.Metric = 3 }, "invalid options: metric must be one of gradient (0), variance (1), low_rank (2), got 3"},
 		{func(c *cOptions) { c.Schedule = -1 }, "schedule must be one of online (0), windowed (1), got -1"},
 		{func(c *cOptions) { c.Criterion = 2 }, "criterion must be one of displacement (0), momentum_sum (1), got 2"},
 		{func(c *cOptions) { c.SaveWarmup = -1 }, "save_warmup"},

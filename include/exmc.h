@@ -306,14 +306,18 @@ typedef struct exmc_options {
   int32_t criterion;        /* U-turn test, EXMC_CRITERION_* (EXMC_CRITERION_DISPLACEMENT) */
 } exmc_options;
 
-/* exmc_options.metric: how warmup estimates a diagonal inverse mass matrix
-   (dense_mass = 1 estimates the covariance instead).
+/* exmc_options.metric: how warmup estimates the inverse mass matrix when
+   dense_mass = 0 (dense_mass = 1 estimates the covariance instead).
    EXMC_METRIC_GRADIENT: sqrt(var(draws) / var(gradients)) per coordinate,
      nutpie's estimator; the default, as it gives more effective draws per
      gradient on exmc's benchmark models.
-   EXMC_METRIC_VARIANCE: the regularised variance of the draws, Stan's. */
+   EXMC_METRIC_VARIANCE: the regularised variance of the draws, Stan's.
+   EXMC_METRIC_LOW_RANK: EXMC_METRIC_GRADIENT's diagonal corrected in the
+     few directions of strongest correlation (at most 16), nutpie's
+     low-rank mass matrix. */
 #define EXMC_METRIC_GRADIENT 0
 #define EXMC_METRIC_VARIANCE 1
+#define EXMC_METRIC_LOW_RANK 2
 
 /* exmc_options.schedule: when warmup updates a diagonal metric (a dense one
    always follows EXMC_SCHEDULE_WINDOWED).

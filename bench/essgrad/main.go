@@ -38,7 +38,7 @@ func main() {
 	tune := flag.Int("tune", 1000, "warmup iterations")
 	draws := flag.Int("draws", 1000, "draws")
 	centred := flag.String("centred", "auto", "auto (the rewrite chooses), true (as written) or false (non-centre every candidate)")
-	metric := flag.String("metric", "gradient", "gradient, variance or dense")
+	metric := flag.String("metric", "gradient", "gradient, variance, low_rank or dense")
 	verbose := flag.Bool("v", false, "print every seed")
 	flag.Parse()
 	runtime.GOMAXPROCS(1)
@@ -95,6 +95,8 @@ func main() {
 			switch *metric {
 			case "variance":
 				o.Metric = sample.MetricVariance
+			case "low_rank":
+				o.Metric = sample.MetricLowRank
 			case "dense":
 				o.Dense = true
 			}

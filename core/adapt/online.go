@@ -77,7 +77,7 @@ func NewOnline(tune int, fg, bg MetricAdapter, invMass []float64, eps float64, o
 		da:      NewDualAveraging(o.TargetAccept, eps),
 		invMass: append([]float64(nil), invMass...),
 		scratch: append([]float64(nil), invMass...),
-		prev:    make([]float64, len(invMass)),
+		prev:    make([]float64, len(invMass)), // at least the dimension
 		window:  o.Switch,
 	}
 	w.da.Gamma, w.da.T0, w.da.Kappa = o.Gamma, o.T0, o.Kappa
@@ -93,7 +93,9 @@ func (w *Online) Begin(q, grad []float64) Update {
 	}
 	w.fg.Observe(q, grad)
 	w.bg.Observe(q, grad)
-	for i, g := range grad[:len(w.invMass)] {
+	// The metric's first len(q) entries are the diagonal (a low-rank
+	// metric's scales, its correction starting empty).
+	for i, g := range grad[:len(q)] {
 		// For a Gaussian coordinate 1/|g| = σ²/|q-μ|, of the order of σ
 		// where the chain starts; a zero or non-finite gradient says
 		// nothing, and keeps the caller's scale.

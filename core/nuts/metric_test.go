@@ -25,12 +25,41 @@ func TestMetricMomentum(t *testing.T) {
 	if err := diag.SetInvMass([]float64{4, 1, 0.25}); err != nil {
 		t.Fatal(err)
 	}
+	// A low-rank metric: scales s² = (4, 1, 0.25) and two orthonormal
+	// directions with eigenvalues 9 and 0.2; its matrix is built here
+	// densely, S(I + U(Λ-I)Uᵀ)S, to check the O(dk) products against.
+	s2 := []float64{4, 1, 0.25}
+	u1 := []float64{0.6, 0.8, 0}
+	u2 := []float64{0.8 / math.Sqrt2, -0.6 / math.Sqrt2, 1 / math.Sqrt2}
+	lam := []float64{9, 0.2}
+	packed := append(append(append(append(append([]float64{}, s2...), lam[0]), u1...), lam[1]), u2...)
+	lr := nuts.NewLowRankMetric(3, 2)
+	if err := lr.SetInvMass(packed); err != nil {
+		t.Fatal(err)
+	}
+	if lr.Rank() != 2 {
+		t.Fatalf("rank %d, want 2", lr.Rank())
+	}
+	lrInv := mat.NewDense(3, 3, nil)
+	for i := range 3 {
+		for j := range 3 {
+			v := 0.0
+			if i == j {
+				v = 1
+			}
+			for k, u := range [][]float64{u1, u2} {
+				v += (lam[k] - 1) * u[i] * u[j]
+			}
+			lrInv.Set(i, j, math.Sqrt(s2[i]*s2[j])*v)
+		}
+	}
 	for _, tc := range []struct {
 		name string
 		m    nuts.Metric
 		inv  *mat.Dense
 	}{
 		{"dense", dm, mat.NewDense(3, 3, invDense)},
+		{"low rank", lr, lrInv},
 		{"diag", diag, mat.NewDense(3, 3, []float64{4, 0, 0, 0, 1, 0, 0, 0, 0.25})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,5 +128,22 @@ func TestMetricRejectsBadMatrices(t *testing.T) {
 		if d.SetInvMass(m) == nil {
 			t.Errorf("diag metric accepted %v", m)
 		}
+	}
+	lr := nuts.NewLowRankMetric(2, 1)
+	for _, m := range [][]float64{
+		{1},                      // too short
+		{1, 1, 2, 1},             // not d + k(d+1)
+		{1, 0, 2, 1, 0},          // a zero scale
+		{1, 1, -2, 1, 0},         // a negative eigenvalue
+		{1, 1, 2, 1, 1},          // a direction of norm √2
+		{1, 1, 2, 1, 0, 3, 0, 1}, // two slots, made for one
+		{1, 1, math.NaN(), 1, 0}, // NaN
+	} {
+		if lr.SetInvMass(m) == nil {
+			t.Errorf("low-rank metric accepted %v", m)
+		}
+	}
+	if got := lr.InvMass(); len(got) != 5 || got[0] != 1 || got[1] != 1 || got[2] != 1 || lr.Rank() != 0 {
+		t.Errorf("failed SetInvMass changed the low-rank metric: %v", got)
 	}
 }

@@ -111,6 +111,9 @@ func (c *chain) main(ctx context.Context) {
 		metric, learner = nuts.NewDenseMetric(dim), func() adapt.MetricAdapter { return adapt.NewDenseCovariance(dim) }
 	case o.Metric == MetricVariance:
 		metric, learner = nuts.NewDiagMetric(dim), func() adapt.MetricAdapter { return adapt.NewDiagVariance(dim) }
+	case o.Metric == MetricLowRank:
+		rank := min(dim, adapt.LowRankMaxRank)
+		metric, learner = nuts.NewLowRankMetric(dim, rank), func() adapt.MetricAdapter { return adapt.NewLowRank(dim, rank) }
 	default:
 		metric, learner = nuts.NewDiagMetric(dim), func() adapt.MetricAdapter { return adapt.NewDiagGradient(dim) }
 	}
@@ -147,6 +150,11 @@ func (c *chain) main(ctx context.Context) {
 	}
 	ao := adapt.DefaultOptions()
 	ao.TargetAccept = o.TargetAccept
+	if o.Metric == MetricLowRank && !o.Dense {
+		// an estimate factorises the window's draws: at the swaps of
+		// the estimators, not after each draw
+		ao.UpdateEvery = adapt.LowRankUpdateEvery
+	}
 	var w adapt.Adapter
 	if o.Dense || o.Schedule == ScheduleWindowed {
 		w, err = adapt.NewWarmup(o.Tune, learner(), metric.InvMass(), eps, ao)

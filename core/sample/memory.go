@@ -40,6 +40,10 @@ func (o Options) MemoryNeeded(dim int) uint64 {
 		// the metric, its factor, the running covariance and the copies
 		// an update makes
 		perChain = limits.Add(perChain, limits.Mul(8, d, d, 8))
+	} else if o.Metric == MetricLowRank {
+		// two estimators' copies of up to every warmup draw and gradient,
+		// and the scaled copies and factors an update makes
+		perChain = limits.Add(perChain, limits.Mul(8, limits.Uint(o.Tune), d, 8))
 	}
 	return limits.Mul(limits.Uint(o.Chains), perChain)
 }
@@ -54,6 +58,8 @@ func (o Options) checkMemory(dim int) error {
 	what += fmt.Sprintf(" in dimension %d", dim)
 	if o.Dense {
 		what += " with a dense metric"
+	} else if o.Metric == MetricLowRank {
+		what += " with a low-rank metric"
 	}
 	if err := limits.Check(what, o.MemoryNeeded(dim)); err != nil {
 		return fmt.Errorf("sample: %w", err)

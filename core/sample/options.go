@@ -29,8 +29,8 @@ type Options struct {
 	MaxTreeDepth   int
 	MaxEnergyError float64
 	Dense          bool // adapt a dense inverse mass matrix instead of a diagonal
-	// Metric is the estimator of a diagonal inverse mass matrix (Dense
-	// has its own): MetricGradient, the default, or MetricVariance.
+	// Metric is the estimator of the inverse mass matrix when Dense is
+	// false: MetricGradient, the default, MetricVariance or MetricLowRank.
 	Metric Metric
 	// Schedule is the warmup schedule of a diagonal metric: ScheduleOnline,
 	// the default, or ScheduleWindowed. A dense metric always uses the
@@ -83,6 +83,12 @@ const (
 	// MetricVariance is the regularised variance of the draws, Stan's
 	// estimator (adapt.DiagVariance).
 	MetricVariance
+	// MetricLowRank is MetricGradient's diagonal with a low-rank
+	// correction in the directions where the scaled posterior's
+	// covariance is furthest from the identity (nutpie's low-rank mass
+	// matrix: adapt.LowRank, nuts.LowRankMetric), of rank at most
+	// adapt.LowRankMaxRank.
+	MetricLowRank
 )
 
 func (m Metric) String() string {
@@ -91,6 +97,8 @@ func (m Metric) String() string {
 		return "gradient"
 	case MetricVariance:
 		return "variance"
+	case MetricLowRank:
+		return "low_rank"
 	}
 	return fmt.Sprintf("Metric(%d)", int(m))
 }

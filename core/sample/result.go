@@ -30,7 +30,8 @@ type ChainResult struct {
 	DrawCount, WarmupCount int
 	// StepSize and InvMass are the adapted parameters sampling used (the
 	// warmup's current ones if warmup did not finish). InvMass is the
-	// diagonal, or the row-major Dim × Dim matrix with Options.Dense.
+	// diagonal, the row-major Dim × Dim matrix with Options.Dense, or
+	// nuts.LowRankMetric's packed layout with MetricLowRank.
 	StepSize float64
 	InvMass  []float64
 	// Err is non-nil when the chain failed for good; its message starts

@@ -3,6 +3,8 @@ package sample_test
 import (
 	"context"
 	"errors"
+	"github.com/exmc/exmc/core/diag"
+	"gonum.org/v1/gonum/mat"
 	"math"
 	"reflect"
 	"strings"
@@ -569,7 +571,7 @@ func TestValidate(t *testing.T) {
 		{"init count", func(o *sample.Options) { o.Init = [][]float64{{0, 0}} }, "init has 1 points"},
 		{"init ragged", func(o *sample.Options) { o.Init = [][]float64{{0, 0}, {0}, {0, 0}, {0, 0}} }, "init[1] has length 1"},
 		{"init NaN", func(o *sample.Options) { o.Init = [][]float64{{0, 0}, {0, math.NaN()}, {0, 0}, {0, 0}} }, "init[3] (chain 1, coordinate 1) is NaN"},
-		{"metric", func(o *sample.Options) { o.Metric = 7 }, "metric must be one of gradient (0), variance (1), got 7"},
+		{"metric", func(o *sample.Options) { o.Metric = 7 }, "metric must be one of gradient (0), variance (1), low_rank (2), got 7"},
 	}
 	for _, tc := range tests {
 		o := sample.DefaultOptions()
@@ -735,5 +737,85 @@ func TestThreadStarter(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("cores %d: draws differ from one core's", tc.cores)
 		}
+	}
+}
+
+// The low-rank metric samples a strongly correlated Gaussian correctly
+// (ten coordinates with scales from 0.1 to 10 and correlations of 0.9:
+// one direction with 92 times the variance of the nine others, whatever
+// the diagonal scaling), learns the long direction, and draws at least
+// five times as many effective draws per gradient as the diagonal metric
+// (bulk ESS of the worst coordinate, two chains: 218 against 7.9 per 1000
+// gradients with this seed).
+func TestLowRankCorrelated(t *testing.T) {
+	const d, rho = 10, 0.9
+	sd := logspace(d, 0.1, 10)
+	cov := mat.NewSymDense(d, nil)
+	for i := range d {
+		for j := i; j < d; j++ {
+			c := rho
+			if i == j {
+				c = 1
+			}
+			cov.SetSym(i, j, c*sd[i]*sd[j])
+		}
+	}
+	var prec mat.Dense
+	if err := prec.Inverse(cov); err != nil {
+		t.Fatal(err)
+	}
+	m := &gaussModel{mu: make([]float64, d), prec: prec.RawMatrix().Data}
+	v := make([]float64, d)
+	for i := range v {
+		v[i] = sd[i] * sd[i]
+	}
+	perGrad := map[sample.Metric]float64{}
+	for _, metric := range []sample.Metric{sample.MetricLowRank, sample.MetricGradient} {
+		o := opts(2, 1000, 1000, 9)
+		o.Metric = metric
+		res, err := sample.Sample(context.Background(), m, o)
+		if err != nil || res.Err() != nil {
+			t.Fatal(err, res.Err())
+		}
+		checkMoments(t, res, m.mu, v)
+		grads := 0.0
+		for _, c := range res.Chains {
+			for _, st := range c.Stats {
+				grads += float64(st.NSteps)
+			}
+		}
+		ess := math.Inf(1)
+		for i := range d {
+			var cols [][]float64
+			for _, c := range res.Chains {
+				col := make([]float64, c.DrawCount)
+				for k := range col {
+					col[k] = c.Draws[k*d+i]
+				}
+				cols = append(cols, col)
+			}
+			ess = math.Min(ess, diag.ESSBulk(cols))
+		}
+		perGrad[metric] = 1000 * ess / grads
+		if metric != sample.MetricLowRank {
+			continue
+		}
+		for _, c := range res.Chains {
+			if len(c.InvMass) != d+d*(d+1) {
+				t.Fatalf("chain %d: packed inverse mass has %d entries, want %d", c.Chain, len(c.InvMass), d+d*(d+1))
+			}
+			// The first slot is the long direction: in the scaled
+			// coordinates, parallel to (1, ..., 1).
+			dot := 0.0
+			for _, u := range c.InvMass[d+1 : 2*d+1] {
+				dot += u / math.Sqrt(d)
+			}
+			if l := c.InvMass[d]; l < 2 || math.Abs(dot) < 0.95 {
+				t.Errorf("chain %d: first direction has eigenvalue %.3g and cosine %.3f with the long one", c.Chain, l, dot)
+			}
+		}
+	}
+	if lr, dg := perGrad[sample.MetricLowRank], perGrad[sample.MetricGradient]; lr < 5*dg {
+		t.Errorf("%.3g effective draws per 1000 gradients with the low-rank metric, %.3g with the diagonal one", lr, dg)
 	}
 }

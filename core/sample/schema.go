@@ -162,8 +162,9 @@ var Schema = sync.OnceValue(func() []Option {
 			Choices: []Choice{
 				{Name: "gradient", Value: choiceValue(MetricGradient), Doc: "sqrt(var(draws) / var(gradients)) per coordinate, as nutpie"},
 				{Name: "variance", Value: choiceValue(MetricVariance), Doc: "the draws' regularised variance, as Stan and PyMC"},
+				{Name: "low_rank", Value: choiceValue(MetricLowRank), Doc: "the gradient estimate's diagonal corrected in the few directions of strongest correlation, as nutpie's low-rank mass matrix"},
 			},
-			Doc: "how warmup estimates a diagonal mass matrix",
+			Doc: "how warmup estimates the mass matrix when dense_mass is false",
 			get: asInt(func(o *Options) int { return int(o.Metric) })},
 		{Python: "schedule", C: "schedule", CType: "int32_t", Type: TypeChoice,
 			Choices: []Choice{
