@@ -82,7 +82,7 @@ func (a *LowRank) Reset() {
 // fails.
 func (a *LowRank) Estimate(invMass []float64) error {
 	d, n := a.d, a.n
-	if n < 2 {
+	if n < 2 || d == 0 {
 		return nil
 	}
 	fn := float64(n)

@@ -669,13 +669,19 @@ type zeroDensity struct{}
 func (zeroDensity) Dim() int                                    { return 0 }
 func (zeroDensity) LogpGrad(x, grad []float64) (float64, error) { return -1, nil }
 
+// A model with no free variable samples, with every metric (a warmup long
+// enough to adapt one).
 func TestZeroDimensional(t *testing.T) {
-	res, err := sample.Sample(context.Background(), zeroDim{}, opts(2, 50, 20, 1))
-	if err != nil || res.Err() != nil {
-		t.Fatal(err, res.Err())
-	}
-	if res.Chains[0].NumDraws() != 20 || len(res.Chains[0].Draws) != 0 {
-		t.Errorf("%d draws, %d values", res.Chains[0].NumDraws(), len(res.Chains[0].Draws))
+	for _, m := range []sample.Metric{sample.MetricGradient, sample.MetricVariance, sample.MetricLowRank} {
+		o := opts(2, 200, 20, 1)
+		o.Metric = m
+		res, err := sample.Sample(context.Background(), zeroDim{}, o)
+		if err != nil || res.Err() != nil {
+			t.Fatal(m, err, res.Err())
+		}
+		if res.Chains[0].NumDraws() != 20 || len(res.Chains[0].Draws) != 0 {
+			t.Errorf("%v: %d draws, %d values", m, res.Chains[0].NumDraws(), len(res.Chains[0].Draws))
+		}
 	}
 }
 
