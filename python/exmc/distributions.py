@@ -82,6 +82,8 @@ class _Spec:
     aliases: dict = field(default_factory=dict)
     extra_options: tuple[str, ...] = ()
     defaults: dict = field(default_factory=dict)
+    # it has a log-CDF: it may be censored or truncated
+    cdf: bool = False
 
 
 def _spec_of(row: dict) -> _Spec:
@@ -105,6 +107,7 @@ def _spec_of(row: dict) -> _Spec:
         aliases={a["name"]: a["param"] for a in row["aliases"]},
         extra_options=tuple(row["options"]),
         defaults={p["name"]: p["default"] for p in row["params"] if p["default"] is not None},
+        cdf=all(v.get("cdf", False) for v in row["variants"]),
     )
 
 
@@ -196,7 +199,7 @@ def _event_shape(spec: _Spec, name: Any, params: dict, target: tuple | None) -> 
     return batch + tuple(src[len(src) - spec.value_dims:])
 
 
-def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
+def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict, wrap: tuple | None = None):
     m: Model = modelcontext(kwargs.pop("model", None))
     m._check_name(name)
 
@@ -323,6 +326,17 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
             given = [("steps", (int(steps) + 1,))]
 
     is_grw = spec.along_last_axis
+    bounds: dict[str, Any] = {}
+    if wrap is not None:
+        how, lower, upper = wrap
+        for side, b in (("lower", lower), ("upper", upper)):
+            e = _bound(spec, name, side, b, m)
+            if e is not None:
+                bounds[side] = e
+        if not bounds and how == "truncated":
+            raise _err(spec, name, "Truncated needs a lower bound, an upper bound, or both")
+        if bounds and how == "censored" and observed is None:
+            raise _err(spec, name, "Censored is observed only (give observed=...): censoring says how data were recorded")
     if spec.event:
         target = _event_shape(spec, name, params, given[0][1] if given else None)
     elif given:
@@ -331,7 +345,8 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
         raise _err(spec, name, "needs shape=, dims= or steps= (the walk runs along the last axis)")
     else:
         try:
-            target = tuple(np.broadcast_shapes(*(_value_shape(spec, e.shape) for e in params.values()))) if params else ()
+            shapes = [_value_shape(spec, e.shape) for e in params.values()] + [_bound_shape(e) for e in bounds.values()]
+            target = tuple(np.broadcast_shapes(*shapes)) if shapes else ()
         except ValueError:
             shapes = {p: e.shape for p, e in params.items()}
             raise _err(spec, name, f"parameter shapes {shapes} do not broadcast") from None
@@ -364,7 +379,16 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
                     spec, name, f"parameter {p!r} of shape {e.shape} does not broadcast to the variable's shape {target}"
                 )
 
+    for side, e in bounds.items():
+        bs = _bound_shape(e)
+        try:
+            ok = tuple(np.broadcast_shapes(bs, target)) == tuple(target)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise _err(spec, name, f"the {side} bound of shape {bs} does not broadcast to the variable's shape {target}")
     params = {p: materialize(e, m) for p, e in params.items()}
+    bounds = {side: _register_bound(e, m, name, side) for side, e in bounds.items()}
     if observed is not None:
         if obs_expr is None:
             data_name = f"{name}{OBSERVED_SUFFIX}"
@@ -374,7 +398,46 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict):
         rv = ObservedRV(name, m, spec.dist, params, target, dims, obs_expr)
     else:
         rv = FreeRV(name, m, spec.dist, params, target, dims, transform, noncentered)
+    if bounds:
+        rv.wrapping = (wrap[0], bounds)
     return m._register(rv)
+
+
+def _bound(spec: _Spec, name: Any, side: str, b: Any, m: Model):
+    """A censoring or truncation bound: an expression, a numpy array with
+    infinite elements (no bound there; kept as an array until the node
+    passes its checks), or None for none (None or an infinity on its own
+    side, as in PyMC)."""
+    if b is None:
+        return None
+    if isinstance(b, Expr):
+        m._check_refs(name, b)
+        return b
+    try:
+        arr = np.asarray(b, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise _err(spec, name, f"the {side} bound must be a number, an array or an expression, got {b!r}") from None
+    none = -np.inf if side == "lower" else np.inf
+    if np.all(arr == none):
+        return None
+    if np.any(np.isnan(arr)) or np.any(arr == -none):
+        raise _err(spec, name, f"the {side} bound holds NaN or {-none}")
+    if np.all(np.isfinite(arr)):
+        return as_expr(arr, model=m, what=f"the {side} bound", defer_data=True)
+    return arr
+
+
+def _bound_shape(e) -> tuple:
+    return tuple(e.shape)
+
+
+def _register_bound(e, m: Model, name: str, side: str) -> Expr:
+    if isinstance(e, np.ndarray):
+        data = f"{name}_{side}"
+        while data in m:
+            data += "_"
+        return m._register(DataVariable(data, m, _frozen_array(e, data, infinite=True), None, auto=True))
+    return materialize(e, m)
 
 
 class Distribution:
@@ -397,6 +460,68 @@ class Distribution:
         return _UnnamedDist(spec, {k: v for k, v in params.items() if v is not None})
 
 
+def _wrapped(how: str, name: Any, dist: Any, lower: Any, upper: Any, kwargs: dict):
+    title = how.capitalize()
+    if not isinstance(dist, _UnnamedDist):
+        raise ValueError(f"{title} {name!r}: dist must be an unnamed distribution, such as exmc.Normal.dist(mu, sigma), "
+                         f"got {dist!r}")
+    spec = dist.spec
+    if not spec.cdf:
+        have = sorted(n for n, sp in _SPECS.items() if sp.cdf)
+        raise ValueError(f"{title} {name!r}: {spec.dist} has no log-CDF in exmc, so it cannot be {how} "
+                         f"(those with one: {', '.join(have)})")
+    for k in kwargs:
+        if k in spec.params or k in spec.aliases:
+            raise ValueError(f"{title} {name!r}: give {k!r} to {spec.dist}.dist, not to {title}")
+    return _make_rv(spec, name, (), {**dist.params, **kwargs}, wrap=(how, lower, upper))
+
+
+class Censored:
+    """Censored(name, dist, lower=None, upper=None, *, observed, ...)
+
+    pm.Censored: ``dist`` (an unnamed distribution with a log-CDF, such as
+    ``exmc.Weibull.dist(alpha, beta)``) observed through censoring. A value
+    equal to ``lower`` stands for everything at or below it (its
+    log-probability is the log-CDF there), one equal to ``upper`` for
+    everything above it (the log-survival function), one between them for
+    itself. A bound is None (or an infinity on its own side) for none, a
+    number, an array (infinite elements: no bound for those values) or an
+    expression. Observed only."""
+
+    def __new__(cls, name, dist, lower=None, upper=None, **kwargs):
+        return _wrapped("censored", name, dist, lower, upper, kwargs)
+
+
+class Truncated:
+    """Truncated(name, dist, lower=None, upper=None, **options)
+
+    pm.Truncated: ``dist`` (an unnamed distribution with a log-CDF)
+    restricted to [lower, upper], its density renormalised there. Bounds as
+    in :class:`Censored`; at least one. A free truncated variable is
+    sampled through PyMC's interval transform between its bounds."""
+
+    def __new__(cls, name, dist, lower=None, upper=None, **kwargs):
+        return _wrapped("truncated", name, dist, lower, upper, kwargs)
+
+
+class TruncatedNormal:
+    """TruncatedNormal(name, mu=0, sigma=None, *, tau=None, lower=None, upper=None, **options)
+
+    pm.TruncatedNormal: a Normal truncated to [lower, upper], that is
+    ``Truncated(name, Normal.dist(mu, sigma), lower, upper)``."""
+
+    def __new__(cls, name, mu=0.0, sigma=None, *, tau=None, lower=None, upper=None, **kwargs):
+        params = {"mu": mu}
+        if sigma is not None:
+            params["sigma"] = sigma
+        if tau is not None:
+            params["tau"] = tau
+        normal = _UnnamedDist(_SPECS["Normal"], params)
+        if lower is None and upper is None:
+            return _make_rv(normal.spec, name, (), {**params, **kwargs})
+        return _wrapped("truncated", name, normal, lower, upper, kwargs)
+
+
 def _signature(spec: _Spec) -> str:
     parts = [f"{p}={spec.defaults[p]:g}" if p in spec.defaults else (p if p in spec.required else f"{p}=None")
              for p in spec.params]
@@ -417,4 +542,4 @@ for _name, _s in _SPECS.items():
     globals()[_name] = _make_class(_s)
 del _name, _s
 
-__all__ = ["Distribution", "DISTRIBUTIONS", *_SPECS]
+__all__ = ["Distribution", "DISTRIBUTIONS", "Censored", "Truncated", "TruncatedNormal", *_SPECS]

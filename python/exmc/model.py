@@ -92,9 +92,17 @@ class RandomVariable(Variable):
         super().__init__(name, model, shape, dims)
         self.dist = dist
         self.params = params
+        # ("censored" or "truncated", {"lower": Expr, "upper": Expr}) for a
+        # node made by exmc.Censored or exmc.Truncated
+        self.wrapping: tuple[str, dict] | None = None
 
     def _params_json(self) -> dict:
         return {k: v.to_json() for k, v in self.params.items()}
+
+    def _wrapping_json(self, node: dict) -> None:
+        if self.wrapping is not None:
+            how, bounds = self.wrapping
+            node[how] = {side: e.to_json() for side, e in bounds.items()}
 
 
 class FreeRV(RandomVariable):
@@ -113,6 +121,7 @@ class FreeRV(RandomVariable):
             node["shape"] = list(self.shape)
         self._dims_json(node)
         node["params"] = self._params_json()
+        self._wrapping_json(node)
         if self.transform != "auto":
             node["transform"] = self.transform
         if self.noncentered is not None:
@@ -134,6 +143,7 @@ class ObservedRV(RandomVariable):
         node: dict = {"name": self.name, "kind": "observed", "dist": self.dist}
         self._dims_json(node)
         node["params"] = self._params_json()
+        self._wrapping_json(node)
         node["observed"] = self.observed.to_json()
         return node
 
@@ -440,9 +450,11 @@ def modelcontext(model: Model | None) -> Model:
     return Model.get_context()
 
 
-def _frozen_array(value: Any, name: str) -> np.ndarray:
+def _frozen_array(value: Any, name: str, infinite: bool = False) -> np.ndarray:
     """A C-contiguous, read-only float64 or int64 copy of ``value``; the copy
-    keeps later changes to the caller's array out of the model."""
+    keeps later changes to the caller's array out of the model. With
+    ``infinite``, infinities are allowed (a censoring or truncation bound's
+    elements with no bound)."""
     if isinstance(value, Expr):
         raise ValueError(f"{name!r}: data must be a numeric array, not an exmc expression")
     if isinstance(value, np.ma.MaskedArray):
@@ -458,7 +470,7 @@ def _frozen_array(value: Any, name: str) -> np.ndarray:
         out = np.array(arr, dtype=np.int64, order="C", copy=True)
     elif kind == "f":
         out = np.array(arr, dtype=np.float64, order="C", copy=True)
-        bad = ~np.isfinite(out)
+        bad = np.isnan(out) if infinite else ~np.isfinite(out)
         if bad.any():
             where = tuple(int(i) for i in np.argwhere(bad)[0])
             raise ValueError(

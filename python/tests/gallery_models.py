@@ -102,3 +102,47 @@ def weibull_survival():
         b1 = pm.Normal("b1", 0, 2)
         pm.Weibull("t", alpha=alpha, beta=pm.math.exp(b0 + b1 * x), observed=t)
     return model
+
+
+@gallery()
+def censored_survival():
+    """A LogNormal accelerated-failure-time regression on right-censored
+    times (pm.Censored, the gallery's survival example): follow-up ends at
+    a time of its own for each subject, so the censoring bound is an array,
+    infinite where the event was seen."""
+    import pymc as pm
+
+    rng = np.random.default_rng(3)
+    n = 120
+    x = rng.normal(size=n)
+    t = np.exp(0.5 + 0.7 * x + 0.6 * rng.normal(size=n))
+    follow_up = rng.uniform(1.0, 4.0, n)
+    seen = t <= follow_up
+    upper = np.where(seen, np.inf, follow_up)
+    with pm.Model() as model:
+        b0 = pm.Normal("b0", 0, 2)
+        b1 = pm.Normal("b1", 0, 2)
+        sigma = pm.HalfNormal("sigma", 1)
+        pm.Censored("t", pm.LogNormal.dist(mu=b0 + b1 * x, sigma=sigma), lower=None, upper=upper,
+                    observed=np.minimum(t, follow_up))
+    return model
+
+
+@gallery()
+def truncated_regression():
+    """A linear regression whose outcomes were only recorded between 0 and
+    4 (pm.Truncated of a Normal, which PyMC builds as a TruncatedNormal),
+    with the noise scale under a one-sided pm.TruncatedNormal prior."""
+    import pymc as pm
+
+    rng = np.random.default_rng(4)
+    x = rng.uniform(-2, 2, 400)
+    y = 1.5 + 1.2 * x + rng.normal(0, 1.0, x.size)
+    keep = (y > 0) & (y < 4)
+    x, y = x[keep], y[keep]
+    with pm.Model() as model:
+        a = pm.Normal("a", 0, 3)
+        b = pm.Normal("b", 0, 3)
+        sigma = pm.TruncatedNormal("sigma", mu=0, sigma=2, lower=0)
+        pm.Truncated("y", pm.Normal.dist(a + b * x, sigma), lower=0, upper=4, observed=y)
+    return model

@@ -1056,7 +1056,11 @@ class Translator:
         self.nodes.append(node)
 
     def _rv_node(self, rv: Any, kind: str) -> dict:
-        dist, params, shape = self._distribution(rv)
+        wrapping = self._wrapping(rv)
+        if wrapping is None:
+            dist, params, shape = self._distribution(rv)
+        else:
+            how, (dist, params, shape), lower, upper, base_rv = wrapping
         node: dict = {"name": rv.name, "kind": kind, "dist": dist}
         pj = {}
         pshapes = []
@@ -1068,11 +1072,34 @@ class Translator:
             pj[pname] = e.json
             pshapes.append(e.shape)
         node["params"] = pj
+        bounds = None
+        if wrapping is not None:
+            bounds = {}
+            for side, b in (("lower", lower), ("upper", upper)):
+                e = self._bound(b, side)
+                if e is not None:
+                    bounds[side] = e.json
+                    pshapes.append(e.shape)
+            if bounds:
+                if how == "censored" and kind == "free":
+                    raise _Problem(
+                        "pm.Censored as a free variable is not supported: censoring describes observed data "
+                        "(PyMC's own samplers cannot sample it either)"
+                    )
+                node[how] = bounds
+            else:
+                bounds = None
         if kind == "free":
             if shape is None:
-                shape = self._rv_shape(rv, pshapes, dist, list(params))
+                # a wrapper's own op may not say its size; its base, which PyMC
+                # gives the full size, does
+                sized = rv if wrapping is None or base_rv is None else base_rv
+                shape = self._rv_shape(sized, pshapes, dist, list(params) + list(bounds or {}))
             node["shape"] = list(shape)
-            tr = self._transform(rv, dist, params)
+            if bounds is not None:
+                tr = self._truncated_transform(rv, bounds)
+            else:
+                tr = self._transform(rv, dist, params)
             if tr is not None:
                 node["transform"] = tr
         else:
@@ -1091,6 +1118,80 @@ class Translator:
                 data_name = self._data_node(value, name=self._fresh(f"{rv.name}_observed"))
             node["observed"] = {"ref": data_name}
         return node
+
+    # -- censoring and truncation -------------------------------------------
+    def _wrapping(self, rv: Any):
+        """(how, (dist, params, shape), lower, upper, base rv) for
+        pm.Censored, pm.Truncated and pm.TruncatedNormal (which is
+        pm.Truncated of a Normal: PyMC builds one for the other; its base rv
+        is None), else None."""
+        op = rv.owner.op
+        cls = type(op).__name__
+        if cls == "CensoredRV":
+            base, lower, upper = rv.owner.inputs
+            return "censored", self._base_distribution(base, "pm.Censored"), lower, upper, base
+        if cls == "TruncatedRV":
+            *inputs, lower, upper = rv.owner.inputs
+            base = op.base_rv_op.make_node(*inputs).default_output()
+            return "truncated", self._base_distribution(base, "pm.Truncated"), lower, upper, base
+        if cls == "TruncatedNormalRV":
+            mu, sigma, lower, upper = op.dist_params(rv.owner)
+            return "truncated", ("Normal", {"mu": mu, "sigma": sigma}, None), lower, upper, None
+        return None
+
+    def _base_distribution(self, base: Any, wrapper: str):
+        if base.owner is None or not _is_rv_op(base.owner.op):
+            raise _Problem(f"{wrapper} of something that is not a distribution is not supported")
+        dist, params, shape = self._distribution(base)
+        row = _CATALOGUE[dist]
+        if not any(v.get("cdf") for v in row["variants"]):
+            have = sorted(n for n, r in _CATALOGUE.items() if any(v.get("cdf") for v in r["variants"]))
+            raise _Problem(
+                f"{wrapper} of {distribution_name(base)} is not supported: exmc has no log-CDF for {dist} "
+                f"(it has one for {', '.join(have)})"
+            )
+        return dist, params, shape
+
+    def _bound(self, b: Any, side: str) -> "_E | None":
+        """A censoring or truncation bound, or None where it is no bound:
+        an infinite constant on its own side. A constant array with some
+        infinite elements becomes a data node (the format's only place
+        for infinite data), an expression of free variables an expression."""
+        if b is None:
+            return None
+        v = b
+        if hasattr(b, "owner") and hasattr(b, "type"):
+            v, _ = self.unpadded(b)
+            if isinstance(v, _E):
+                return v
+        if not isinstance(v, _C):
+            v = _C(v)
+        arr = np.asarray(v.value, dtype=np.float64)
+        none = -np.inf if side == "lower" else np.inf
+        if np.all(arr == none):
+            return None
+        if np.any(np.isnan(arr)) or np.any(arr == -none):
+            raise _Problem(f"the {side} bound holds NaN or {-none}")
+        if np.all(np.isfinite(arr)):
+            return self.operand(v)
+        name = self._fresh(f"{side}_bound")
+        node = {"name": name, "kind": "data", "shape": list(arr.shape)}
+        self.nodes.append(node)
+        self.arrays[name] = np.ascontiguousarray(arr)
+        return _E({"ref": name}, arr.shape)
+
+    def _truncated_transform(self, rv: Any, bounds: dict) -> str | None:
+        """A truncated free variable's transform: PyMC's default, the
+        interval between its bounds, is exmc's too."""
+        tr = self.m.rvs_to_transforms.get(rv)
+        if tr is None:
+            return "none"
+        if type(tr).__name__ == "Interval":
+            return None
+        raise _Problem(
+            f"transform={transform_name(tr)} on {with_article(distribution_name(rv))} is not supported: "
+            "a truncated variable takes its default (the interval between its bounds) or none"
+        )
 
     def _rv_shape(self, rv: Any, pshapes: list, dist: str, pnames: list | None = None) -> tuple[int, ...]:
         static = rv.type.shape
