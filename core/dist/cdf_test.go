@@ -70,6 +70,21 @@ var cdfCases = []struct {
 	{"DiscreteUniform", map[string]float64{"lower": -2.0, "upper": 5.0}, -2.0, -2.0794415416798357, -0.13353139262452263},   // stats.randint(-2, 6).logcdf(-2.0); stats.randint(-2, 6).logsf(-2.0)
 	{"Bernoulli", map[string]float64{"p": 0.3}, 0.0, -0.35667494393873245, -1.2039728043259361},                             // stats.bernoulli(0.3).logcdf(0.0); stats.bernoulli(0.3).logsf(0.0)
 	{"Bernoulli", map[string]float64{"logit_p": -40.0}, 0.0, -4.248354255291589e-18, -40.0},                                 // -np.log1p(np.exp(-40.0)); -40.0 - np.log1p(np.exp(-40.0))
+	{"Gamma", map[string]float64{"alpha": 2.5, "beta": 1.5}, 0.8, -1.5676921235959984, -0.23385809685471476},                // stats.gamma(2.5, scale=1/1.5).logcdf(0.8); stats.gamma(2.5, scale=1/1.5).logsf(0.8)
+	{"Gamma", map[string]float64{"alpha": 0.4, "beta": 3.0}, 1e-08, -6.80921447651276, -0.001104168801493673},               // stats.gamma(0.4, scale=1/3.0).logcdf(1e-08); stats.gamma(0.4, scale=1/3.0).logsf(1e-08)
+	{"Gamma", map[string]float64{"alpha": 3.0, "beta": 1.0}, 1e-30, -209.02441783869216, -1.6666666666666753e-91},           // np.log(special.gammainc(3.0, 1e-30)); stats.gamma(3.0).logsf(1e-30)
+	{"Gamma", map[string]float64{"alpha": 2.0, "beta": 1.0}, 200.0, -2.781632018740826e-85, -194.6966950919409},             // stats.gamma(2.0).logcdf(200.0); np.log(201.0) - 200.0
+	{"Gamma", map[string]float64{"alpha": 30.0, "beta": 0.5}, 70.0, -0.19485430716922916, -1.7313487878478468},              // stats.gamma(30.0, scale=2.0).logcdf(70.0); stats.gamma(30.0, scale=2.0).logsf(70.0)
+	{"Gamma", map[string]float64{"alpha": 500.0, "beta": 1.0}, 480.0, -1.6804937683197856, -0.2061413774021821},             // stats.gamma(500.0).logcdf(480.0); stats.gamma(500.0).logsf(480.0)
+	{"InverseGamma", map[string]float64{"alpha": 3.0, "beta": 2.0}, 0.7, -0.7853838116350379, -0.6087043301815336},          // stats.invgamma(3.0, scale=2.0).logcdf(0.7); stats.invgamma(3.0, scale=2.0).logsf(0.7)
+	{"InverseGamma", map[string]float64{"alpha": 0.8, "beta": 0.5}, 1000000.0, -9.773483025044691e-06, -11.535842540127215}, // np.log1p(-special.gammainc(0.8, 0.5/1e6)); stats.invgamma(0.8, scale=0.5).logsf(1000000.0)
+	{"InverseGamma", map[string]float64{"alpha": 2.0, "beta": 1.0}, 0.005, -194.6966950919409, -2.781632018740826e-85},      // np.log(201.0) - 200.0; stats.invgamma(2.0).logsf(0.005)
+	{"ChiSquared", map[string]float64{"nu": 3.0}, 2.0, -0.8495827792593129, -0.5579055184563477},                            // stats.chi2(3.0).logcdf(2.0); stats.chi2(3.0).logsf(2.0)
+	{"ChiSquared", map[string]float64{"nu": 4.0}, 400.0, -2.781632018740826e-85, -194.6966950919409},                        // stats.chi2(4.0).logcdf(400.0); np.log(201.0) - 200.0
+	{"Poisson", map[string]float64{"mu": 3.0}, 1.0, -1.6137056388801092, -0.22207945950008773},                              // stats.poisson(3.0).logcdf(1.0); stats.poisson(3.0).logsf(1.0)
+	{"Poisson", map[string]float64{"mu": 3.0}, 40.0, -5.844998801096254e-32, -71.91713658600158},                            // np.log1p(-np.exp(stats.poisson(3.0).logsf(40.0))); stats.poisson(3.0).logsf(40.0)
+	{"Poisson", map[string]float64{"mu": 200.0}, 100.0, -33.22407438406812, -3.7236412152014156e-15},                        // stats.poisson(200.0).logcdf(100.0); np.log1p(-np.exp(stats.poisson(200.0).logcdf(100.0)))
+	{"Poisson", map[string]float64{"mu": 0.01}, 0.0, -0.01000000000000006, -4.610166019324896},                              // stats.poisson(0.01).logcdf(0.0); stats.poisson(0.01).logsf(0.0)
 }
 
 // cdfTol is the relative tolerance of the reference values: a log-CDF in

@@ -37,3 +37,16 @@ func (chiSquaredKernel) Logp(x float64, p Args, need uint8) (float64, float64, A
 }
 
 func (chiSquaredKernel) Random(p Args, r *rand.Rand) float64 { return 2 * gammaRandom(p[0]/2, r) }
+
+// ChiSquared(nu) is Gamma(nu/2, 1/2).
+func (chiSquaredKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	l, dx, dp := gammaCDF(x, p[0]/2, 0.5, need, false)
+	dp[0], dp[1] = dp[0]/2, 0
+	return l, dx, dp
+}
+
+func (chiSquaredKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	l, dx, dp := gammaCDF(x, p[0]/2, 0.5, need, true)
+	dp[0], dp[1] = dp[0]/2, 0
+	return l, dx, dp
+}

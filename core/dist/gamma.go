@@ -148,3 +148,66 @@ func (exponentialKernel) LogSF(x float64, p Args, need uint8) (float64, float64,
 	}
 	return -lam * x, -lam, dp
 }
+
+// Gamma's CDF is P(alpha, beta x), its survival function Q(alpha, beta
+// x): logIncGamma, with the derivatives in alpha carried through its
+// series or continued fraction.
+func (gammaKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return gammaCDF(x, p[0], p[1], need, false)
+}
+
+func (gammaKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return gammaCDF(x, p[0], p[1], need, true)
+}
+
+// gammaCDF is Gamma(a, rate)'s log-CDF or log-survival function at x.
+func gammaCDF(x, a, rate float64, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	if !(a > 0) || !(rate > 0) {
+		return negInf, 0, dp
+	}
+	if !(x > 0) || math.IsInf(x, 1) {
+		return edgeCDF(sf == !(x > 0))
+	}
+	lp, lq, dpx, dqx, dpa, dqa := logIncGamma(a, rate*x)
+	l, gx, ga := lp, dpx, dpa
+	if sf {
+		l, gx, ga = lq, dqx, dqa
+	}
+	if need != 0 {
+		dp[0] = ga
+		dp[1] = gx * x
+	}
+	return l, gx * rate, dp
+}
+
+// InverseGamma's CDF is Q(alpha, beta/x), its survival function P(alpha,
+// beta/x).
+func (inverseGammaKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return inverseGammaCDF(x, p, need, false)
+}
+
+func (inverseGammaKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return inverseGammaCDF(x, p, need, true)
+}
+
+func inverseGammaCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	a, b := p[0], p[1]
+	if !(a > 0) || !(b > 0) {
+		return negInf, 0, dp
+	}
+	if !(x > 0) || math.IsInf(x, 1) {
+		return edgeCDF(sf == !(x > 0))
+	}
+	lp, lq, dpx, dqx, dpa, dqa := logIncGamma(a, b/x)
+	l, gy, ga := lq, dqx, dqa
+	if sf {
+		l, gy, ga = lp, dpx, dpa
+	}
+	if need != 0 {
+		dp[0] = ga
+		dp[1] = gy / x
+	}
+	return l, -gy * b / (x * x), dp
+}

@@ -144,3 +144,36 @@ func (negBinomialKernel) Random(p Args, r *rand.Rand) float64 {
 func (negBinomialNPKernel) Random(p Args, r *rand.Rand) float64 {
 	return negBinomialRandom(p[0]*(1-p[1])/p[1], p[0], r)
 }
+
+// Poisson's CDF at k = floor(x) is Q(k+1, mu), its survival function
+// P(k+1, mu); the derivative in mu is logIncGamma's in its x.
+func (poissonKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return poissonCDF(x, p, need, false)
+}
+
+func (poissonKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return poissonCDF(x, p, need, true)
+}
+
+func poissonCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	mu := p[0]
+	if !(mu >= 0) {
+		return negInf, 0, dp
+	}
+	if !(x >= 0) || math.IsInf(x, 1) {
+		return edgeCDF(sf == !(x >= 0))
+	}
+	if mu == 0 {
+		return edgeCDF(!sf)
+	}
+	lp, lq, dpx, dqx, _, _ := logIncGamma(math.Floor(x)+1, mu)
+	l, g := lq, dqx
+	if sf {
+		l, g = lp, dpx
+	}
+	if need != 0 {
+		dp[0] = g
+	}
+	return l, 0, dp
+}
