@@ -78,3 +78,60 @@ func (exGaussianKernel) Logp(x float64, p Args, need uint8) (float64, float64, A
 func (exGaussianKernel) Random(p Args, r *rand.Rand) float64 {
 	return p[0] + p[1]*r.NormFloat64() + p[2]*r.ExpFloat64()
 }
+
+// ExGaussian's CDF is Phi(z) - e^B, z = (x-mu)/sigma, B = (mu-x)/nu +
+// sigma^2/(2 nu^2) + log Phi(z - sigma/nu): the log-CDF logdiffexp(log
+// Phi(z), B), the log-survival function logaddexp(log Phi(-z), B), which
+// adds two positive terms. Where nu <= 0.05 sigma both are the Normal's,
+// as PyMC's log-CDF is.
+func (exGaussianKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return exGaussianCDF(x, p, need, false)
+}
+
+func (exGaussianKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return exGaussianCDF(x, p, need, true)
+}
+
+func exGaussianCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	mu, s, nu := p[0], p[1], p[2]
+	if !(s > 0) || !(nu > 0) {
+		return negInf, 0, dp
+	}
+	side := 1.0
+	if sf {
+		side = -1
+	}
+	if nu <= 0.05*s {
+		return normalCDF(x, p, need, side)
+	}
+	if math.IsInf(x, 0) {
+		return edgeCDF(x*side > 0)
+	}
+	z := (x - mu) / s
+	w := z - s/nu
+	lw, rb := logNormCDF(w)
+	b := (mu-x)/nu + s*s/(2*nu*nu) + lw
+	// B's derivatives in x, mu, sigma, nu
+	bx := -1/nu + rb/s
+	bmu := -bx
+	bs := s/(nu*nu) + rb*(-z/s-1/nu)
+	bnu := (x-mu)/(nu*nu) - s*s/(nu*nu*nu) + rb*s/(nu*nu)
+	la, ra := logNormCDF(side * z)
+	ga := side * ra // d log Phi(side z) / dz
+	var l, wa, wb float64
+	if sf {
+		l, wa, wb = logAddExp(la, b)
+	} else {
+		l, wa, wb = logDiffExp(la, b)
+	}
+	if !(l > negInf) {
+		return negInf, 0, dp
+	}
+	if need != 0 {
+		dp[0] = wa*(-ga/s) + wb*bmu
+		dp[1] = wa*(-ga*z/s) + wb*bs
+		dp[2] = wb * bnu
+	}
+	return l, wa*ga/s + wb*bx, dp
+}

@@ -61,3 +61,57 @@ func (waldKernel) Random(p Args, r *rand.Rand) float64 {
 	}
 	return alpha + root
 }
+
+// Wald's CDF at y = x - alpha is Phi(a) + e^c Phi(b), with a =
+// sqrt(lam/y)(y/mu - 1), b = -sqrt(lam/y)(y/mu + 1), c = 2 lam/mu: the
+// log-CDF logaddexp(log Phi(a), c + log Phi(b)); the survival function
+// Phi(-a) - e^c Phi(b), by logdiffexp.
+func (waldKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return waldCDF(x, p, need, false)
+}
+
+func (waldKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return waldCDF(x, p, need, true)
+}
+
+func waldCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	mu, lam, alpha := p[0], p[1], p[2]
+	if !(mu > 0) || !(lam > 0) || !(alpha >= 0) {
+		return negInf, 0, dp
+	}
+	y := x - alpha
+	if !(y > 0) || math.IsInf(y, 1) {
+		return edgeCDF(sf == !(y > 0))
+	}
+	sl, sy := math.Sqrt(lam), math.Sqrt(y)
+	a := sl * (sy/mu - 1/sy)
+	b := -sl * (sy/mu + 1/sy)
+	c := 2 * lam / mu
+	ay := sl * (0.5/(mu*sy) + 0.5/(y*sy))
+	by := -sl * (0.5/(mu*sy) - 0.5/(y*sy))
+	amu, bmu := -sl*sy/(mu*mu), sl*sy/(mu*mu)
+	alam, blam := a/(2*lam), b/(2*lam)
+	clam, cmu := 2/mu, -2*lam/(mu*mu)
+	lb, rb := logNormCDF(b)
+	var l, wa, wb, ga float64
+	if sf {
+		la, ra := logNormCDF(-a)
+		ga = -ra
+		l, wa, wb = logDiffExp(la, c+lb)
+	} else {
+		la, ra := logNormCDF(a)
+		ga = ra
+		l, wa, wb = logAddExp(la, c+lb)
+	}
+	if !(l > negInf) {
+		return negInf, 0, dp
+	}
+	gy := wa*ga*ay + wb*rb*by
+	if need != 0 {
+		dp[0] = wa*ga*amu + wb*(rb*bmu+cmu)
+		dp[1] = wa*ga*alam + wb*(rb*blam+clam)
+		dp[2] = -gy
+	}
+	return l, gy, dp
+}
