@@ -60,3 +60,34 @@ func init() {
 type betaKernel struct{}
 
 func (betaKernel) Random(p Args, r *rand.Rand) float64 { return betaRandom(p[0], p[1], r) }
+
+// Beta's CDF is the regularized incomplete beta function I_x(alpha,
+// beta): logIncBeta, its derivatives in the shapes carried through the
+// continued fraction.
+func (betaKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return betaCDF(x, p, need, false)
+}
+
+func (betaKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return betaCDF(x, p, need, true)
+}
+
+func betaCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	a, b := p[0], p[1]
+	if !(a > 0) || !(b > 0) {
+		return negInf, 0, dp
+	}
+	if !(x > 0) || !(x < 1) {
+		return edgeCDF(sf == !(x > 0))
+	}
+	li, lc, di, dc := logIncBeta(a, b, x)
+	l, d := li, di
+	if sf {
+		l, d = lc, dc
+	}
+	if need != 0 {
+		dp[0], dp[1] = d[1], d[2]
+	}
+	return l, d[0], dp
+}

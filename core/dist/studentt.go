@@ -234,3 +234,56 @@ func halfCauchyCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Ar
 	}
 	return math.Ln2 - lnPi + math.Log(f), g, dp
 }
+
+// StudentT's tail beyond |t|, t = (x-mu)/sigma, is I_z(nu/2, 1/2)/2 with
+// z = nu/(nu + t^2): the log-CDF below mu and the log-survival function
+// above it; the other side is log1mexp of it.
+func (studentTKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return studentTCDF(x, p, need, 1)
+}
+
+func (studentTKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return studentTCDF(x, p, need, -1)
+}
+
+func studentTCDF(x float64, p Args, need uint8, side float64) (float64, float64, Args) {
+	var dp Args
+	nu, mu, s := p[0], p[1], p[2]
+	if !(nu > 0) || !(s > 0) {
+		return negInf, 0, dp
+	}
+	if math.IsInf(x, 0) {
+		return edgeCDF(x*side > 0)
+	}
+	t := (x - mu) / s
+	if t == 0 {
+		// half the mass either side; the derivative is the density over 1/2
+		g := 2 * side * math.Exp(lgamma((nu+1)/2)-lgamma(nu/2)-0.5*math.Log(nu)-0.5*lnPi) / s
+		if need != 0 {
+			dp[1] = -g
+		}
+		return -math.Ln2, g, dp
+	}
+	d := nu + t*t
+	z := nu / d
+	li, _, di, _ := logIncBeta(nu/2, 0.5, z)
+	tail := side*t < 0 // x on the side this function measures the tail of
+	l, g := li-math.Ln2, di
+	if !tail {
+		// 1 - I/2 = log1mexp(log I - log 2)
+		l = log1mexp(li - math.Ln2)
+		w := -math.Exp(li - math.Ln2 - l)
+		for i := range g {
+			g[i] = w * g[i]
+		}
+	}
+	// z moves with t as -2 nu t/d^2, with nu as t^2/d^2; a = nu/2
+	gt := g[0] * (-2 * nu * t / (d * d))
+	gnu := g[0]*(t*t/(d*d)) + g[1]/2
+	if need != 0 {
+		dp[0] = gnu
+		dp[1] = -gt / s
+		dp[2] = -gt * t / s
+	}
+	return l, gt / s, dp
+}

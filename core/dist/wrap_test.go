@@ -107,6 +107,10 @@ func TestWrappedGradients(t *testing.T) {
 							continue
 						}
 						h := step(p[i], v.domains[i] == probability || v.domains[i] == openUnit)
+						if v.domains[i] == boundParam && p[i] != 0 {
+							// a bound near 0 (a Weibull's, at 1e-6) by its own scale
+							h = 1e-6 * math.Abs(p[i])
+						}
 						q := append([]float64(nil), p...)
 						q[i] = p[i] + h
 						up := f(q)
