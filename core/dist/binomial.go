@@ -216,3 +216,52 @@ func (bernoulliLogitKernel) LogSF(x float64, p Args, need uint8) (float64, float
 	}
 	return -softplus(-l), 0, dp
 }
+
+// Binomial's CDF at k = floor(x), 0 <= k < n, is I_{1-p}(n-k, k+1), its
+// survival function I_p(k+1, n-k): logIncBeta, whose derivative in its x
+// gives the one in p (n is a count: derivative 0).
+func (binomialKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return binomialCDF(x, p[0], p[1], need, false, false)
+}
+
+func (binomialKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return binomialCDF(x, p[0], p[1], need, true, false)
+}
+
+// With logit_p = l, p = sigmoid(l) moves with l as p(1-p).
+func (binomialLogitKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return binomialCDF(x, p[0], sigmoid(p[1]), need, false, true)
+}
+
+func (binomialLogitKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return binomialCDF(x, p[0], sigmoid(p[1]), need, true, true)
+}
+
+func binomialCDF(x, n, q float64, need uint8, sf, logit bool) (float64, float64, Args) {
+	var dp Args
+	if !(n >= 0) || !(q >= 0 && q <= 1) || !isCount(n) {
+		return negInf, 0, dp
+	}
+	if !(x >= 0) || x >= n {
+		return edgeCDF(sf == !(x >= 0))
+	}
+	k := math.Floor(x)
+	switch q {
+	case 0:
+		return edgeCDF(!sf)
+	case 1:
+		return edgeCDF(sf)
+	}
+	li, lc, di, dc := logIncBeta(n-k, k+1, 1-q)
+	l, g := li, -di[0]
+	if sf {
+		l, g = lc, -dc[0]
+	}
+	if logit {
+		g *= q * (1 - q)
+	}
+	if need != 0 {
+		dp[1] = g
+	}
+	return l, 0, dp
+}

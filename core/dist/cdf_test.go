@@ -101,6 +101,13 @@ var cdfCases = []struct {
 	{"StudentT", map[string]float64{"nu": 4.0, "mu": 0.0, "sigma": 1.0}, 10000.0, -2.9999998000000158e-16, -35.742749265903285}, // np.log1p(-np.exp(stats.t(4.0).logsf(1e4))); stats.t(4.0).logsf(10000.0)
 	{"StudentT", map[string]float64{"nu": 30.0, "mu": 1.0, "sigma": 0.5}, 2.0, -0.027692443129667326, -3.600409983005695},       // stats.t(30.0, 1.0, 0.5).logcdf(2.0); stats.t(30.0, 1.0, 0.5).logsf(2.0)
 	{"StudentT", map[string]float64{"nu": 2.5, "mu": 1.0, "sigma": 0.5}, 1.0, -0.6931471805599453, -0.6931471805599453},         // stats.t(2.5, 1.0, 0.5).logcdf(1.0); stats.t(2.5, 1.0, 0.5).logsf(1.0)
+	{"Binomial", map[string]float64{"n": 10.0, "p": 0.3}, 2.0, -0.960287588021517, -0.4825342690570286},                         // stats.binom(10, 0.3).logcdf(2.0); stats.binom(10, 0.3).logsf(2.0)
+	{"Binomial", map[string]float64{"n": 50.0, "p": 0.9}, 20.0, -39.62693220794471, -6.169386905412833e-18},                     // stats.binom(50, 0.9).logcdf(20.0); np.log1p(-np.exp(stats.binom(50, 0.9).logcdf(20.0)))
+	{"Binomial", map[string]float64{"n": 10.0, "logit_p": 0.5}, 7.0, -0.23098288409397913, -1.5786810501028183},                 // stats.binom(10, special.expit(0.5)).logcdf(7.0); stats.binom(10, special.expit(0.5)).logsf(7.0)
+	{"NegativeBinomial", map[string]float64{"mu": 3.0, "alpha": 2.0}, 2.0, -0.6447380413522578, -0.7440195109337018},            // stats.nbinom(2.0, 2.0/5.0).logcdf(2.0); stats.nbinom(2.0, 2.0/5.0).logsf(2.0)
+	{"NegativeBinomial", map[string]float64{"n": 2.0, "p": 0.4}, 60.0, -7.448348524259799e-13, -27.925613875700943},             // np.log1p(-np.exp(stats.nbinom(2.0, 0.4).logsf(60.0))); stats.nbinom(2.0, 0.4).logsf(60.0)
+	{"NegativeBinomial", map[string]float64{"mu": 3.0, "n": 2.0}, 0.0, -1.83258146374831, -0.1743533871447778},                  // stats.nbinom(2.0, 2.0/5.0).logcdf(0.0); stats.nbinom(2.0, 2.0/5.0).logsf(0.0)
+	{"NegativeBinomial", map[string]float64{"alpha": 2.0, "p": 0.4}, 5.0, -0.17272423873752202, -1.8411783109738287},            // stats.nbinom(2.0, 0.4).logcdf(5.0); stats.nbinom(2.0, 0.4).logsf(5.0)
 }
 
 // cdfTol is the relative tolerance of the reference values: a log-CDF in

@@ -177,3 +177,80 @@ func poissonCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args)
 	}
 	return l, 0, dp
 }
+
+// NegativeBinomial's CDF at k = floor(x) is I_p(n, k+1), p = n/(n+mu)
+// for the mean's parameter sets, and its survival function I_{1-p}(k+1,
+// n): logIncBeta, with its derivatives in p and in n. Beyond the
+// dispersion where the density is the Poisson's, so is the log-CDF.
+func (negBinomialKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return negBinomialMuCDF(x, p, need, false)
+}
+
+func (negBinomialKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return negBinomialMuCDF(x, p, need, true)
+}
+
+func negBinomialMuCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	mu, a := p[0], p[1]
+	if !(mu > 0) || !(a > 0) {
+		return negInf, 0, Args{}
+	}
+	if a > nbPoissonAlpha {
+		// the Poisson limit, as the density takes it
+		return poissonCDF(x, Args{mu}, need, sf)
+	}
+	q := a / (a + mu)
+	l, gn, gq := negBinomialCDF(x, a, q, sf)
+	var dp Args
+	if need != 0 {
+		s := (a + mu) * (a + mu)
+		dp[0] = gq * (-a / s)
+		dp[1] = gn + gq*(mu/s)
+	}
+	return l, 0, dp
+}
+
+func (negBinomialNPKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return negBinomialNPCDF(x, p, need, false)
+}
+
+func (negBinomialNPKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return negBinomialNPCDF(x, p, need, true)
+}
+
+func negBinomialNPCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	n, q := p[0], p[1]
+	if !(n > 0) || !(q > 0 && q < 1) {
+		return negInf, 0, Args{}
+	}
+	if n > nbPoissonAlpha {
+		// the Poisson limit, mu = n(1-p)/p, as the density takes it
+		l, _, g := poissonCDF(x, Args{n * (1 - q) / q}, need, sf)
+		var dp Args
+		if need != 0 {
+			dp[0], dp[1] = g[0]*(1-q)/q, -g[0]*n/(q*q)
+		}
+		return l, 0, dp
+	}
+	l, gn, gq := negBinomialCDF(x, n, q, sf)
+	var dp Args
+	if need != 0 {
+		dp[0], dp[1] = gn, gq
+	}
+	return l, 0, dp
+}
+
+// negBinomialCDF is the log-CDF (or log-survival function) with its
+// derivatives in n and p.
+func negBinomialCDF(x, n, q float64, sf bool) (l, gn, gq float64) {
+	if !(x >= 0) || math.IsInf(x, 1) {
+		l, _, _ = edgeCDF(sf == !(x >= 0))
+		return l, 0, 0
+	}
+	k := math.Floor(x)
+	li, lc, di, dc := logIncBeta(n, k+1, q)
+	if sf {
+		return lc, dc[1], dc[0]
+	}
+	return li, di[1], di[0]
+}
