@@ -146,7 +146,8 @@ func TestCensoredTruncatedRefusals(t *testing.T) {
 		{`"truncated": {"lower": -1, "upper": 2}`, `"truncated": {}`, "needs a lower bound, an upper bound, or both"},
 		{`"truncated": {"lower": 0, "upper": 3}`, `"truncated": {"lower": 0, "upper": 2}`, "outside the support"},
 		{`"observed": {"ref": "yt"}`, `"observed": {"ref": "cens"}`, "infinite data can only be a censoring or truncation bound"},
-		{`"dist": "Weibull"`, `"dist": "Gamma"`, "Gamma has no log-CDF"},
+		{`"dist": "Weibull", "params": {"alpha": {"ref": "k"}, "beta": {"ref": "m"}}`,
+			`"dist": "HalfStudentT", "params": {"nu": {"ref": "k"}, "sigma": {"ref": "m"}}`, "HalfStudentT has no log-CDF"},
 		{`"truncated": {"upper": {"ref": "m"}}`, `"truncated": {"upper": {"ref": "m"}}, "censored": {"lower": 0}`, "censored or truncated, not both"},
 	} {
 		doc := strings.Replace(wrappedModel, c.from, c.to, 1)
