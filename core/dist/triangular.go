@@ -69,3 +69,53 @@ func (triangularKernel) Random(p Args, r *rand.Rand) float64 {
 	}
 	return hi - math.Sqrt((hi-lo)*(hi-c)*(1-u))
 }
+
+// Triangular's CDF below c is (x-lower)^2/((upper-lower)(c-lower)), its
+// survival function above c (upper-x)^2/((upper-lower)(upper-c)); each
+// side's other function is log1mexp of it.
+func (triangularKernel) LogCDF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return triangularCDF(x, p, need, false)
+}
+
+func (triangularKernel) LogSF(x float64, p Args, need uint8) (float64, float64, Args) {
+	return triangularCDF(x, p, need, true)
+}
+
+func triangularCDF(x float64, p Args, need uint8, sf bool) (float64, float64, Args) {
+	var dp Args
+	lo, c, hi := p[0], p[1], p[2]
+	if !(lo <= c && c <= hi && lo < hi) {
+		return negInf, 0, dp
+	}
+	if !(x > lo) || !(x < hi) {
+		return edgeCDF(sf == !(x > lo))
+	}
+	w := hi - lo
+	var l, gx float64
+	var g [3]float64
+	left := x < c
+	if left {
+		d, e := x-lo, c-lo
+		l = 2*math.Log(d) - math.Log(w) - math.Log(e) // log CDF
+		gx = 2 / d
+		g = [3]float64{-2/d + 1/w + 1/e, -1 / e, -1 / w}
+	} else {
+		d, e := hi-x, hi-c
+		l = 2*math.Log(d) - math.Log(w) - math.Log(e) // log SF
+		gx = -2 / d
+		g = [3]float64{1 / w, 1 / e, 2/d - 1/w - 1/e}
+	}
+	if left == sf {
+		// the other function: log1mexp
+		q := -1 / math.Expm1(-l)
+		l = log1mexp(l)
+		gx *= q
+		for i := range g {
+			g[i] *= q
+		}
+	}
+	if need != 0 {
+		dp[0], dp[1], dp[2] = g[0], g[1], g[2]
+	}
+	return l, gx, dp
+}

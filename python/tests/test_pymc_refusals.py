@@ -193,13 +193,19 @@ def _mvnormal():
 
 
 def _censored():
-    mu = pm.Normal("mu", 0, 1)
-    pm.Censored("y", pm.Normal.dist(mu, 1), lower=0, upper=None, observed=[1.0, 0.0])
+    # HalfStudentT has no log-CDF (nor has PyMC's)
+    mu = pm.Exponential("mu", 1)
+    pm.Censored("y", pm.HalfStudentT.dist(3, mu), lower=None, upper=2, observed=[1.0, 2.0])
 
 
 def _truncated():
-    mu = pm.Exponential("mu", 1)
-    pm.Truncated("y", pm.Poisson.dist(mu), lower=1, observed=[1, 2])
+    mu = pm.Normal("mu", 0, 1)
+    pm.Truncated("y", pm.AsymmetricLaplace.dist(kappa=1.5, mu=mu, b=1), lower=0, observed=[1.0, 2.0])
+
+
+def _censored_free():
+    mu = pm.Normal("mu", 0, 1)
+    pm.Censored("y", pm.Normal.dist(mu, 1), lower=0, upper=None)
 
 
 def _walk():
@@ -230,8 +236,9 @@ REFUSALS = [
     ("HSGP", _hsgp, "y", ["pt.prod", "deterministic 'f'"]),
     ("gp.Latent", _latent, "y", ["pt.linalg.cholesky", "deterministic 'f'"]),
     ("MvNormal", _mvnormal, "w", ["pm.MvNormal"]),
-    ("Censored", _censored, "y", ["pm.Censored(pm.Normal.dist(...))"]),
-    ("Truncated", _truncated, "y", ["pm.Truncated(pm.Poisson.dist(...))"]),
+    ("Censored", _censored, "y", ["pm.Censored(pm.HalfStudentT.dist(...))", "no log-CDF for HalfStudentT"]),
+    ("Truncated", _truncated, "y", ["pm.Truncated(pm.AsymmetricLaplace.dist(...))", "no log-CDF"]),
+    ("Censored free", _censored_free, "y", ["pm.Censored as a free variable"]),
     ("random walk", _walk, "w", ["pm.GaussianRandomWalk", "pm.StudentT initial distribution"]),
     ("total_size", _minibatch, "y", ["pm.Normal with total_size="]),
     ("max", _max, "p", ["pt.max"]),

@@ -1129,17 +1129,18 @@ class Translator:
         cls = type(op).__name__
         if cls == "CensoredRV":
             base, lower, upper = rv.owner.inputs
-            return "censored", self._base_distribution(base, "pm.Censored"), lower, upper, base
+            return "censored", self._base_distribution(base, rv), lower, upper, base
         if cls == "TruncatedRV":
             *inputs, lower, upper = rv.owner.inputs
             base = op.base_rv_op.make_node(*inputs).default_output()
-            return "truncated", self._base_distribution(base, "pm.Truncated"), lower, upper, base
+            return "truncated", self._base_distribution(base, rv), lower, upper, base
         if cls == "TruncatedNormalRV":
             mu, sigma, lower, upper = op.dist_params(rv.owner)
             return "truncated", ("Normal", {"mu": mu, "sigma": sigma}, None), lower, upper, None
         return None
 
-    def _base_distribution(self, base: Any, wrapper: str):
+    def _base_distribution(self, base: Any, rv: Any):
+        wrapper = distribution_name(rv)
         if base.owner is None or not _is_rv_op(base.owner.op):
             raise _Problem(f"{wrapper} of something that is not a distribution is not supported")
         dist, params, shape = self._distribution(base)
@@ -1147,7 +1148,7 @@ class Translator:
         if not any(v.get("cdf") for v in row["variants"]):
             have = sorted(n for n, r in _CATALOGUE.items() if any(v.get("cdf") for v in r["variants"]))
             raise _Problem(
-                f"{wrapper} of {distribution_name(base)} is not supported: exmc has no log-CDF for {dist} "
+                f"{wrapper} is not supported: exmc has no log-CDF for {dist} "
                 f"(it has one for {', '.join(have)})"
             )
         return dist, params, shape
