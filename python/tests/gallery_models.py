@@ -146,3 +146,49 @@ def truncated_regression():
         sigma = pm.TruncatedNormal("sigma", mu=0, sigma=2, lower=0)
         pm.Truncated("y", pm.Normal.dist(a + b * x, sigma), lower=0, upper=4, observed=y)
     return model
+
+
+@gallery()
+def zerosum_anova():
+    """A two-way ANOVA with ZeroSumNormal main effects and a ZeroSumNormal
+    interaction over both axes, indexed by each observation's cell."""
+    import pymc as pm
+
+    rng = np.random.default_rng(4)
+    na, nb, n = 4, 3, 180
+    a, b = rng.integers(0, na, n), rng.integers(0, nb, n)
+    ea = np.array([-0.8, 0.1, 0.3, 0.4])
+    eb = np.array([0.5, -0.2, -0.3])
+    y = 2.0 + ea[a] + eb[b] + rng.normal(0, 0.6, n)
+    with pm.Model(coords={"a": range(na), "b": range(nb)}) as model:
+        mu = pm.Normal("intercept", 0, 5)
+        sa = pm.HalfNormal("sigma_a", 1)
+        sb = pm.HalfNormal("sigma_b", 1)
+        effect_a = pm.ZeroSumNormal("effect_a", sigma=sa, dims="a")
+        effect_b = pm.ZeroSumNormal("effect_b", sigma=sb, dims="b")
+        effect_ab = pm.ZeroSumNormal("effect_ab", sigma=0.3, dims=("a", "b"), n_zerosum_axes=2)
+        sigma = pm.HalfNormal("sigma", 1)
+        pm.Normal("y", mu + effect_a[a] + effect_b[b] + effect_ab[a, b], sigma, observed=y)
+    return model
+
+
+@gallery()
+def multinomial_counts():
+    """Counts of four categories in groups of varying size: group
+    probabilities from a Dirichlet around a shared simplex, with a
+    concentration (a hierarchical Dirichlet-multinomial, written with a
+    Multinomial likelihood)."""
+    import pymc as pm
+
+    rng = np.random.default_rng(5)
+    groups = 6
+    base = np.array([0.4, 0.3, 0.2, 0.1])
+    n = rng.integers(20, 60, groups)
+    p_true = rng.dirichlet(20 * base, groups)
+    counts = np.array([rng.multinomial(k, q) for k, q in zip(n, p_true)])
+    with pm.Model(coords={"group": range(groups), "cat": range(4)}) as model:
+        theta = pm.Dirichlet("theta", a=np.ones(4), dims="cat")
+        kappa = pm.Gamma("kappa", 2, 0.1)
+        p = pm.Dirichlet("p", a=kappa * theta + 0.1, dims=("group", "cat"))
+        pm.Multinomial("y", n=n, p=p, observed=counts, dims=("group", "cat"))
+    return model
