@@ -175,7 +175,7 @@ var fwdCases = []fwdCase{
 }
 
 func TestForward(t *testing.T) {
-	for _, c := range fwdCases {
+	for _, c := range append(fwdCases, linalgFwdCases...) {
 		got, shp, err := Eval(c.op, c.attrs, c.args, c.shapes)
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
@@ -210,7 +210,7 @@ func closeTo(x, y, rel float64) bool {
 // Every op must have a forward case, so a new op cannot slip in untested.
 func TestForwardCoversCatalogue(t *testing.T) {
 	seen := map[string]bool{}
-	for _, c := range fwdCases {
+	for _, c := range append(fwdCases, linalgFwdCases...) {
 		seen[c.op] = true
 	}
 	for _, op := range ops.Names() {

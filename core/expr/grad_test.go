@@ -46,6 +46,9 @@ type gradCase struct {
 	shapes [][]int
 	dom    []domain // per argument; missing means anywhere
 	fixed  map[int][]float64
+	// prep, when set, adjusts the drawn values (a positive-definite
+	// matrix for cholesky, say)
+	prep func(vals [][]float64)
 }
 
 func binaryGradCases() []gradCase {
@@ -153,7 +156,8 @@ var structuralGradCases = []gradCase{
 
 func allGradCases() []gradCase {
 	cs := append(binaryGradCases(), unaryGradCases()...)
-	return append(cs, structuralGradCases...)
+	cs = append(cs, structuralGradCases...)
+	return append(cs, linalgGradCases()...)
 }
 
 // built is one case compiled with a chosen set of Input arguments.
@@ -183,6 +187,9 @@ func (c gradCase) build(t testing.TB, r *rand.Rand, mask int) *built {
 		for j := range vals[i] {
 			vals[i][j] = d(r)
 		}
+	}
+	if c.prep != nil {
+		c.prep(vals)
 	}
 	if c.op == "maximum" || c.op == "minimum" {
 		separate(vals[0], vals[1])

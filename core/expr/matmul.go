@@ -20,6 +20,9 @@ type matmul struct {
 
 func buildMatmul(_ *Program, _ Attrs, _ []Slot, shapes [][]int, out []int) (Kernel, error) {
 	a, b := shapes[0], shapes[1]
+	if len(a) > 2 || len(b) > 2 {
+		return buildBatchedMatmul(shapes, out), nil
+	}
 	k := &matmul{m: 1, n: 1, aVec: len(a) == 1, bVec: len(b) == 1}
 	k.k = b[0]
 	if !k.aVec {

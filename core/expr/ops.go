@@ -23,6 +23,9 @@ type kernelDef struct {
 	// off+1, ... of the argument in order: then it is a View, which costs
 	// no instruction and no copy.
 	view func(a Attrs, shapes [][]int, out []int) (off int, ok bool)
+	// scratch, when set, is how many values of working space the kernel
+	// needs: Apply gives it a Scratch slot of that size as its last input.
+	scratch func(a Attrs, shapes [][]int, out []int) int
 }
 
 // kernels holds a kernel for every op of the vocabulary, and for nothing
@@ -85,6 +88,11 @@ var kernels = map[string]kernelDef{
 	"reshape": {build: buildCopy,
 		view: func(Attrs, [][]int, []int) (int, bool) { return 0, true }},
 	"transpose": {build: buildTranspose},
+
+	"cholesky":         {build: buildCholesky, scratch: choleskyScratch},
+	"solve_triangular": {build: buildSolveTriangular, scratch: solveScratch},
+	"diag":             {build: buildDiag},
+	"extract_diag":     {build: buildExtractDiag},
 }
 
 // Apply appends the kernel(s) for op to the program and returns the result slot.
@@ -115,6 +123,9 @@ func Apply(p *Program, op string, attrs Attrs, args ...Slot) (Slot, error) {
 	k, err := d.build(p, attrs, args, shapes, out)
 	if err != nil {
 		return -1, fmt.Errorf("%s: %w", op, err)
+	}
+	if d.scratch != nil {
+		args = append(args[:len(args):len(args)], p.Scratch(d.scratch(attrs, shapes, out)))
 	}
 	return p.Apply(k, out, args...), nil
 }

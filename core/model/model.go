@@ -204,6 +204,9 @@ func cloneAttrs(a ops.Attrs) ops.Attrs {
 	c.Step = cloneIntPtr(a.Step)
 	c.Shape = cloneInts(a.Shape)
 	c.Perm = cloneInts(a.Perm)
+	c.Offset = cloneIntPtr(a.Offset)
+	c.Lower = cloneBool(a.Lower)
+	c.Trans = cloneBool(a.Trans)
 	return c
 }
 

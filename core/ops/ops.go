@@ -16,11 +16,19 @@ type Attrs struct {
 	Step  *int  `json:"step,omitempty"`
 	Shape []int `json:"shape,omitempty"`
 	Perm  []int `json:"perm,omitempty"`
+	// Offset is a diagonal's: 0 the main one, k > 0 the k-th above it,
+	// k < 0 below (diag, extract_diag).
+	Offset *int `json:"offset,omitempty"`
+	// Lower says which triangle of a triangular matrix is read: the lower
+	// one when true, else (by default, as in scipy) the upper one; Trans
+	// solves with the matrix's transpose (solve_triangular).
+	Lower *bool `json:"lower,omitempty"`
+	Trans *bool `json:"trans,omitempty"`
 }
 
 // attrSet lists the attributes an op reads, so that a misspelt or misplaced
 // attribute in a model is reported instead of silently ignored.
-type attrSet uint8
+type attrSet uint16
 
 const (
 	attrAxis attrSet = 1 << iota
@@ -29,6 +37,9 @@ const (
 	attrStep
 	attrShape
 	attrPerm
+	attrOffset
+	attrLower
+	attrTrans
 )
 
 var attrNames = []struct {
@@ -37,6 +48,7 @@ var attrNames = []struct {
 }{
 	{attrAxis, "axis"}, {attrStart, "start"}, {attrStop, "stop"},
 	{attrStep, "step"}, {attrShape, "shape"}, {attrPerm, "perm"},
+	{attrOffset, "offset"}, {attrLower, "lower"}, {attrTrans, "trans"},
 }
 
 func (a *Attrs) present() attrSet {
@@ -58,6 +70,15 @@ func (a *Attrs) present() attrSet {
 	}
 	if a.Perm != nil {
 		s |= attrPerm
+	}
+	if a.Offset != nil {
+		s |= attrOffset
+	}
+	if a.Lower != nil {
+		s |= attrLower
+	}
+	if a.Trans != nil {
+		s |= attrTrans
 	}
 	return s
 }
@@ -133,6 +154,11 @@ var vocabulary = map[string]op{
 	"concatenate": {minArgs: 1, maxArgs: -1, attrs: attrAxis, infer: concatShape},
 	"reshape":     {minArgs: 1, maxArgs: 1, attrs: attrShape, infer: reshapeShape},
 	"transpose":   {minArgs: 1, maxArgs: 1, attrs: attrPerm, infer: transposeShape},
+
+	"cholesky":         {minArgs: 1, maxArgs: 1, infer: squareShape},
+	"solve_triangular": {minArgs: 2, maxArgs: 2, attrs: attrLower | attrTrans, infer: solveShape},
+	"diag":             {minArgs: 1, maxArgs: 1, attrs: attrOffset, infer: diagShape},
+	"extract_diag":     {minArgs: 1, maxArgs: 1, attrs: attrOffset, infer: extractDiagShape},
 }
 
 // Known reports whether name is an op of the vocabulary.

@@ -20,7 +20,19 @@ func TestInferShapeErrors(t *testing.T) {
 		{"matmul", Attrs{}, [][]int{{4}, {3, 2}}, "matmul: shapes (4,) and (3, 2) do not align", true},
 		{"matmul", Attrs{}, [][]int{{2, 3}, {2, 3}}, "do not align", false},
 		{"matmul", Attrs{}, [][]int{{}, {3}}, "scalar", false},
-		{"matmul", Attrs{}, [][]int{{2, 2, 2}, {2}}, "rank", false},
+		{"matmul", Attrs{}, [][]int{{2, 2, 3}, {2, 2, 2}}, "matmul: shapes (2, 2, 3) and (2, 2, 2) do not align", true},
+		{"matmul", Attrs{}, [][]int{{2, 2, 3}, {3, 3, 2}}, "matmul: the batch axes of shapes (2, 2, 3) and (3, 3, 2) do not broadcast together", true},
+		{"cholesky", Attrs{}, [][]int{{2, 3}}, "cholesky: the argument must be a square matrix or a batch of them, got shape (2, 3)", true},
+		{"cholesky", Attrs{}, [][]int{{3}}, "square", false},
+		{"cholesky", Attrs{Lower: bp(true)}, [][]int{{3, 3}}, `cholesky does not take the attribute "lower"`, true},
+		{"solve_triangular", Attrs{}, [][]int{{3, 2}, {3}}, "solve_triangular: the matrix must be square (or a batch of square matrices), got shape (3, 2)", true},
+		{"solve_triangular", Attrs{}, [][]int{{3, 3}, {2}}, "solve_triangular: a matrix of shape (3, 3) and a right-hand side of shape (2,) do not align", true},
+		{"solve_triangular", Attrs{}, [][]int{{3, 3}, {}}, "scalar", false},
+		{"solve_triangular", Attrs{}, [][]int{{2, 3, 3}, {3}}, "batch", false},
+		{"solve_triangular", Attrs{}, [][]int{{2, 3, 3}, {3, 3, 1}}, "do not broadcast", false},
+		{"solve_triangular", Attrs{Offset: ip(1)}, [][]int{{3, 3}, {3}}, `"offset"`, false},
+		{"diag", Attrs{}, [][]int{{}}, "diag: the argument must be a vector (or a batch of them), got a scalar", true},
+		{"extract_diag", Attrs{}, [][]int{{3}}, "extract_diag: the argument must be a matrix (or a batch of them), got shape (3,)", true},
 		{"add", Attrs{}, [][]int{{2}, {3}}, "add: shapes (2,) and (3,) cannot be broadcast together", true},
 		{"mul", Attrs{}, [][]int{{2}, {3, 4}}, "mul: shapes (2,) and (3, 4) cannot be broadcast together", true},
 		{"exp", Attrs{}, [][]int{{2}, {2}}, "exp takes 1 argument, got 2", true},
@@ -86,6 +98,15 @@ func TestInferShapeResults(t *testing.T) {
 		{"reshape", Attrs{Shape: []int{0, 3}}, [][]int{{0}}, []int{0, 3}},
 		{"transpose", Attrs{}, [][]int{{2, 3, 4}}, []int{4, 3, 2}},
 		{"matmul", Attrs{}, [][]int{{5}, {5, 2}}, []int{2}},
+		{"matmul", Attrs{}, [][]int{{2, 1, 4, 5}, {3, 5, 2}}, []int{2, 3, 4, 2}},
+		{"matmul", Attrs{}, [][]int{{5}, {3, 5, 2}}, []int{3, 2}},
+		{"matmul", Attrs{}, [][]int{{3, 4, 5}, {5}}, []int{3, 4}},
+		{"cholesky", Attrs{}, [][]int{{2, 3, 3}}, []int{2, 3, 3}},
+		{"solve_triangular", Attrs{}, [][]int{{3, 3}, {3}}, []int{3}},
+		{"solve_triangular", Attrs{}, [][]int{{2, 1, 3, 3}, {4, 3, 2}}, []int{2, 4, 3, 2}},
+		{"diag", Attrs{Offset: ip(-2)}, [][]int{{4, 3}}, []int{4, 5, 5}},
+		{"extract_diag", Attrs{Offset: ip(2)}, [][]int{{4, 3, 5}}, []int{4, 3}},
+		{"extract_diag", Attrs{Offset: ip(-4)}, [][]int{{3, 5}}, []int{0}},
 	}
 	for _, c := range cases {
 		got, err := InferShape(c.op, c.attrs, c.args)
@@ -131,5 +152,7 @@ func TestCompareShapeErrors(t *testing.T) {
 }
 
 func ip(i int) *int { return &i }
+
+func bp(b bool) *bool { return &b }
 
 func ax(i int) Attrs { return Attrs{Axis: &i} }

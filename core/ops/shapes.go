@@ -33,22 +33,130 @@ func switchShape(_ Attrs, args [][]int) ([]int, error) {
 	return out, nil
 }
 
+// matmulShape is numpy's matmul: a vector operand is a row (left) or a
+// column (right) whose axis is dropped from the result, and the axes before
+// the last two of matrix operands are batch axes, broadcast together.
 func matmulShape(_ Attrs, args [][]int) ([]int, error) {
 	a, b := args[0], args[1]
 	for _, s := range args {
 		if len(s) == 0 {
 			return nil, fmt.Errorf("scalar operands are not allowed (use mul)")
 		}
-		if len(s) > 2 {
-			return nil, fmt.Errorf("operands of rank above 2 are not supported, got %s", shape.String(s))
-		}
 	}
 	ka := a[len(a)-1]
 	kb := b[0]
+	if len(b) > 1 {
+		kb = b[len(b)-2]
+	}
 	if ka != kb {
 		return nil, fmt.Errorf("shapes %s and %s do not align", shape.String(a), shape.String(b))
 	}
-	return append(clone(a[:len(a)-1]), b[1:]...), nil
+	var batch []int
+	if len(a) > 2 || len(b) > 2 {
+		var err error
+		if batch, err = batchShape(a, b, 2, 2); err != nil {
+			return nil, err
+		}
+	}
+	out := batch
+	if len(a) > 1 {
+		out = append(out, a[len(a)-2])
+	}
+	if len(b) > 1 {
+		out = append(out, b[len(b)-1])
+	}
+	return out, nil
+}
+
+// batchShape broadcasts the batch axes of two operands, the axes before
+// their last ka and kb (those of a vector operand: none).
+func batchShape(a, b []int, ka, kb int) ([]int, error) {
+	ba, bb := a[:max(len(a)-ka, 0)], b[:max(len(b)-kb, 0)]
+	out, err := shape.Broadcast(ba, bb)
+	if err != nil {
+		return nil, fmt.Errorf("the batch axes of shapes %s and %s do not broadcast together",
+			shape.String(a), shape.String(b))
+	}
+	return out, nil
+}
+
+// squareShape is cholesky's: a square matrix, or a batch of them.
+func squareShape(_ Attrs, args [][]int) ([]int, error) {
+	a := args[0]
+	if len(a) < 2 || a[len(a)-1] != a[len(a)-2] {
+		return nil, fmt.Errorf("the argument must be a square matrix or a batch of them, got shape %s", shape.String(a))
+	}
+	return clone(a), nil
+}
+
+// solveShape is the rule of the solves A x = b: A a square matrix (or a
+// batch), b a vector of its size, or a matrix (or a batch) with as many
+// rows; batch axes broadcast.
+func solveShape(_ Attrs, args [][]int) ([]int, error) {
+	a, b := args[0], args[1]
+	if len(a) < 2 || a[len(a)-1] != a[len(a)-2] {
+		return nil, fmt.Errorf("the matrix must be square (or a batch of square matrices), got shape %s", shape.String(a))
+	}
+	n := a[len(a)-1]
+	if len(b) == 0 {
+		return nil, fmt.Errorf("the right-hand side must be a vector or a matrix, got a scalar")
+	}
+	if len(b) == 1 {
+		if b[0] != n {
+			return nil, fmt.Errorf("a matrix of shape %s and a right-hand side of shape %s do not align", shape.String(a), shape.String(b))
+		}
+		if len(a) > 2 {
+			return nil, fmt.Errorf("a batch of matrices of shape %s needs matrix right-hand sides (…, %d, k), got a vector of shape %s",
+				shape.String(a), n, shape.String(b))
+		}
+		return clone(b), nil
+	}
+	if b[len(b)-2] != n {
+		return nil, fmt.Errorf("a matrix of shape %s and a right-hand side of shape %s do not align", shape.String(a), shape.String(b))
+	}
+	batch, err := batchShape(a, b, 2, 2)
+	if err != nil {
+		return nil, err
+	}
+	return append(batch, n, b[len(b)-1]), nil
+}
+
+// Offset is a's diagonal offset, 0 when absent.
+func Offset(a Attrs) int {
+	if a.Offset == nil {
+		return 0
+	}
+	return *a.Offset
+}
+
+// diagShape: the last axis, of length n, becomes a square matrix of side
+// n + |offset| with it on the diagonal.
+func diagShape(a Attrs, args [][]int) ([]int, error) {
+	v := args[0]
+	if len(v) == 0 {
+		return nil, errors.New("the argument must be a vector (or a batch of them), got a scalar")
+	}
+	k := Offset(a)
+	n := v[len(v)-1] + max(k, -k)
+	return append(clone(v[:len(v)-1]), n, n), nil
+}
+
+// DiagLength is the length of the diagonal at offset k of an r×c matrix.
+func DiagLength(r, c, k int) int {
+	if k >= 0 {
+		return max(0, min(r, c-k))
+	}
+	return max(0, min(r+k, c))
+}
+
+// extractDiagShape: the diagonal of the last two axes, as a last axis.
+func extractDiagShape(a Attrs, args [][]int) ([]int, error) {
+	m := args[0]
+	if len(m) < 2 {
+		return nil, fmt.Errorf("the argument must be a matrix (or a batch of them), got shape %s", shape.String(m))
+	}
+	d := DiagLength(m[len(m)-2], m[len(m)-1], Offset(a))
+	return append(clone(m[:len(m)-2]), d), nil
 }
 
 func gatherShape(a Attrs, args [][]int) ([]int, error) {

@@ -612,5 +612,12 @@ func attrKey(a ops.Attrs) string {
 		}
 		return fmt.Sprint(s)
 	}
-	return "[" + p(a.Axis) + " " + p(a.Start) + " " + p(a.Stop) + " " + p(a.Step) + " " + l(a.Shape) + " " + l(a.Perm) + "]"
+	b := func(x *bool) string {
+		if x == nil {
+			return "_"
+		}
+		return strconv.FormatBool(*x)
+	}
+	return "[" + p(a.Axis) + " " + p(a.Start) + " " + p(a.Stop) + " " + p(a.Step) + " " + l(a.Shape) + " " + l(a.Perm) +
+		" " + p(a.Offset) + " " + b(a.Lower) + " " + b(a.Trans) + "]"
 }

@@ -1,0 +1,119 @@
+package expr
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func bp(b bool) *bool { return &b }
+
+// posdef makes each n×n matrix of argument i positive definite: M Mᵀ + n I.
+func posdef(i, n int) func([][]float64) {
+	return func(vals [][]float64) {
+		v := vals[i]
+		for b := 0; b < len(v); b += n * n {
+			m := append([]float64(nil), v[b:b+n*n]...)
+			for r := range n {
+				for c := range n {
+					s := 0.0
+					for k := range n {
+						s += m[r*n+k] * m[c*n+k]
+					}
+					if r == c {
+						s += float64(n)
+					}
+					v[b+r*n+c] = s
+				}
+			}
+		}
+	}
+}
+
+// wellPosed puts a diagonal of 2 to 3 on each n×n matrix of argument i.
+func wellPosed(i, n int) func([][]float64) {
+	return func(vals [][]float64) {
+		v := vals[i]
+		for b := 0; b < len(v); b += n * n {
+			for r := range n {
+				v[b+r*n+r] = 2 + math.Abs(v[b+r*n+r])/2
+			}
+		}
+	}
+}
+
+func linalgGradCases() []gradCase {
+	off := func(k int) Attrs { return Attrs{Offset: &k} }
+	tri := func(lower, trans bool) Attrs { return Attrs{Lower: bp(lower), Trans: bp(trans)} }
+	return []gradCase{
+		{name: "matmul batch-matrix", op: "matmul", shapes: [][]int{{2, 2, 3}, {3, 4}}},
+		{name: "matmul matrix-batch", op: "matmul", shapes: [][]int{{2, 3}, {2, 3, 4}}},
+		{name: "matmul broadcast batches", op: "matmul", shapes: [][]int{{2, 1, 2, 3}, {3, 3, 2}}},
+		{name: "matmul vector-batch", op: "matmul", shapes: [][]int{{3}, {2, 3, 4}}},
+		{name: "matmul batch-vector", op: "matmul", shapes: [][]int{{2, 2, 3}, {3}}},
+
+		{name: "cholesky", op: "cholesky", shapes: [][]int{{3, 3}}, prep: posdef(0, 3)},
+		{name: "cholesky batch", op: "cholesky", shapes: [][]int{{2, 4, 4}}, prep: posdef(0, 4)},
+		{name: "cholesky 1x1", op: "cholesky", shapes: [][]int{{1, 1}}, dom: []domain{uniform(0.5, 2)}},
+
+		{name: "solve_triangular lower", op: "solve_triangular", attrs: tri(true, false), shapes: [][]int{{3, 3}, v3}, prep: wellPosed(0, 3)},
+		{name: "solve_triangular upper", op: "solve_triangular", attrs: tri(false, false), shapes: [][]int{{3, 3}, {3, 2}}, prep: wellPosed(0, 3)},
+		{name: "solve_triangular lower trans", op: "solve_triangular", attrs: tri(true, true), shapes: [][]int{{3, 3}, {3, 2}}, prep: wellPosed(0, 3)},
+		{name: "solve_triangular default", op: "solve_triangular", attrs: Attrs{Trans: bp(true)}, shapes: [][]int{{3, 3}, v3}, prep: wellPosed(0, 3)},
+		{name: "solve_triangular batch", op: "solve_triangular", attrs: tri(true, false), shapes: [][]int{{2, 3, 3}, {3, 2}}, prep: wellPosed(0, 3)},
+		{name: "solve_triangular broadcast", op: "solve_triangular", attrs: tri(false, true), shapes: [][]int{{3, 3}, {2, 3, 1}}, prep: wellPosed(0, 3)},
+
+		{name: "diag", op: "diag", shapes: [][]int{v3}},
+		{name: "diag above", op: "diag", attrs: off(1), shapes: [][]int{v3}},
+		{name: "diag batch below", op: "diag", attrs: off(-2), shapes: [][]int{{2, 3}}},
+		{name: "extract_diag", op: "extract_diag", shapes: [][]int{{3, 3}}},
+		{name: "extract_diag wide", op: "extract_diag", attrs: off(1), shapes: [][]int{{3, 5}}},
+		{name: "extract_diag tall below", op: "extract_diag", attrs: off(-2), shapes: [][]int{{2, 4, 3}}},
+	}
+}
+
+// linalgFwdCases are the linear-algebra ops' values, worked by hand.
+var linalgFwdCases = []fwdCase{
+	{"cholesky", "cholesky", Attrs{}, [][]float64{{4, 99, 2, 5}}, [][]int{{2, 2}}, []float64{2, 0, 1, 2}, []int{2, 2}},
+	{"cholesky batch", "cholesky", Attrs{}, [][]float64{{1, 0, 0, 1, 9, 0, 3, 17}}, [][]int{{2, 2, 2}},
+		[]float64{1, 0, 0, 1, 3, 0, 1, 4}, []int{2, 2, 2}},
+	// [[2, 0], [1, 4]] x = [2, 9]: x = [1, 2]
+	{"solve_triangular lower", "solve_triangular", Attrs{Lower: bp(true)}, [][]float64{{2, 7, 1, 4}, {2, 9}},
+		[][]int{{2, 2}, {2}}, []float64{1, 2}, []int{2}},
+	// upper [[2, 7], [_, 4]] x = [16, 8]: x = [1, 2]
+	{"solve_triangular upper", "solve_triangular", Attrs{}, [][]float64{{2, 7, 1, 4}, {16, 8}},
+		[][]int{{2, 2}, {2}}, []float64{1, 2}, []int{2}},
+	// lower, transposed: [[2, 1], [0, 4]] x = [4, 8]: x = [1, 2]
+	{"solve_triangular trans", "solve_triangular", Attrs{Lower: bp(true), Trans: bp(true)}, [][]float64{{2, 7, 1, 4}, {4, 8}},
+		[][]int{{2, 2}, {2}}, []float64{1, 2}, []int{2}},
+	{"diag", "diag", Attrs{}, [][]float64{{1, 2}}, [][]int{{2}}, []float64{1, 0, 0, 2}, []int{2, 2}},
+	{"diag above", "diag", Attrs{Offset: ip(1)}, [][]float64{{1, 2}}, [][]int{{2}}, []float64{0, 1, 0, 0, 0, 2, 0, 0, 0}, []int{3, 3}},
+	{"diag below", "diag", Attrs{Offset: ip(-1)}, [][]float64{{5}}, [][]int{{1}}, []float64{0, 0, 5, 0}, []int{2, 2}},
+	{"extract_diag", "extract_diag", Attrs{}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{2, 3}}, []float64{1, 5}, []int{2}},
+	{"extract_diag above", "extract_diag", Attrs{Offset: ip(1)}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{2, 3}}, []float64{2, 6}, []int{2}},
+	{"extract_diag below", "extract_diag", Attrs{Offset: ip(-1)}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{3, 2}}, []float64{3, 6}, []int{2}},
+	{"extract_diag outside", "extract_diag", Attrs{Offset: ip(3)}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{3, 2}}, []float64{}, []int{0}},
+	{"matmul batch-vector", "matmul", Attrs{}, [][]float64{{1, 2, 3, 4}, {1, 1}}, [][]int{{2, 1, 2}, {2}}, []float64{3, 7}, []int{2, 1}},
+	{"matmul batch-matrix", "matmul", Attrs{}, [][]float64{{1, 0, 0, 1, 2, 0, 0, 2}, {1, 2, 3, 4}}, [][]int{{2, 2, 2}, {2, 2}},
+		[]float64{1, 2, 3, 4, 2, 4, 6, 8}, []int{2, 2, 2}},
+}
+
+// A matrix that is not positive definite gives a NaN factor (a rejected
+// point, docs/DECISIONS.md 9), not an error or a panic.
+func TestCholeskyNotPositiveDefinite(t *testing.T) {
+	got, _, err := Eval("cholesky", Attrs{}, [][]float64{{1, 0, 2, 1}}, [][]int{{2, 2}})
+	if err != nil || !math.IsNaN(got[0]) {
+		t.Fatalf("cholesky of an indefinite matrix: %v, %v", got, err)
+	}
+}
+
+// The linear-algebra kernels allocate nothing when evaluated.
+func TestLinalgDoesNotAllocate(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for _, c := range linalgGradCases() {
+		b := c.build(t, r, 1<<len(c.shapes)-1)
+		if n := testing.AllocsPerRun(10, func() { b.backward(0) }); n != 0 {
+			t.Errorf("%s: %v allocations per evaluation", c.name, n)
+		}
+	}
+}
