@@ -457,19 +457,125 @@ def _axis(axis: Any, ndim: int, op: str, label: str) -> int:
 
 
 def matmul(a: Any, b: Any) -> Expr:
-    """Matrix-vector, vector-matrix, matrix-matrix or vector-vector product."""
+    """numpy's ``matmul``: matrix-vector, vector-matrix, matrix-matrix or
+    vector-vector products, and batches of matrices over leading axes
+    (which broadcast)."""
     model = _find_model((a, b))
     a = as_expr(a, model=model, what="operand of matmul")
     b = as_expr(b, model=model, what="operand of matmul")
     label = f"matmul({_short(a._label())}, {_short(b._label())})"
-    if a.ndim not in (1, 2) or b.ndim not in (1, 2):
-        raise ShapeError(f"matmul takes 1-D or 2-D operands, got shapes {a.shape} and {b.shape} in {label}")
-    inner_a = a.shape[-1]
-    inner_b = b.shape[0]
-    if inner_a != inner_b:
+    if a.ndim == 0 or b.ndim == 0:
+        raise ShapeError(f"matmul takes no scalar operands (use *), got shapes {a.shape} and {b.shape} in {label}")
+    inner_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if a.shape[-1] != inner_b:
         raise ShapeError(f"matmul: inner dimensions {a.shape} and {b.shape} do not match in {label}")
-    shape = a.shape[:-1] + b.shape[1:]
+    batch = _batch_shapes("matmul", a, b, label)
+    shape = batch + (a.shape[-2:-1] if a.ndim > 1 else ()) + (b.shape[-1:] if b.ndim > 1 else ())
     return Operation("matmul", (a, b), {}, shape)
+
+
+def _batch_shapes(op: str, a: Expr, b: Expr, label: str) -> tuple[int, ...]:
+    """The broadcast batch axes (those before the last two) of two matrix
+    operands; a vector has none."""
+    try:
+        return tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+    except ValueError:
+        raise ShapeError(f"{op}: the batch axes of shapes {a.shape} and {b.shape} do not broadcast in {label}") from None
+
+
+def _square(op: str, a: Expr) -> None:
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ShapeError(f"{op} takes a square matrix (or a batch of them), got {_short(a._label())} of shape {a.shape}")
+
+
+def cholesky(a: Any) -> Expr:
+    """The lower Cholesky factor of a symmetric positive-definite matrix (or
+    of each of a batch), from its lower triangle. Where the matrix is not
+    positive definite the factor is NaN, and the point is rejected."""
+    a = as_expr(a, what="argument of cholesky")
+    _square("cholesky", a)
+    return Operation("cholesky", (a,), {}, a.shape)
+
+
+def solve_triangular(a: Any, b: Any, lower: bool = False, trans: bool = False) -> Expr:
+    """x with ``a @ x = b`` (``a.T @ x = b`` with ``trans``), reading only the
+    lower or (by default, as scipy) upper triangle of ``a``. ``b`` is a
+    vector, or a matrix (or batch of them) with as many rows as ``a``."""
+    model = _find_model((a, b))
+    a = as_expr(a, model=model, what="matrix of solve_triangular")
+    b = as_expr(b, model=model, what="right-hand side of solve_triangular")
+    label = f"solve_triangular({_short(a._label())}, {_short(b._label())})"
+    _square("solve_triangular", a)
+    n = a.shape[-1]
+    if b.ndim == 1:
+        if b.shape[0] != n or a.ndim > 2:
+            raise ShapeError(f"solve_triangular: a vector right-hand side of shape {b.shape} does not fit "
+                             f"a matrix of shape {a.shape} in {label}")
+        shape = b.shape
+    else:
+        if b.ndim == 0 or b.shape[-2] != n:
+            raise ShapeError(f"solve_triangular: shapes {a.shape} and {b.shape} do not align in {label}")
+        shape = _batch_shapes("solve_triangular", a, b, label) + b.shape[-2:]
+    return Operation("solve_triangular", (a, b), {"lower": bool(lower), "trans": bool(trans)}, shape)
+
+
+def diag(v: Any, k: int = 0) -> Expr:
+    """numpy's ``diag``: a vector's square matrix with it on the ``k``-th
+    diagonal, or a matrix's ``k``-th diagonal."""
+    v = as_expr(v, what="argument of diag")
+    if not _is_integer(k):
+        raise TypeError(f"diag: k must be an integer, got {k!r}")
+    k = int(k)
+    if v.ndim == 1:
+        n = v.shape[0] + abs(k)
+        return Operation("diag", (v,), {"offset": k}, (n, n))
+    if v.ndim == 2:
+        return diagonal(v, k)
+    raise ShapeError(f"diag takes a vector or a matrix, got {_short(v._label())} of shape {v.shape}")
+
+
+def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Expr:
+    """numpy's ``diagonal``: the diagonal of the matrices on ``axis1`` and
+    ``axis2``, as the last axis."""
+    a = as_expr(a, what="argument of diagonal")
+    if a.ndim < 2:
+        raise ShapeError(f"diagonal takes an array of rank 2 or more, got {_short(a._label())} of shape {a.shape}")
+    ax1 = _axis(axis1, a.ndim, "diagonal", a._label())
+    ax2 = _axis(axis2, a.ndim, "diagonal", a._label())
+    if ax1 == ax2:
+        raise ShapeError("diagonal: axis1 and axis2 cannot be the same")
+    if not _is_integer(offset):
+        raise TypeError(f"diagonal: offset must be an integer, got {offset!r}")
+    offset = int(offset)
+    perm = [i for i in range(a.ndim) if i not in (ax1, ax2)] + [ax1, ax2]
+    if perm != list(range(a.ndim)):
+        a = transpose(a, perm)
+    r, c = a.shape[-2:]
+    d = max(0, min(r, c - offset)) if offset >= 0 else max(0, min(r + offset, c))
+    return Operation("extract_diag", (a,), {"offset": offset}, a.shape[:-2] + (d,))
+
+
+def eye(n: int, m: int | None = None, k: int = 0) -> Expr:
+    """numpy's ``eye``, a constant."""
+    return Constant(np.eye(n, m, k))
+
+
+def tril(a: Any, k: int = 0) -> Expr:
+    """The lower triangle of the last two axes (on and below the ``k``-th
+    diagonal), zero above."""
+    a = as_expr(a, what="argument of tril")
+    if a.ndim < 2:
+        raise ShapeError(f"tril takes a matrix (or a batch of them), got {_short(a._label())} of shape {a.shape}")
+    return _binary("mul", a, Constant(np.tri(a.shape[-2], a.shape[-1], k)))
+
+
+def triu(a: Any, k: int = 0) -> Expr:
+    """The upper triangle of the last two axes (on and above the ``k``-th
+    diagonal), zero below."""
+    a = as_expr(a, what="argument of triu")
+    if a.ndim < 2:
+        raise ShapeError(f"triu takes a matrix (or a batch of them), got {_short(a._label())} of shape {a.shape}")
+    return _binary("mul", a, Constant(1.0 - np.tri(a.shape[-2], a.shape[-1], k - 1)))
 
 
 def dot(a: Any, b: Any) -> Expr:
@@ -760,6 +866,13 @@ _NUMPY_BINARY = {
 }
 
 
+def _solve_triangular(a, b, lower, trans):
+    a = np.tril(a) if lower else np.triu(a)
+    if trans:
+        a = np.swapaxes(a, -1, -2)
+    return np.linalg.solve(a, b)
+
+
 def evaluate(expr: Any, values: dict[str, Any] | None = None) -> np.ndarray:
     """Evaluate an expression with numpy. Data nodes use their own values;
     other nodes must be given in ``values`` (name -> array)."""
@@ -784,6 +897,14 @@ def evaluate(expr: Any, values: dict[str, Any] | None = None) -> np.ndarray:
             out = _NUMPY_BINARY[op](args[0], args[1])
         elif op == "matmul":
             out = np.matmul(args[0], args[1])
+        elif op == "cholesky":
+            out = np.linalg.cholesky(args[0])
+        elif op == "solve_triangular":
+            out = _solve_triangular(args[0], args[1], at["lower"], at["trans"])
+        elif op == "diag":
+            out = np.diag(args[0], at["offset"])
+        elif op == "extract_diag":
+            out = np.diagonal(args[0], at["offset"], axis1=-2, axis2=-1)
         elif op == "gather":
             out = np.take(args[0], args[1].astype(np.int64), axis=at["axis"])
         elif op == "slice":

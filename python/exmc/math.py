@@ -156,8 +156,45 @@ def dot(a: Any, b: Any) -> _e.Expr:
 
 
 def matmul(a: Any, b: Any) -> _e.Expr:
-    """``a @ b`` for 1-D and 2-D operands."""
+    """``a @ b`` as numpy's matmul (batches of matrices over leading axes)."""
     return _e.matmul(a, b)
+
+
+def cholesky(a: Any) -> _e.Expr:
+    """The lower Cholesky factor (NaN, a rejected point, where ``a`` is not
+    positive definite)."""
+    return _e.cholesky(a)
+
+
+def solve_triangular(a: Any, b: Any, lower: bool = False, trans: bool = False) -> _e.Expr:
+    """scipy's ``solve_triangular``: x with ``a @ x = b``."""
+    return _e.solve_triangular(a, b, lower=lower, trans=trans)
+
+
+def diag(v: Any, k: int = 0) -> _e.Expr:
+    """numpy's ``diag``."""
+    return _e.diag(v, k)
+
+
+def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> _e.Expr:
+    """numpy's ``diagonal``."""
+    return _e.diagonal(a, offset, axis1, axis2)
+
+
+extract_diag = diagonal
+
+
+def eye(n: int, m: int | None = None, k: int = 0) -> _e.Expr:
+    """numpy's ``eye``."""
+    return _e.eye(n, m, k)
+
+
+def tril(a: Any, k: int = 0) -> _e.Expr:
+    return _e.tril(a, k)
+
+
+def triu(a: Any, k: int = 0) -> _e.Expr:
+    return _e.triu(a, k)
 
 
 def sum(x: Any, axis: int | Sequence[int] | None = None) -> _e.Expr:  # noqa: A001
@@ -207,4 +244,5 @@ __all__ = [
     "gammaln", "digamma", "psi", "betaln", "logaddexp", "sin", "cos", "floor", "ceil", "round", "clip",
     "maximum", "minimum", "dot", "matmul", "sum", "mean",
     "cumsum", "cumprod", "stack", "concatenate", "reshape", "transpose", "gather",
+    "cholesky", "solve_triangular", "diag", "diagonal", "extract_diag", "eye", "tril", "triu",
 ]

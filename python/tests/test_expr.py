@@ -101,6 +101,16 @@ CASES = [
     ("gather then index", lambda n: n["T"][np.array([1, 0]), 2]),
     ("math.gather", lambda n: pm.gather(n["M"], np.array([2, 0]), axis=0)),
     ("mixed", lambda n: pm.exp(n["s"] * (n["M"] @ n["v"]).sum()) - 1),
+    ("batch @ matrix", lambda n: n["T"] @ n["N"]),
+    ("vector @ batch", lambda n: n["w"][:3] @ n["T"]),
+    ("cholesky", lambda n: pm.cholesky(n["M"] @ n["M"].T + 4 * pm.eye(3))),
+    ("solve_triangular", lambda n: pm.solve_triangular(n["M"][:, :3] + 3 * pm.eye(3), n["v"][:3], lower=True)),
+    ("solve_triangular batch", lambda n: pm.solve_triangular(n["T"][:, :, :3] + 3 * pm.eye(3), n["M"][:, :2], trans=True)),
+    ("diag", lambda n: pm.diag(n["v"], 1)),
+    ("diag of matrix", lambda n: pm.diag(n["M"], -1)),
+    ("diagonal", lambda n: pm.diagonal(n["T"], 1, axis1=2, axis2=1)),
+    ("tril", lambda n: pm.tril(n["M"], -1)),
+    ("triu", lambda n: pm.triu(n["T"])),
 ]
 
 
@@ -171,6 +181,15 @@ NUMPY_SPECIAL = {
     "transpose perm": lambda v: np.transpose(v["T"], (1, 0, 2)),
     "math.gather": lambda v: np.take(v["M"], [2, 0], axis=0),
     "mixed": lambda v: np.exp(v["s"] * (v["M"] @ v["v"]).sum()) - 1,
+    "cholesky": lambda v: np.linalg.cholesky(v["M"] @ v["M"].T + 4 * np.eye(3)),
+    "solve_triangular": lambda v: np.linalg.solve(np.tril(v["M"][:, :3] + 3 * np.eye(3)), v["v"][:3]),
+    "solve_triangular batch": lambda v: np.linalg.solve(
+        np.swapaxes(np.triu(v["T"][:, :, :3] + 3 * np.eye(3)), -1, -2), v["M"][:, :2]),
+    "diag": lambda v: np.diag(v["v"], 1),
+    "diag of matrix": lambda v: np.diag(v["M"], -1),
+    "diagonal": lambda v: np.diagonal(v["T"], 1, axis1=2, axis2=1),
+    "tril": lambda v: np.tril(v["M"], -1),
+    "triu": lambda v: np.triu(v["T"]),
 }
 
 
@@ -204,7 +223,17 @@ def test_len_and_iteration(env):
     [
         (lambda n: n["M"] + n["N"], "do not broadcast"),
         (lambda n: n["M"] @ n["M"], "inner dimensions"),
-        (lambda n: n["T"] @ n["v"], "1-D or 2-D"),
+        (lambda n: n["T"] @ n["w"][:3], "inner dimensions"),
+        (lambda n: n["T"] @ n["T"], "inner dimensions"),
+        (lambda n: n["T"] @ pm.reshape(pm.concatenate([n["T"], n["T"][:1]]), (3, 4, 3)), "batch axes"),
+        (lambda n: n["s"] @ n["v"], "scalar"),
+        (lambda n: pm.cholesky(n["M"]), "square"),
+        (lambda n: pm.solve_triangular(n["M"], n["v"]), "square"),
+        (lambda n: pm.solve_triangular(n["M"][:, :3], n["v"]), "does not fit"),
+        (lambda n: pm.solve_triangular(n["M"][:, :3], n["N"]), "do not align"),
+        (lambda n: pm.diag(n["T"]), "vector or a matrix"),
+        (lambda n: pm.diagonal(n["v"]), "rank 2"),
+        (lambda n: pm.tril(n["v"]), "matrix"),
         (lambda n: pm.stack([n["v"], n["M"]]), "equal shapes"),
         (lambda n: pm.concatenate([n["M"], n["N"]], axis=0), "do not fit"),
         (lambda n: pm.concatenate([n["s"], n["s"]]), "scalar"),

@@ -379,6 +379,49 @@ def special_ops():
     return m
 
 
+def linalg_ops():
+    """Linear algebra as PyTensor writes it: Cholesky factors (lower and
+    upper, Blockwise), triangular solves of vectors and matrices (a batch
+    among them), diag and diagonal, tril, eye, batched matrix products."""
+    rng = np.random.default_rng(17)
+    with pm.Model() as m:
+        a = pm.Normal("a", 0, 1, shape=(3, 3))
+        s = pm.HalfNormal("s", 1, shape=3)
+        S = pt.dot(a, a.T) + pt.diag(s) + 2 * pt.eye(3)
+        L = pt.linalg.cholesky(S)
+        U = pt.linalg.cholesky(S, lower=False)
+        z = pm.Normal("z", 0, 1, shape=3)
+        x = pt.linalg.solve_triangular(L, z, lower=True)
+        y = pt.linalg.solve_triangular(U, pt.tril(a, -1) + pt.diag(z, 1)[:3, :3], lower=False)
+        B = pm.Normal("B", 0, 1, shape=(2, 3, 3))
+        C = B @ L
+        D = pt.linalg.solve_triangular(pt.stack([L, L + pt.eye(3)]), B, lower=True)
+        xs = pt.linalg.solve_triangular(L, B[:, :, 0], lower=True, b_ndim=1)
+        pm.Potential("logdet", -pt.log(pt.diag(L)).sum() + pt.diagonal(U, 1).sum())
+        pieces = [x, y.ravel(), C.ravel(), D.ravel(), xs.ravel(), pt.diagonal(B, axis1=1, axis2=2).ravel()]
+        mu = pt.concatenate(pieces)
+        pm.Normal("obs", mu, 2.0, observed=rng.normal(size=3 + 9 + 18 + 18 + 6 + 6))
+    return m
+
+
+def latent_gp():
+    """A latent GP (pm.gp.Latent) with a Poisson likelihood, its covariance a
+    sum and product of ExpQuad, Matern52, Periodic and Matern32."""
+    rng = np.random.default_rng(19)
+    X = np.linspace(0, 10, 12)[:, None]
+    counts = rng.poisson(np.exp(np.sin(X[:, 0])))
+    with pm.Model() as m:
+        ls = pm.Gamma("ls", 4, 2)
+        eta = pm.HalfNormal("eta", 1)
+        cov = (eta**2 * pm.gp.cov.ExpQuad(1, ls)
+               + 0.5 * pm.gp.cov.Matern52(1, ls) * pm.gp.cov.Periodic(1, period=3.0, ls=ls)
+               + pm.gp.cov.Matern32(1, 1.0))
+        gp = pm.gp.Latent(cov_func=cov)
+        f = gp.prior("f", X=X)
+        pm.Poisson("y", pt.exp(f), observed=counts)
+    return m
+
+
 BENCH_MODELS = {
     "simple": simple,
     "medium": medium,
@@ -409,6 +452,8 @@ OTHER_MODELS = {
     "mixture": mixture,
     "misc_ops": misc_ops,
     "special_ops": special_ops,
+    "linalg_ops": linalg_ops,
+    "latent_gp": latent_gp,
 }
 
 #: every model the native backend translates

@@ -600,8 +600,10 @@ class Translator:
         if cls == "SpecifyShape":
             return self._specify_shape(op, ins)
         handler = _OPS.get(cls)
-        if handler is None and cls == "Blockwise" and type(op.core_op).__name__ == "Dot":
-            handler = Translator._dot
+        if handler is None and cls == "Blockwise":
+            # PyTensor's wrapper of a core op over batches of matrices: the
+            # exmc ops take the batch axes themselves
+            handler = _OPS.get(type(op.core_op).__name__)
         if handler is None:
             raise _Problem(f"{op_phrase(op)} is not supported")
         return handler(self, op, ins, var)
@@ -795,7 +797,10 @@ class Translator:
         if a.ndim == 0 or b.ndim == 0:
             return self.binary("mul", a, b)
         if a.ndim > 2 or b.ndim > 2:
-            raise _Problem(f"a matrix product of shapes {a.shape} and {b.shape} (batched) is not supported")
+            # a Blockwise Dot: numpy's matmul over batches of matrices
+            if a.ndim < 2 or b.ndim < 2 or a.shape[-1] != b.shape[-2]:
+                raise _Problem(f"a batched matrix product of shapes {a.shape} and {b.shape}: the matrices do not align")
+            return self.op("matmul", a, b, shape=self.batch_shape(a, b) + (a.shape[-2], b.shape[-1]))
         if a.shape[-1] != b.shape[0]:
             raise _Problem(f"matrix product of shapes {a.shape} and {b.shape}: inner dimensions differ")
         if b.ndim == 2 and b.shape[1] == 1 and b.base is not None and b.base.shape == (b.shape[0],):
@@ -804,6 +809,75 @@ class Translator:
         if a.ndim == 2 and a.shape[0] == 1 and a.base is not None and a.base.shape == (a.shape[1],):
             return self.reshape(self.op("matmul", a.base, b, shape=b.shape[1:]), (1,) + b.shape[1:])
         return self.op("matmul", a, b, shape=a.shape[:-1] + b.shape[1:])
+
+    def batch_shape(self, a: _E, b: _E) -> tuple[int, ...]:
+        """The broadcast batch axes (before the last two) of two matrix operands."""
+        try:
+            return tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+        except ValueError:
+            raise _Problem(f"the batch axes of shapes {a.shape} and {b.shape} do not broadcast") from None
+
+    def matrix_transpose(self, a: _E) -> _E:
+        perm = list(range(a.ndim - 2)) + [a.ndim - 1, a.ndim - 2]
+        return self.op("transpose", a, shape=a.shape[:-2] + (a.shape[-1], a.shape[-2]), perm=perm)
+
+    @staticmethod
+    def _square(a: _E, what: str) -> None:
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            raise _Problem(f"{what} of an array of shape {a.shape}, which is not a square matrix (or a batch of them)")
+
+    def _cholesky(self, op: Any, ins: list, var: Any) -> _E:
+        core = getattr(op, "core_op", op)
+        a = self.operand(self.value(ins[0]))
+        self._square(a, "pt.linalg.cholesky")
+        if core.lower:
+            return self.op("cholesky", a, shape=a.shape)
+        # the upper factor, from the upper triangle: Lᵀ of Aᵀ's lower one
+        return self.matrix_transpose(self.op("cholesky", self.matrix_transpose(a), shape=a.shape))
+
+    def _solve_triangular(self, op: Any, ins: list, var: Any) -> _E:
+        core = getattr(op, "core_op", op)
+        if getattr(core, "unit_diagonal", False):
+            raise _Problem("pt.linalg.solve_triangular with unit_diagonal=True is not supported")
+        a, b = (self.operand(self.value(i)) for i in ins)
+        self._square(a, "pt.linalg.solve_triangular")
+        n = a.shape[-1]
+        attrs = {"lower": bool(core.lower)}
+        b_ndim = getattr(core, "b_ndim", b.ndim if b.ndim < 2 else 2)
+        if b_ndim == 1:
+            if b.shape[-1] != n:
+                raise _Problem(f"pt.linalg.solve_triangular of shapes {a.shape} and {b.shape}: they do not align")
+            if a.ndim == 2 and b.ndim == 1:
+                return self.op("solve_triangular", a, b, shape=b.shape, **attrs)
+            # batches of vectors are batches of one-column matrices
+            col = self.reshape(b, b.shape + (1,))
+            shape = self.batch_shape(a, col) + (n, 1)
+            x = self.op("solve_triangular", a, col, shape=shape, **attrs)
+            return self.reshape(x, shape[:-1])
+        if b.ndim < 2 or b.shape[-2] != n:
+            raise _Problem(f"pt.linalg.solve_triangular of shapes {a.shape} and {b.shape}: they do not align")
+        return self.op("solve_triangular", a, b, shape=self.batch_shape(a, b) + b.shape[-2:], **attrs)
+
+    def _alloc_diag(self, op: Any, ins: list, var: Any) -> _E:
+        v = self.operand(self.value(ins[0]))
+        k = int(op.offset)
+        out_nd = v.ndim + 1
+        if (op.axis1 % out_nd, op.axis2 % out_nd) != (out_nd - 2, out_nd - 1):
+            raise _Problem(f"pt.diag onto axes {op.axis1} and {op.axis2} of a result of rank {out_nd} is not supported "
+                           "(the last two axes are)")
+        n = v.shape[-1] + abs(k)
+        return self.op("diag", v, shape=v.shape[:-1] + (n, n), offset=k)
+
+    def _extract_diag(self, op: Any, ins: list, var: Any) -> _E:
+        x = self.operand(self.value(ins[0]))
+        ax1, ax2 = op.axis1 % x.ndim, op.axis2 % x.ndim
+        perm = [i for i in range(x.ndim) if i not in (ax1, ax2)] + [ax1, ax2]
+        if perm != list(range(x.ndim)):
+            x = self.op("transpose", x, shape=tuple(x.shape[i] for i in perm), perm=perm)
+        k = int(op.offset)
+        r, c = x.shape[-2:]
+        d = max(0, min(r, c - k)) if k >= 0 else max(0, min(r + k, c))
+        return self.op("extract_diag", x, shape=x.shape[:-2] + (d,), offset=k)
 
     def _reduce(self, op: Any, ins: list, var: Any) -> _E:
         kind = type(op.scalar_op).__name__
@@ -1656,6 +1730,10 @@ _OPS = {
     "Subtensor": Translator._subtensor,
     "AdvancedSubtensor1": Translator._adv1,
     "AdvancedSubtensor": Translator._adv,
+    "Cholesky": Translator._cholesky,
+    "SolveTriangular": Translator._solve_triangular,
+    "AllocDiag": Translator._alloc_diag,
+    "ExtractDiag": Translator._extract_diag,
 }
 
 
