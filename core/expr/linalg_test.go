@@ -42,6 +42,16 @@ func wellPosed(i, n int) func([][]float64) {
 	}
 }
 
+// zeroAt sets elements of argument i to zero: prod's gradient must be
+// exact there.
+func zeroAt(i int, at ...int) func([][]float64) {
+	return func(vals [][]float64) {
+		for _, j := range at {
+			vals[i][j] = 0
+		}
+	}
+}
+
 func linalgGradCases() []gradCase {
 	off := func(k int) Attrs { return Attrs{Offset: &k} }
 	tri := func(lower, trans bool) Attrs { return Attrs{Lower: bp(lower), Trans: bp(trans)} }
@@ -68,6 +78,10 @@ func linalgGradCases() []gradCase {
 		{name: "diag batch below", op: "diag", attrs: off(-2), shapes: [][]int{{2, 3}}},
 		{name: "extract_diag", op: "extract_diag", shapes: [][]int{{3, 3}}},
 		{name: "extract_diag wide", op: "extract_diag", attrs: off(1), shapes: [][]int{{3, 5}}},
+		{name: "prod all", op: "prod", shapes: [][]int{m23}},
+		{name: "prod axis", op: "prod", attrs: ax(1), shapes: [][]int{{2, 3, 2}}},
+		{name: "prod one zero", op: "prod", attrs: ax(0), shapes: [][]int{{3, 2}}, fixed: map[int][]float64{}, prep: zeroAt(0, 2)},
+		{name: "prod two zeros", op: "prod", shapes: [][]int{{4}}, prep: zeroAt(0, 1, 3)},
 		{name: "extract_diag tall below", op: "extract_diag", attrs: off(-2), shapes: [][]int{{2, 4, 3}}},
 	}
 }
@@ -93,6 +107,9 @@ var linalgFwdCases = []fwdCase{
 	{"extract_diag above", "extract_diag", Attrs{Offset: ip(1)}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{2, 3}}, []float64{2, 6}, []int{2}},
 	{"extract_diag below", "extract_diag", Attrs{Offset: ip(-1)}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{3, 2}}, []float64{3, 6}, []int{2}},
 	{"extract_diag outside", "extract_diag", Attrs{Offset: ip(3)}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{3, 2}}, []float64{}, []int{0}},
+	{"prod", "prod", Attrs{}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{2, 3}}, []float64{720}, []int{}},
+	{"prod axis", "prod", ax(0), [][]float64{{1, 2, 3, 4, 0, 6}}, [][]int{{2, 3}}, []float64{4, 0, 18}, []int{3}},
+	{"prod empty", "prod", ax(1), [][]float64{{}}, [][]int{{2, 0}}, []float64{1, 1}, []int{2}},
 	{"matmul batch-vector", "matmul", Attrs{}, [][]float64{{1, 2, 3, 4}, {1, 1}}, [][]int{{2, 1, 2}, {2}}, []float64{3, 7}, []int{2, 1}},
 	{"matmul batch-matrix", "matmul", Attrs{}, [][]float64{{1, 0, 0, 1, 2, 0, 0, 2}, {1, 2, 3, 4}}, [][]int{{2, 2, 2}, {2, 2}},
 		[]float64{1, 2, 3, 4, 2, 4, 6, 8}, []int{2, 2, 2}},

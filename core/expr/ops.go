@@ -80,6 +80,7 @@ var kernels = map[string]kernelDef{
 	"slice":       {build: buildSlice, view: sliceView},
 	"sum":         {build: buildReduce(false)},
 	"mean":        {build: buildReduce(true)},
+	"prod":        {build: buildProd, scratch: prodScratch},
 	"logsumexp":   {build: buildLogsumexp},
 	"cumsum":      {build: buildCumsum},
 	"cumprod":     {build: buildCumprod},

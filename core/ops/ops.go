@@ -147,6 +147,7 @@ var vocabulary = map[string]op{
 	"slice":       {minArgs: 1, maxArgs: 1, attrs: attrAxis | attrStart | attrStop | attrStep, infer: sliceShape},
 	"sum":         {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape},
 	"mean":        {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape},
+	"prod":        {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape},
 	"logsumexp":   {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: reduceShape},
 	"cumsum":      {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: cumsumShape},
 	"cumprod":     {minArgs: 1, maxArgs: 1, attrs: attrAxis, infer: cumsumShape},

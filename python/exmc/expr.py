@@ -656,6 +656,10 @@ def reduce_mean(a: Any, axis=None) -> Expr:
     return _reduce("mean", a, axis)
 
 
+def reduce_prod(a: Any, axis=None) -> Expr:
+    return _reduce("prod", a, axis)
+
+
 def cumsum(a: Any, axis=None) -> Expr:
     """Running sum; with ``axis=None`` over the flattened array, as numpy."""
     return _cumulative("cumsum", a, axis)
@@ -915,6 +919,8 @@ def evaluate(expr: Any, values: dict[str, Any] | None = None) -> np.ndarray:
             out = np.sum(args[0], axis=at["axis"])
         elif op == "mean":
             out = np.mean(args[0], axis=at["axis"])
+        elif op == "prod":
+            out = np.prod(args[0], axis=at["axis"])
         elif op == "cumsum":
             out = np.cumsum(args[0], axis=at["axis"])
         elif op == "cumprod":

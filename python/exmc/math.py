@@ -205,6 +205,12 @@ def mean(x: Any, axis: int | Sequence[int] | None = None) -> _e.Expr:
     return _e.reduce_mean(x, axis)
 
 
+def prod(x: Any, axis: int | Sequence[int] | None = None) -> _e.Expr:
+    """The product along ``axis`` (all axes by default); its gradient is
+    exact where elements are zero."""
+    return _e.reduce_prod(x, axis)
+
+
 def cumsum(x: Any, axis: int | None = None) -> _e.Expr:
     """Running sum along ``axis``; with ``axis=None`` over the flattened
     array, as numpy."""
@@ -242,7 +248,7 @@ __all__ = [
     "exp", "log", "log1p", "expm1", "sqrt", "square", "abs", "sigmoid", "invlogit", "expit",
     "softplus", "logit", "tanh", "erf", "erfc", "erfcx", "log_ndtr", "normal_lcdf", "normal_lccdf",
     "gammaln", "digamma", "psi", "betaln", "logaddexp", "sin", "cos", "floor", "ceil", "round", "clip",
-    "maximum", "minimum", "dot", "matmul", "sum", "mean",
+    "maximum", "minimum", "dot", "matmul", "sum", "mean", "prod",
     "cumsum", "cumprod", "stack", "concatenate", "reshape", "transpose", "gather",
     "cholesky", "solve_triangular", "diag", "diagonal", "extract_diag", "eye", "tril", "triu",
 ]

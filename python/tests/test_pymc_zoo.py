@@ -422,6 +422,34 @@ def latent_gp():
     return m
 
 
+def hsgp():
+    """A Hilbert-space approximate GP (pm.gp.HSGP), non-centred, with an
+    ExpQuad covariance (its spectral density takes a product over the
+    input dimensions)."""
+    rng = np.random.default_rng(23)
+    X = np.linspace(0, 10, 40)[:, None]
+    y = np.sin(X[:, 0]) + rng.normal(0, 0.3, 40)
+    with pm.Model() as m:
+        ls = pm.Gamma("ls", 4, 2)
+        eta = pm.HalfNormal("eta", 1)
+        gp = pm.gp.HSGP(m=[12], c=1.5, cov_func=eta**2 * pm.gp.cov.ExpQuad(1, ls))
+        f = gp.prior("f", X=X)
+        sigma = pm.HalfNormal("sigma", 1)
+        pm.Normal("y", f, sigma, observed=y)
+    return m
+
+
+def prod_ops():
+    """Products along axes and of everything, zeros in the data among them."""
+    z = np.array([[1.0, 0.0, 2.0], [0.5, 1.5, 3.0]])
+    with pm.Model() as m:
+        a = pm.Normal("a", 0, 1, shape=(2, 3))
+        b = pm.HalfNormal("b", 1, shape=3)
+        pm.Potential("p", pt.prod(a * z, axis=1).sum() + pt.prod(b) + pt.prod(a, axis=0) @ b)
+        pm.Normal("obs", pt.prod(pt.exp(a), axis=0), 1.0, observed=np.ones(3))
+    return m
+
+
 BENCH_MODELS = {
     "simple": simple,
     "medium": medium,
@@ -454,6 +482,8 @@ OTHER_MODELS = {
     "special_ops": special_ops,
     "linalg_ops": linalg_ops,
     "latent_gp": latent_gp,
+    "hsgp": hsgp,
+    "prod_ops": prod_ops,
 }
 
 #: every model the native backend translates

@@ -885,6 +885,13 @@ class Translator:
         axes = None if op.axis is None else tuple(op.axis)
         if kind == "Add":
             return self.sum(x, axes)
+        if kind == "Mul":
+            if axes is None or len(set(axes)) == x.ndim:
+                return self.op("prod", x, shape=())
+            out = x
+            for ax in sorted({ax % x.ndim for ax in axes}, reverse=True):
+                out = self.op("prod", out, shape=out.shape[:ax] + out.shape[ax + 1 :], axis=ax)
+            return out
         if kind in ("AND", "OR"):
             # of 0/1 values: all is "the sum is the count", any "the sum is positive"
             total = self.sum(x, axes)
@@ -892,7 +899,7 @@ class Translator:
             if kind == "AND":
                 return self.binary("eq", total, _C(float(count)))
             return self.binary("gt", total, _C(0.0))
-        raise _Problem(f"{op_phrase(op)} is not supported (of reductions, sums, means, all and any are)")
+        raise _Problem(f"{op_phrase(op)} is not supported (of reductions, sums, products, means, all and any are)")
 
     def _logsumexp(self, op: Any, ins: list, var: Any) -> _E:
         x = self.operand(self.value(ins[0]))
@@ -1715,6 +1722,7 @@ _OPS = {
     "DimShuffle": Translator._dimshuffle,
     "Dot": Translator._dot,
     "Sum": Translator._reduce,
+    "Prod": Translator._reduce,
     "CAReduce": Translator._reduce,
     "All": Translator._reduce,
     "Any": Translator._reduce,
