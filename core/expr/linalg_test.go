@@ -82,6 +82,10 @@ func linalgGradCases() []gradCase {
 		{name: "prod axis", op: "prod", attrs: ax(1), shapes: [][]int{{2, 3, 2}}},
 		{name: "prod one zero", op: "prod", attrs: ax(0), shapes: [][]int{{3, 2}}, fixed: map[int][]float64{}, prep: zeroAt(0, 2)},
 		{name: "prod two zeros", op: "prod", shapes: [][]int{{4}}, prep: zeroAt(0, 1, 3)},
+		{name: "scatter", op: "scatter", shapes: [][]int{{5}, {3}, {3}}, fixed: map[int][]float64{1: {4, 0, -2}}},
+		{name: "scatter repeated", op: "scatter", shapes: [][]int{{2, 3}, {2, 2}, {2}}, fixed: map[int][]float64{1: {1, 5, 1, 0}}},
+		{name: "scatter_add repeated", op: "scatter_add", shapes: [][]int{{2, 3}, {4}, s0}, fixed: map[int][]float64{1: {1, 5, 1, -6}}},
+		{name: "scatter_add rows", op: "scatter_add", shapes: [][]int{{2, 3}, {2, 3}, {3}}, fixed: map[int][]float64{1: {3, 4, 5, 0, 1, 2}}},
 		{name: "extract_diag tall below", op: "extract_diag", attrs: off(-2), shapes: [][]int{{2, 4, 3}}},
 	}
 }
@@ -110,6 +114,10 @@ var linalgFwdCases = []fwdCase{
 	{"prod", "prod", Attrs{}, [][]float64{{1, 2, 3, 4, 5, 6}}, [][]int{{2, 3}}, []float64{720}, []int{}},
 	{"prod axis", "prod", ax(0), [][]float64{{1, 2, 3, 4, 0, 6}}, [][]int{{2, 3}}, []float64{4, 0, 18}, []int{3}},
 	{"prod empty", "prod", ax(1), [][]float64{{}}, [][]int{{2, 0}}, []float64{1, 1}, []int{2}},
+	{"scatter", "scatter", Attrs{}, [][]float64{{1, 2, 3, 4}, {3, 0, 3}, {7, 8, 9}}, [][]int{{2, 2}, {3}, {3}},
+		[]float64{8, 2, 3, 9}, []int{2, 2}},
+	{"scatter_add", "scatter_add", Attrs{}, [][]float64{{1, 2, 3}, {-1, 0, 2}, {10}}, [][]int{{3}, {3}, {}},
+		[]float64{11, 2, 23}, []int{3}},
 	{"matmul batch-vector", "matmul", Attrs{}, [][]float64{{1, 2, 3, 4}, {1, 1}}, [][]int{{2, 1, 2}, {2}}, []float64{3, 7}, []int{2, 1}},
 	{"matmul batch-matrix", "matmul", Attrs{}, [][]float64{{1, 0, 0, 1, 2, 0, 0, 2}, {1, 2, 3, 4}}, [][]int{{2, 2, 2}, {2, 2}},
 		[]float64{1, 2, 3, 4, 2, 4, 6, 8}, []int{2, 2, 2}},

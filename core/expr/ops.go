@@ -94,6 +94,8 @@ var kernels = map[string]kernelDef{
 	"solve_triangular": {build: buildSolveTriangular, scratch: solveScratch},
 	"diag":             {build: buildDiag},
 	"extract_diag":     {build: buildExtractDiag},
+	"scatter":          {build: buildScatter(false)},
+	"scatter_add":      {build: buildScatter(true)},
 }
 
 // Apply appends the kernel(s) for op to the program and returns the result slot.

@@ -948,6 +948,11 @@ func (v *validator) shapeOf(e *Expr) ([]int, error) {
 			return nil, err
 		}
 	}
+	if (e.Op == "scatter" || e.Op == "scatter_add") && len(e.Args) == 3 {
+		if err := v.flatIndex(e, args[0]); err != nil {
+			return nil, err
+		}
+	}
 	s, err := ops.InferShape(e.Op, e.Attrs, args)
 	if err != nil {
 		return nil, err
@@ -956,6 +961,25 @@ func (v *validator) shapeOf(e *Expr) ([]int, error) {
 		return nil, fmt.Errorf("%s: %w", e.Op, err)
 	}
 	return s, nil
+}
+
+// flatIndex checks that a scatter's index is a constant integer array of
+// positions in x flattened, x of shape dst.
+func (v *validator) flatIndex(e *Expr, dst []int) error {
+	idx, _, ok := v.g.Constant(e.Args[1])
+	if !ok {
+		return fmt.Errorf("%s: the index must be constant integer data", e.Op)
+	}
+	n := float64(shape.Size(dst))
+	for k, x := range idx {
+		if x != math.Trunc(x) {
+			return fmt.Errorf("%s: index %v at position %d is not an integer", e.Op, x, k)
+		}
+		if x >= n || x < -n {
+			return fmt.Errorf("%s: index %v at position %d is out of range for an array of shape %s", e.Op, x, k, shape.String(dst))
+		}
+	}
+	return nil
 }
 
 // index checks that a gather's index is a constant integer array within

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/exmc/exmc/core/ops"
 )
 
 func base() *Builder {
@@ -82,6 +84,14 @@ func TestValidateErrors(t *testing.T) {
 			b.RV("x", "Normal", P{}, Shape(2))
 			b.Det("g", Gather("y", "x"))
 		}, []string{`"g"`, "constant integer"}},
+		{"scatter out of range", func(b *Builder) {
+			b.IntData("idx", []int{0, -4})
+			b.Det("s", Call("scatter", ops.Attrs{}, "y", "idx", 1.0))
+		}, []string{`"s"`, "scatter", "out of range"}},
+		{"scatter_add non-constant index", func(b *Builder) {
+			b.RV("x", "Normal", P{}, Shape(2))
+			b.Det("s", Call("scatter_add", ops.Attrs{}, "y", "x", 1.0))
+		}, []string{`"s"`, "constant integer"}},
 		{"reference to potential", func(b *Builder) {
 			b.Potential("p", Mul("mu", 2))
 			b.Det("d", Add("p", 1))

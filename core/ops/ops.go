@@ -160,6 +160,9 @@ var vocabulary = map[string]op{
 	"solve_triangular": {minArgs: 2, maxArgs: 2, attrs: attrLower | attrTrans, infer: solveShape},
 	"diag":             {minArgs: 1, maxArgs: 1, attrs: attrOffset, infer: diagShape},
 	"extract_diag":     {minArgs: 1, maxArgs: 1, attrs: attrOffset, infer: extractDiagShape},
+
+	"scatter":     {minArgs: 3, maxArgs: 3, infer: scatterShape},
+	"scatter_add": {minArgs: 3, maxArgs: 3, infer: scatterShape},
 }
 
 // Known reports whether name is an op of the vocabulary.

@@ -31,6 +31,8 @@ func TestInferShapeErrors(t *testing.T) {
 		{"solve_triangular", Attrs{}, [][]int{{2, 3, 3}, {3}}, "batch", false},
 		{"solve_triangular", Attrs{}, [][]int{{2, 3, 3}, {3, 3, 1}}, "do not broadcast", false},
 		{"solve_triangular", Attrs{Offset: ip(1)}, [][]int{{3, 3}, {3}}, `"offset"`, false},
+		{"scatter", Attrs{}, [][]int{{4}, {2}, {3}}, "scatter: values of shape (3,) do not broadcast to the index's shape (2,)", true},
+		{"scatter_add", Attrs{}, [][]int{{0}, {2}, {}}, "empty", false},
 		{"diag", Attrs{}, [][]int{{}}, "diag: the argument must be a vector (or a batch of them), got a scalar", true},
 		{"extract_diag", Attrs{}, [][]int{{3}}, "extract_diag: the argument must be a matrix (or a batch of them), got shape (3,)", true},
 		{"add", Attrs{}, [][]int{{2}, {3}}, "add: shapes (2,) and (3,) cannot be broadcast together", true},

@@ -297,3 +297,17 @@ func transposeShape(a Attrs, args [][]int) ([]int, error) {
 	}
 	return out, nil
 }
+
+// scatterShape is the rule of scatter and scatter_add (x, index, y): the
+// result is x's shape; index holds flat positions into x, and y broadcasts
+// to index's shape.
+func scatterShape(_ Attrs, args [][]int) ([]int, error) {
+	x, idx, y := args[0], args[1], args[2]
+	if !shape.BroadcastsTo(y, idx) {
+		return nil, fmt.Errorf("values of shape %s do not broadcast to the index's shape %s", shape.String(y), shape.String(idx))
+	}
+	if len(idx) > 0 && shape.Size(idx) > 0 && shape.Size(x) == 0 {
+		return nil, fmt.Errorf("cannot index into an empty array of shape %s", shape.String(x))
+	}
+	return clone(x), nil
+}

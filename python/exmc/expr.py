@@ -598,6 +598,42 @@ def gather(a: Any, index: Any, axis: int = 0) -> Expr:
     return Operation("gather", (a, idx), {"axis": axis}, shape, a.dtype)
 
 
+def _scatter(op: str, a: Any, key: Any, values: Any) -> Expr:
+    model = _find_model((a, values))
+    a = as_expr(a, model=model, what=f"array of {op}")
+    values = as_expr(values, model=model, what=f"values of {op}")
+    if isinstance(key, Expr):
+        raise TypeError(f"{op}: the index must be numpy-style (slices, integers, integer or boolean arrays), "
+                        "not an expression")
+    try:
+        pos = np.asarray(np.arange(a.size, dtype=np.int64).reshape(a.shape)[key])
+    except IndexError as err:
+        raise _IndexOutOfRange(f"{op}: {err} for {_short(a._label())} of shape {a.shape}") from None
+    try:
+        fits = np.broadcast_shapes(values.shape, pos.shape) == pos.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ShapeError(f"{op}: values of shape {values.shape} do not fit the {pos.shape} elements indexed "
+                         f"in {_short(a._label())}")
+    if pos.size == 0:
+        return a
+    idx = as_index(pos, model=model)
+    return Operation("scatter" if op == "set_subtensor" else "scatter_add", (a, idx, values), {}, a.shape)
+
+
+def set_subtensor(a: Any, key: Any, values: Any) -> Expr:
+    """``a`` with ``a[key]`` set to ``values`` (as numpy's ``a[key] = values``
+    on a copy: a position written twice takes the last value)."""
+    return _scatter("set_subtensor", a, key, values)
+
+
+def inc_subtensor(a: Any, key: Any, values: Any) -> Expr:
+    """``a`` with ``values`` added at ``a[key]``; a position indexed twice gets
+    both (numpy's ``np.add.at``)."""
+    return _scatter("inc_subtensor", a, key, values)
+
+
 def _check_index_values(idx: Expr, length: int, a: Expr) -> None:
     values = getattr(idx, "value", None)
     if getattr(idx, "kind", None) != "data" or values is None or values.size == 0:
@@ -919,6 +955,15 @@ def evaluate(expr: Any, values: dict[str, Any] | None = None) -> np.ndarray:
             out = np.sum(args[0], axis=at["axis"])
         elif op == "mean":
             out = np.mean(args[0], axis=at["axis"])
+        elif op in ("scatter", "scatter_add"):
+            out = np.array(args[0], dtype=np.float64).ravel()
+            pos = args[1].astype(np.int64)
+            vals = np.broadcast_to(args[2], pos.shape)
+            if op == "scatter":
+                out[pos.ravel()] = vals.ravel()
+            else:
+                np.add.at(out, pos.ravel(), vals.ravel())
+            out = out.reshape(np.shape(args[0]))
         elif op == "prod":
             out = np.prod(args[0], axis=at["axis"])
         elif op == "cumsum":

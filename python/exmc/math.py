@@ -184,6 +184,17 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> _e.Expr
 extract_diag = diagonal
 
 
+def set_subtensor(x: Any, key: Any, values: Any) -> _e.Expr:
+    """``x`` with ``x[key]`` set to ``values`` (``key`` numpy-style: slices,
+    integers, integer or boolean arrays)."""
+    return _e.set_subtensor(x, key, values)
+
+
+def inc_subtensor(x: Any, key: Any, values: Any) -> _e.Expr:
+    """``x`` with ``values`` added at ``x[key]`` (repeated indices add up)."""
+    return _e.inc_subtensor(x, key, values)
+
+
 def eye(n: int, m: int | None = None, k: int = 0) -> _e.Expr:
     """numpy's ``eye``."""
     return _e.eye(n, m, k)
@@ -248,7 +259,8 @@ __all__ = [
     "exp", "log", "log1p", "expm1", "sqrt", "square", "abs", "sigmoid", "invlogit", "expit",
     "softplus", "logit", "tanh", "erf", "erfc", "erfcx", "log_ndtr", "normal_lcdf", "normal_lccdf",
     "gammaln", "digamma", "psi", "betaln", "logaddexp", "sin", "cos", "floor", "ceil", "round", "clip",
-    "maximum", "minimum", "dot", "matmul", "sum", "mean", "prod",
+    "maximum", "minimum", "dot", "matmul", "sum", "mean",
     "cumsum", "cumprod", "stack", "concatenate", "reshape", "transpose", "gather",
     "cholesky", "solve_triangular", "diag", "diagonal", "extract_diag", "eye", "tril", "triu",
+    "prod", "set_subtensor", "inc_subtensor",
 ]

@@ -102,6 +102,8 @@ CASES = [
     ("gather then index", lambda n: n["T"][np.array([1, 0]), 2]),
     ("math.gather", lambda n: pm.gather(n["M"], np.array([2, 0]), axis=0)),
     ("mixed", lambda n: pm.exp(n["s"] * (n["M"] @ n["v"]).sum()) - 1),
+    ("set_subtensor", lambda n: pm.set_subtensor(n["M"], (slice(1, None), np.array([0, 2])), n["v"][:2])),
+    ("inc_subtensor", lambda n: pm.inc_subtensor(n["v"], np.array([1, 3, 1]), n["s"])),
     ("batch @ matrix", lambda n: n["T"] @ n["N"]),
     ("vector @ batch", lambda n: n["w"][:3] @ n["T"]),
     ("cholesky", lambda n: pm.cholesky(n["M"] @ n["M"].T + 4 * pm.eye(3))),
@@ -134,6 +136,18 @@ def _erf(x):
     import math
 
     return np.vectorize(math.erf)(x)
+
+
+def _set(a, key, values):
+    out = np.array(a)
+    out[key] = values
+    return out
+
+
+def _inc(a, key, values):
+    out = np.array(a)
+    np.add.at(out, key, values)
+    return out
 
 
 # where exmc.math has no numpy function of the same name
@@ -183,6 +197,8 @@ NUMPY_SPECIAL = {
     "transpose perm": lambda v: np.transpose(v["T"], (1, 0, 2)),
     "math.gather": lambda v: np.take(v["M"], [2, 0], axis=0),
     "mixed": lambda v: np.exp(v["s"] * (v["M"] @ v["v"]).sum()) - 1,
+    "set_subtensor": lambda v: _set(v["M"], (slice(1, None), np.array([0, 2])), v["v"][:2]),
+    "inc_subtensor": lambda v: _inc(v["v"], np.array([1, 3, 1]), v["s"]),
     "cholesky": lambda v: np.linalg.cholesky(v["M"] @ v["M"].T + 4 * np.eye(3)),
     "solve_triangular": lambda v: np.linalg.solve(np.tril(v["M"][:, :3] + 3 * np.eye(3)), v["v"][:3]),
     "solve_triangular batch": lambda v: np.linalg.solve(
@@ -236,6 +252,7 @@ def test_len_and_iteration(env):
         (lambda n: pm.diag(n["T"]), "vector or a matrix"),
         (lambda n: pm.diagonal(n["v"]), "rank 2"),
         (lambda n: pm.tril(n["v"]), "matrix"),
+        (lambda n: pm.set_subtensor(n["M"], (0, slice(None)), n["v"][:3]), "do not fit"),
         (lambda n: pm.stack([n["v"], n["M"]]), "equal shapes"),
         (lambda n: pm.concatenate([n["M"], n["N"]], axis=0), "do not fit"),
         (lambda n: pm.concatenate([n["s"], n["s"]]), "scalar"),

@@ -450,6 +450,28 @@ def prod_ops():
     return m
 
 
+def subtensor_updates():
+    """pt.set_subtensor and pt.inc_subtensor with slices, integers, integer
+    arrays (repeated ones accumulate) and boolean masks, into free and
+    constant arrays. (A set with repeated indices is left out: there the
+    last write wins, and PyTensor's gradient counts every write, which is
+    not the log-density's derivative; core/expr's finite-difference cases
+    check exmc's.)"""
+    with pm.Model() as m:
+        a = pm.Normal("a", 0, 1, shape=(3, 4))
+        b = pm.Normal("b", 0, 1, shape=4)
+        c = pm.HalfNormal("c", 1)
+        x = pt.set_subtensor(a[1:, ::2], b[:2] * 2)
+        x = pt.inc_subtensor(x[0], b)
+        x = pt.inc_subtensor(x[[0, 2, 0], [1, 3, 1]], c)
+        x = pt.set_subtensor(x[np.array([2, 0]), 1:3], b[1:3])
+        z = pt.set_subtensor(pt.zeros(5)[[4, 0]], b[:2])
+        z = pt.inc_subtensor(z[np.array([True, False, True, False, False])], c)
+        w = pt.set_subtensor(b[-1], c)
+        pm.Normal("obs", pt.concatenate([x.ravel(), z, w]), 1.0, observed=np.linspace(-1, 1, 12 + 5 + 4))
+    return m
+
+
 BENCH_MODELS = {
     "simple": simple,
     "medium": medium,
@@ -484,6 +506,7 @@ OTHER_MODELS = {
     "latent_gp": latent_gp,
     "hsgp": hsgp,
     "prod_ops": prod_ops,
+    "subtensor_updates": subtensor_updates,
 }
 
 #: every model the native backend translates

@@ -1103,6 +1103,32 @@ class Translator:
         idx = indices_from_subtensor(ins[1:], op.idx_list)
         return self.basic_index(x, [self._resolve_index(i) for i in idx])
 
+    def _inc_subtensor(self, op: Any, ins: list, var: Any) -> _E:
+        """``pt.set_subtensor`` / ``pt.inc_subtensor`` (basic and advanced
+        indices): the flat positions the index picks out, worked out here
+        with numpy, and a scatter of the values into them."""
+        from pytensor.tensor.subtensor import indices_from_subtensor
+
+        x = self.operand(self.value(ins[0]))
+        y = self.operand(self.value(ins[1]))
+        key = tuple(self._resolve_index(i) for i in indices_from_subtensor(ins[2:], op.idx_list))
+        try:
+            pos = np.arange(x.size, dtype=np.int64).reshape(x.shape)[key]
+        except IndexError as err:
+            raise _Problem(f"{op_phrase(op)}: {err}") from None
+        pos = np.asarray(pos)
+        setting = bool(op.set_instead_of_inc)
+        if not setting and getattr(op, "ignore_duplicates", False) and np.unique(pos).size != pos.size:
+            raise _Problem(f"{op_phrase(op)} with ignore_duplicates=True and repeated indices is not supported")
+        while y.ndim > pos.ndim and y.shape[0] == 1:
+            y = self.reshape(y, y.shape[1:])
+        if y.ndim > pos.ndim or np.broadcast_shapes(y.shape, pos.shape) != pos.shape:
+            raise _Problem(f"{op_phrase(op)}: values of shape {y.shape} do not fit the {pos.shape} elements indexed")
+        if pos.size == 0:
+            return x
+        idx = self.operand(_C(pos), index=True)
+        return self.op("scatter" if setting else "scatter_add", x, idx, y, shape=x.shape)
+
     # -- random variables -------------------------------------------------------
     def free_ref(self, rv: Any) -> _E:
         if rv not in self._free_done:
@@ -1738,6 +1764,9 @@ _OPS = {
     "Subtensor": Translator._subtensor,
     "AdvancedSubtensor1": Translator._adv1,
     "AdvancedSubtensor": Translator._adv,
+    "IncSubtensor": Translator._inc_subtensor,
+    "AdvancedIncSubtensor": Translator._inc_subtensor,
+    "AdvancedIncSubtensor1": Translator._inc_subtensor,
     "Cholesky": Translator._cholesky,
     "SolveTriangular": Translator._solve_triangular,
     "AllocDiag": Translator._alloc_diag,
