@@ -171,23 +171,6 @@ def _ordered_probit():
     pm.OrderedProbit("y", eta=eta, cutpoints=cut, sigma=1, observed=[0, 1, 2, 1], compute_p=False)
 
 
-def _hsgp():
-    X = np.linspace(0, 1, 10)[:, None]
-    ell = pm.Gamma("ell", 2, 2)
-    eta = pm.HalfNormal("eta", 1)
-    gp = pm.gp.HSGP(m=[5], c=1.5, cov_func=eta**2 * pm.gp.cov.ExpQuad(1, ls=ell))
-    f = gp.prior("f", X=X)
-    pm.Normal("y", f, 1, observed=np.sin(X[:, 0]))
-
-
-def _latent():
-    X = np.linspace(0, 1, 5)[:, None]
-    ell = pm.Gamma("ell", 2, 2)
-    gp = pm.gp.Latent(cov_func=pm.gp.cov.ExpQuad(1, ls=ell))
-    f = gp.prior("f", X=X)
-    pm.Normal("y", f, 1, observed=np.sin(X[:, 0]))
-
-
 def _mvnormal():
     pm.MvNormal("w", np.zeros(2), np.eye(2))
 
@@ -233,8 +216,6 @@ REFUSALS = [
      ["transform=pm.distributions.transforms.ordered", "pm.Exponential"]),
     ("OrderedLogistic", _ordered_logistic, "y", ["pm.OrderedLogistic"]),
     ("OrderedProbit", _ordered_probit, "y", ["pm.OrderedProbit"]),
-    ("HSGP", _hsgp, "y", ["pt.prod", "deterministic 'f'"]),
-    ("gp.Latent", _latent, "y", ["pt.linalg.cholesky", "deterministic 'f'"]),
     ("MvNormal", _mvnormal, "w", ["pm.MvNormal"]),
     ("Censored", _censored, "y", ["pm.Censored(pm.HalfStudentT.dist(...))", "no log-CDF for HalfStudentT"]),
     ("Truncated", _truncated, "y", ["pm.Truncated(pm.AsymmetricLaplace.dist(...))", "no log-CDF"]),
