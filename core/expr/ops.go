@@ -94,6 +94,10 @@ var kernels = map[string]kernelDef{
 	"solve_triangular": {build: buildSolveTriangular, scratch: solveScratch},
 	"diag":             {build: buildDiag},
 	"extract_diag":     {build: buildExtractDiag},
+	"solve":            {build: buildLU(luSolve), scratch: luScratch(luSolve)},
+	"inv":              {build: buildLU(luInv), scratch: luScratch(luInv)},
+	"det":              {build: buildLU(luDet), scratch: luScratch(luDet)},
+	"logabsdet":        {build: buildLU(luLogAbsDet), scratch: luScratch(luLogAbsDet)},
 	"scatter":          {build: buildScatter(false)},
 	"scatter_add":      {build: buildScatter(true)},
 }

@@ -150,3 +150,44 @@ func SolveTriangularGrad(ga, gb, a, x, gx, work []float64, n, k int, lower, tran
 		}
 	}
 }
+
+// LU writes into lu the LU factorisation with partial pivoting of the n×n
+// matrix a (gonum's Getrf), the row swaps into ipiv (n entries). It reports
+// false when A is singular.
+func LU(lu, a []float64, ipiv []int, n int) bool {
+	copy(lu[:n*n], a[:n*n])
+	if n == 0 {
+		return true
+	}
+	return lapack64.Getrf(general(n, n, lu), ipiv[:n])
+}
+
+// LUSolve overwrites b (n×k) with the solution X of A X = B, or with trans
+// of Aᵀ X = B, from A's factorisation by LU.
+func LUSolve(lu []float64, ipiv []int, b []float64, n, k int, trans bool) {
+	if n == 0 || k == 0 {
+		return
+	}
+	t := blas.NoTrans
+	if trans {
+		t = blas.Trans
+	}
+	lapack64.Getrs(t, general(n, n, lu), general(n, k, b), ipiv[:n])
+}
+
+// LogAbsDetLU is log|det A| and the sign of det A from A's factorisation
+// by LU.
+func LogAbsDetLU(lu []float64, ipiv []int, n int) (logabs, sign float64) {
+	sign = 1
+	for i := range n {
+		d := lu[i*n+i]
+		if d < 0 {
+			sign = -sign
+		}
+		logabs += math.Log(math.Abs(d))
+		if ipiv[i] != i {
+			sign = -sign
+		}
+	}
+	return logabs, sign
+}

@@ -160,3 +160,43 @@ func TestSolveTriangularGrad(t *testing.T) {
 		}
 	}
 }
+
+func TestLU(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 1))
+	for _, n := range []int{1, 2, 4} {
+		a := weights(r, n*n)
+		b := weights(r, n*2)
+		lu, ipiv := make([]float64, n*n), make([]int, n)
+		if !LU(lu, a, ipiv, n) {
+			t.Fatalf("n=%d: a random matrix is singular", n)
+		}
+		for _, trans := range []bool{false, true} {
+			x := append([]float64(nil), b...)
+			LUSolve(lu, ipiv, x, n, 2, trans)
+			for i := range n {
+				for c := range 2 {
+					s := 0.0
+					for j := range n {
+						if trans {
+							s += a[j*n+i] * x[j*2+c]
+						} else {
+							s += a[i*n+j] * x[j*2+c]
+						}
+					}
+					if math.Abs(s-b[i*2+c]) > 1e-10 {
+						t.Fatalf("n=%d trans=%v: residual %v", n, trans, s-b[i*2+c])
+					}
+				}
+			}
+		}
+	}
+	// det [[0, 2], [3, 1]] = -6
+	lu, ipiv := make([]float64, 4), make([]int, 2)
+	LU(lu, []float64{0, 2, 3, 1}, ipiv, 2)
+	if l, s := LogAbsDetLU(lu, ipiv, 2); math.Abs(l-math.Log(6)) > 1e-15 || s != -1 {
+		t.Fatalf("log|det| %v, sign %v; want log 6, -1", l, s)
+	}
+	if LU(lu, []float64{1, 2, 2, 4}, ipiv, 2) {
+		t.Fatal("a singular matrix factored as non-singular")
+	}
+}

@@ -161,6 +161,11 @@ var vocabulary = map[string]op{
 	"diag":             {minArgs: 1, maxArgs: 1, attrs: attrOffset, infer: diagShape},
 	"extract_diag":     {minArgs: 1, maxArgs: 1, attrs: attrOffset, infer: extractDiagShape},
 
+	"solve":     {minArgs: 2, maxArgs: 2, infer: solveShape},
+	"inv":       {minArgs: 1, maxArgs: 1, infer: squareShape},
+	"det":       {minArgs: 1, maxArgs: 1, infer: detShape},
+	"logabsdet": {minArgs: 1, maxArgs: 1, infer: detShape},
+
 	"scatter":     {minArgs: 3, maxArgs: 3, infer: scatterShape},
 	"scatter_add": {minArgs: 3, maxArgs: 3, infer: scatterShape},
 }

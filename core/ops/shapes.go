@@ -80,13 +80,22 @@ func batchShape(a, b []int, ka, kb int) ([]int, error) {
 	return out, nil
 }
 
-// squareShape is cholesky's: a square matrix, or a batch of them.
+// squareShape is the rule of cholesky and inv: a square matrix, or a batch
+// of them.
 func squareShape(_ Attrs, args [][]int) ([]int, error) {
 	a := args[0]
 	if len(a) < 2 || a[len(a)-1] != a[len(a)-2] {
 		return nil, fmt.Errorf("the argument must be a square matrix or a batch of them, got shape %s", shape.String(a))
 	}
 	return clone(a), nil
+}
+
+// detShape is the rule of det and logabsdet: one number per square matrix.
+func detShape(a Attrs, args [][]int) ([]int, error) {
+	if _, err := squareShape(a, args); err != nil {
+		return nil, err
+	}
+	return clone(args[0][:len(args[0])-2]), nil
 }
 
 // solveShape is the rule of the solves A x = b: A a square matrix (or a
