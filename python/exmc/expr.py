@@ -519,6 +519,83 @@ def solve_triangular(a: Any, b: Any, lower: bool = False, trans: bool = False) -
     return Operation("solve_triangular", (a, b), {"lower": bool(lower), "trans": bool(trans)}, shape)
 
 
+def solve(a: Any, b: Any) -> Expr:
+    """x with ``a @ x = b`` for a general square ``a`` (LU with partial
+    pivoting; NaN, a rejected point, where ``a`` is singular). ``b`` is a
+    vector, or a matrix (or batch of them) with as many rows as ``a``."""
+    model = _find_model((a, b))
+    a = as_expr(a, model=model, what="matrix of solve")
+    b = as_expr(b, model=model, what="right-hand side of solve")
+    label = f"solve({_short(a._label())}, {_short(b._label())})"
+    _square("solve", a)
+    n = a.shape[-1]
+    if b.ndim == 1:
+        if b.shape[0] != n or a.ndim > 2:
+            raise ShapeError(f"solve: a vector right-hand side of shape {b.shape} does not fit "
+                             f"a matrix of shape {a.shape} in {label}")
+        return Operation("solve", (a, b), {}, b.shape)
+    if b.ndim == 0 or b.shape[-2] != n:
+        raise ShapeError(f"solve: shapes {a.shape} and {b.shape} do not align in {label}")
+    return Operation("solve", (a, b), {}, _batch_shapes("solve", a, b, label) + b.shape[-2:])
+
+
+def inv(a: Any) -> Expr:
+    """The inverse of a square matrix (or of each of a batch)."""
+    a = as_expr(a, what="argument of inv")
+    _square("inv", a)
+    return Operation("inv", (a,), {}, a.shape)
+
+
+def det(a: Any) -> Expr:
+    """The determinant of a square matrix (or of each of a batch)."""
+    a = as_expr(a, what="argument of det")
+    _square("det", a)
+    return Operation("det", (a,), {}, a.shape[:-2])
+
+
+def logabsdet(a: Any) -> Expr:
+    """log |det a|, without forming the determinant (no overflow)."""
+    a = as_expr(a, what="argument of logabsdet")
+    _square("logabsdet", a)
+    return Operation("logabsdet", (a,), {}, a.shape[:-2])
+
+
+def outer(a: Any, b: Any) -> Expr:
+    """numpy's ``outer`` of two vectors (flattened first, as numpy)."""
+    model = _find_model((a, b))
+    a = as_expr(a, model=model, what="operand of outer")
+    b = as_expr(b, model=model, what="operand of outer")
+    return _binary("mul", reshape(a, (a.size, 1)), reshape(b, (1, b.size)))
+
+
+def kron(a: Any, b: Any) -> Expr:
+    """numpy's ``kron`` of two vectors or two matrices."""
+    model = _find_model((a, b))
+    a = as_expr(a, model=model, what="operand of kron")
+    b = as_expr(b, model=model, what="operand of kron")
+    if a.ndim != b.ndim or a.ndim not in (1, 2):
+        raise ShapeError(f"kron takes two vectors or two matrices, got shapes {a.shape} and {b.shape}")
+    if a.ndim == 1:
+        return reshape(outer(a, b), (a.size * b.size,))
+    (m, n), (p, q) = a.shape, b.shape
+    return reshape(_binary("mul", reshape(a, (m, 1, n, 1)), reshape(b, (1, p, 1, q))), (m * p, n * q))
+
+
+def log_softmax(x: Any, axis: int | None = -1) -> Expr:
+    """x minus its logsumexp along ``axis`` (over everything when None)."""
+    x = as_expr(x, what="argument of log_softmax")
+    if axis is None:
+        return _binary("sub", x, Operation("logsumexp", (x,), {"axis": None}, ()))
+    ax = _axis(axis, x.ndim, "log_softmax", x._label())
+    lse = Operation("logsumexp", (x,), {"axis": ax}, x.shape[:ax] + x.shape[ax + 1 :])
+    return _binary("sub", x, reshape(lse, x.shape[:ax] + (1,) + x.shape[ax + 1 :]))
+
+
+def softmax(x: Any, axis: int | None = -1) -> Expr:
+    """exp(log_softmax(x)): non-negative, summing to 1 along ``axis``."""
+    return _unary("exp", log_softmax(x, axis))
+
+
 def diag(v: Any, k: int = 0) -> Expr:
     """numpy's ``diag``: a vector's square matrix with it on the ``k``-th
     diagonal, or a matrix's ``k``-th diagonal."""
@@ -937,6 +1014,17 @@ def evaluate(expr: Any, values: dict[str, Any] | None = None) -> np.ndarray:
             out = _NUMPY_BINARY[op](args[0], args[1])
         elif op == "matmul":
             out = np.matmul(args[0], args[1])
+        elif op == "solve":
+            out = np.linalg.solve(args[0], args[1])
+        elif op == "inv":
+            out = np.linalg.inv(args[0])
+        elif op == "det":
+            out = np.linalg.det(args[0])
+        elif op == "logabsdet":
+            out = np.linalg.slogdet(args[0])[1]
+        elif op == "logsumexp":
+            m = np.max(args[0], axis=at["axis"], keepdims=True)
+            out = np.squeeze(m, axis=at["axis"]) + np.log(np.sum(np.exp(args[0] - m), axis=at["axis"]))
         elif op == "cholesky":
             out = np.linalg.cholesky(args[0])
         elif op == "solve_triangular":

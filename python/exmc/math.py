@@ -195,6 +195,40 @@ def inc_subtensor(x: Any, key: Any, values: Any) -> _e.Expr:
     return _e.inc_subtensor(x, key, values)
 
 
+def solve(a: Any, b: Any) -> _e.Expr:
+    """x with ``a @ x = b`` (NaN, a rejected point, where ``a`` is singular)."""
+    return _e.solve(a, b)
+
+
+def inv(a: Any) -> _e.Expr:
+    return _e.inv(a)
+
+
+def det(a: Any) -> _e.Expr:
+    return _e.det(a)
+
+
+def logabsdet(a: Any) -> _e.Expr:
+    """log |det a| (what numpy's ``slogdet`` gives second)."""
+    return _e.logabsdet(a)
+
+
+def outer(a: Any, b: Any) -> _e.Expr:
+    return _e.outer(a, b)
+
+
+def kron(a: Any, b: Any) -> _e.Expr:
+    return _e.kron(a, b)
+
+
+def softmax(x: Any, axis: int | None = -1) -> _e.Expr:
+    return _e.softmax(x, axis)
+
+
+def log_softmax(x: Any, axis: int | None = -1) -> _e.Expr:
+    return _e.log_softmax(x, axis)
+
+
 def eye(n: int, m: int | None = None, k: int = 0) -> _e.Expr:
     """numpy's ``eye``."""
     return _e.eye(n, m, k)
@@ -262,5 +296,6 @@ __all__ = [
     "maximum", "minimum", "dot", "matmul", "sum", "mean",
     "cumsum", "cumprod", "stack", "concatenate", "reshape", "transpose", "gather",
     "cholesky", "solve_triangular", "diag", "diagonal", "extract_diag", "eye", "tril", "triu",
-    "prod", "set_subtensor", "inc_subtensor",
+    "prod", "set_subtensor", "inc_subtensor", "solve", "inv", "det", "logabsdet", "outer", "kron",
+    "softmax", "log_softmax",
 ]

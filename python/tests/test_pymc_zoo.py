@@ -472,6 +472,28 @@ def subtensor_updates():
     return m
 
 
+def dense_linalg():
+    """General solves (vector, matrix, batched; assume_a='gen' and 'pos'),
+    inverses, determinants, slogdet, outer and Kronecker products."""
+    rng = np.random.default_rng(29)
+    with pm.Model() as m:
+        a = pm.Normal("a", 0, 1, shape=(3, 3))
+        v = pm.Normal("v", 0, 1, shape=3)
+        s = pm.HalfNormal("s", 1, shape=2)
+        A = a + 4 * pt.eye(3)
+        S = pt.dot(a, a.T) + 3 * pt.eye(3)
+        x = pt.linalg.solve(A, v)
+        X = pt.linalg.solve(S, pt.outer(v, v) + pt.eye(3), assume_a="pos")
+        Xb = pt.linalg.solve(pt.stack([A, S]), pt.stack([v, 2 * v]), b_ndim=1)
+        Ai = pt.linalg.inv(A)
+        K = pt.linalg.kron(pt.diag(s), a[:2, :2])
+        sign, logdet = pt.linalg.slogdet(S)
+        pm.Potential("dets", -0.5 * logdet + 0.1 * pt.linalg.det(A) + pt.log(pt.linalg.det(K + 3 * pt.eye(4))))
+        mu = pt.concatenate([x, X.ravel(), Xb.ravel(), Ai.ravel(), pt.linalg.kron(v[None, :], s[None, :]).ravel()])
+        pm.Normal("obs", mu, 1.0, observed=rng.normal(size=3 + 9 + 6 + 9 + 6))
+    return m
+
+
 BENCH_MODELS = {
     "simple": simple,
     "medium": medium,
@@ -507,6 +529,7 @@ OTHER_MODELS = {
     "hsgp": hsgp,
     "prod_ops": prod_ops,
     "subtensor_updates": subtensor_updates,
+    "dense_linalg": dense_linalg,
 }
 
 #: every model the native backend translates

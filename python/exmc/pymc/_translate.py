@@ -677,6 +677,15 @@ class Translator:
         return v, pad
 
     def _elemwise(self, name: str, op: Any, ins: list, var: Any) -> _E:
+        if name == "Log":
+            # log(abs(det(x))), as PyTensor writes slogdet's second output:
+            # one logabsdet, which neither overflows nor underflows
+            inner = elemwise_input(ins[0], "Abs")
+            node = getattr(inner, "owner", None)
+            if node is not None and type(getattr(node.op, "core_op", node.op)).__name__ == "Det" and self.is_random(inner):
+                x = self.operand(self.value(node.inputs[0]))
+                self._square(x, "pt.linalg.det")
+                return self.op("logabsdet", x, shape=x.shape[:-2])
         stripped = [self.unpadded(i) for i in ins]
         vals = [v for v, _ in stripped]
         want = tuple(var.type.shape)
@@ -857,6 +866,53 @@ class Translator:
         if b.ndim < 2 or b.shape[-2] != n:
             raise _Problem(f"pt.linalg.solve_triangular of shapes {a.shape} and {b.shape}: they do not align")
         return self.op("solve_triangular", a, b, shape=self.batch_shape(a, b) + b.shape[-2:], **attrs)
+
+    def _solve(self, op: Any, ins: list, var: Any) -> _E:
+        core = getattr(op, "core_op", op)
+        a, b = (self.operand(self.value(i)) for i in ins)
+        self._square(a, "pt.linalg.solve")
+        n = a.shape[-1]
+        if core.assume_a in ("sym", "her", "pos"):
+            # scipy reads one triangle of a symmetric matrix: the matrix
+            # made from that triangle is the one solved with
+            tri = np.tril(np.ones((n, n))) if core.lower else np.triu(np.ones((n, n)))
+            half = self.binary("mul", a, _C(tri))
+            a = self.binary("add", half, self.binary("mul", self.matrix_transpose(half), _C(1.0 - np.eye(n))))
+        elif core.assume_a != "gen":
+            raise _Problem(f"pt.linalg.solve with assume_a={core.assume_a!r} is not supported")
+        if core.b_ndim == 1:
+            if b.shape[-1] != n:
+                raise _Problem(f"pt.linalg.solve of shapes {a.shape} and {b.shape}: they do not align")
+            if a.ndim == 2 and b.ndim == 1:
+                return self.op("solve", a, b, shape=b.shape)
+            col = self.reshape(b, b.shape + (1,))
+            shape = self.batch_shape(a, col) + (n, 1)
+            return self.reshape(self.op("solve", a, col, shape=shape), shape[:-1])
+        if b.ndim < 2 or b.shape[-2] != n:
+            raise _Problem(f"pt.linalg.solve of shapes {a.shape} and {b.shape}: they do not align")
+        return self.op("solve", a, b, shape=self.batch_shape(a, b) + b.shape[-2:])
+
+    def _inv(self, op: Any, ins: list, var: Any) -> _E:
+        a = self.operand(self.value(ins[0]))
+        self._square(a, "pt.linalg.inv")
+        return self.op("inv", a, shape=a.shape)
+
+    def _det(self, op: Any, ins: list, var: Any) -> _E:
+        a = self.operand(self.value(ins[0]))
+        self._square(a, "pt.linalg.det")
+        return self.op("det", a, shape=a.shape[:-2])
+
+    def _kron(self, op: Any, ins: list, var: Any) -> _E:
+        a, b = (self.operand(self.value(i)) for i in ins)
+        if a.ndim != b.ndim or a.ndim not in (1, 2):
+            raise _Problem(f"pt.linalg.kron of shapes {a.shape} and {b.shape} is not supported "
+                           "(two vectors or two matrices are)")
+        if a.ndim == 1:
+            outer = self.binary("mul", self.reshape(a, (a.shape[0], 1)), self.reshape(b, (1, b.shape[0])))
+            return self.reshape(outer, (a.size * b.size,))
+        (m, n), (p, q) = a.shape, b.shape
+        blocks = self.binary("mul", self.reshape(a, (m, 1, n, 1)), self.reshape(b, (1, p, 1, q)))
+        return self.reshape(blocks, (m * p, n * q))
 
     def _alloc_diag(self, op: Any, ins: list, var: Any) -> _E:
         v = self.operand(self.value(ins[0]))
@@ -1770,6 +1826,10 @@ _OPS = {
     "Cholesky": Translator._cholesky,
     "SolveTriangular": Translator._solve_triangular,
     "AllocDiag": Translator._alloc_diag,
+    "Solve": Translator._solve,
+    "MatrixInverse": Translator._inv,
+    "Det": Translator._det,
+    "KroneckerProduct": Translator._kron,
     "ExtractDiag": Translator._extract_diag,
 }
 
