@@ -379,6 +379,24 @@ def special_ops():
     return m
 
 
+def gp_pois_regr():
+    """A latent GP over eleven points, its exponentiated-quadratic covariance
+    written out and factored with pt.linalg.cholesky, f = L f_tilde, and a
+    Poisson likelihood on the log scale."""
+    d = pdb_data("gp_pois_regr")
+    x = np.asarray(d["x"], dtype=float)
+    n = len(x)
+    sq = (x[:, None] - x[None, :]) ** 2
+    with pm.Model() as m:
+        rho = pm.Gamma("rho", 25, 4)
+        alpha = pm.HalfNormal("alpha", 2)
+        f_tilde = pm.Normal("f_tilde", 0, 1, shape=n)
+        cov = alpha**2 * pt.exp(-0.5 * sq / rho**2) + 1e-10 * np.eye(n)
+        f = pm.Deterministic("f", pt.linalg.cholesky(cov) @ f_tilde)
+        pm.Poisson("k", pt.exp(f), observed=np.asarray(d["k"]))
+    return m
+
+
 def linalg_ops():
     """Linear algebra as PyTensor writes it: Cholesky factors (lower and
     upper, Blockwise), triangular solves of vectors and matrices (a batch
