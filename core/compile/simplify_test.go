@@ -411,6 +411,20 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 					params["w"] = call("div", call("exp", "k"), call("sum", call("exp", "k")))
 					params["mu"] = call("mul", call("mul", 3, "k"), 1)
 					params["sigma"] = []*model.Expr{pymcScale("k"), call("sqrt", call("exp", "k")), call("pow", call("exp", "k"), 2)}[style%3]
+				case "MvNormal", "MvStudentT":
+					// a fixed matrix scaled by a variable, nu a scalar
+					m := model.Array([]float64{2, 0.3, -0.4, 0.3, 1, 0.2, -0.4, 0.2, 1.5}, 3, 3)
+					if _, ok := params["chol"]; ok {
+						m = model.Array([]float64{1.2, 0, 0, 0.3, 0.9, 0, -0.4, 0.2, 1.1}, 3, 3)
+					}
+					for _, name := range []string{"cov", "scale", "chol", "tau"} {
+						if _, ok := params[name]; ok {
+							params[name] = call("mul", m, paramExpr("positive", style+1, true))
+						}
+					}
+					if _, ok := params["nu"]; ok {
+						params["nu"] = paramExpr("positive", style, true)
+					}
 				}
 				name := fmt.Sprintf("%s %v style %d", row.Name, v.Params, style)
 				out[name] = build(t, func(b *model.Builder) {
@@ -427,6 +441,9 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 					}
 					if obs := observedFor(v); obs != nil && row.Name != "Uniform" && row.Layout == "elementwise" {
 						b.Obs("data", row.Name, params, obs)
+					}
+					if row.Name == "MvNormal" || row.Name == "MvStudentT" {
+						b.Obs("data", row.Name, params, model.Array([]float64{0.5, -1, 2, 1, 0, -0.3}, 2, 3))
 					}
 				})
 				_ = vi

@@ -26,10 +26,11 @@ type EventArgs [maxParams][]float64
 
 // Geometry is the fixed geometry of one event, set when a Term is built.
 type Geometry struct {
-	Value  []int   // the value's event shape
-	Params [][]int // each parameter's event shape, in Variant.Params order
-	Static Args    // the static parameters' values (0 for the others)
-	N      int     // values in one event of the value
+	Value  []int    // the value's event shape
+	Params [][]int  // each parameter's event shape, in Variant.Params order
+	Static Args     // the static parameters' values (0 for the others)
+	Names  []string // the variant's parameters, in its order
+	N      int      // values in one event of the value
 }
 
 // EventKernel is the density of one event of an Event distribution.
@@ -171,7 +172,7 @@ func (v *Variant) SplitEvents(value []int, params [][]int, static Args) (EventLa
 				d.Name, v.Params[i], shape.String(params[i]), shape.String(pb), shape.String(l.Batch))
 		}
 	}
-	l.Event = Geometry{Value: ev, Params: evs, Static: static, N: shape.Size(ev)}
+	l.Event = Geometry{Value: ev, Params: evs, Static: static, Names: v.Params, N: shape.Size(ev)}
 	l.valueEvents = shape.Size(l.Batch)
 	return l, nil
 }
@@ -251,6 +252,9 @@ func (t *Term) PointShape() []int {
 // ForwardGrad all come here, so the value never depends on whether the
 // gradient was asked for.
 func (t *Term) events(in [][]float64, point []float64, gin [][]float64, g float64) float64 {
+	if t.mv != nil {
+		return t.mvEval(in, point, gin, g)
+	}
 	ev := t.ev
 	n := ev.e.N
 	var sc []float64

@@ -32,6 +32,12 @@ var eventCases = []struct {
 	{"Dirichlet-multinomial", "DirichletMultinomial", []string{"n", "a"}, []int{4}, [][]int{{}, {4}}, genCounts(true), nil},
 	{"Dirichlet-multinomials, a per row", "DirichletMultinomial", []string{"n", "a"}, []int{2, 3}, [][]int{{}, {2, 3}}, genCounts(true), nil},
 	{"zero-sum matrices", "ZeroSumNormal", []string{"sigma", "n_zerosum_axes"}, []int{2, 3, 4}, [][]int{{2}, {}}, genZeroSum(2), map[int]float64{1: 2}},
+	{"rows sharing a covariance", "MvNormal", []string{"mu", "cov"}, []int{4, 3}, [][]int{{3}, {3, 3}}, genMv, nil},
+	{"rows with their own factors", "MvNormal", []string{"mu", "chol"}, []int{2, 3}, [][]int{{2, 3}, {2, 3, 3}}, genMv, nil},
+	{"one vector by its precision", "MvNormal", []string{"mu", "tau"}, []int{3}, [][]int{{3}, {3, 3}}, genMv, nil},
+	{"t rows sharing a scale", "MvStudentT", []string{"nu", "mu", "scale"}, []int{4, 3}, [][]int{{}, {3}, {3, 3}}, genMv, nil},
+	{"t rows, nu per row", "MvStudentT", []string{"nu", "mu", "chol"}, []int{4, 2}, [][]int{{4}, {2}, {2, 2}}, genMv, nil},
+	{"t by its precision", "MvStudentT", []string{"nu", "mu", "tau"}, []int{2, 3}, [][]int{{}, {2, 3}, {2, 3, 3}}, genMv, nil},
 }
 
 // genCounts draws concentrations a (conc) or probabilities p summing to
@@ -304,7 +310,27 @@ var eventLogpCases = []struct {
 	{"Dirichlet", map[string][]float64{"a": {0.5, 2, 3.5}}, []float64{0.2, 0.3, 0.5}, 0.8820313980015224, nil},
 	{"Dirichlet", map[string][]float64{"a": {1, 1}}, []float64{0.25, 0.75}, 0, nil},
 	{"Dirichlet", map[string][]float64{"a": {10, 0.3, 1, 4}}, []float64{0.4, 0.01, 0.09, 0.5}, 3.2047822994810193, nil},
+	// scipy.stats.multivariate_normal(mu, cov).logpdf(x) and
+	// multivariate_t(mu, cov, df=4.5).logpdf(x); the factor and the
+	// precision of the same cov, from numpy
+	{"MvNormal", map[string][]float64{"mu": mvMu, "cov": mvCov3}, mvX, -3.9588053213668655, nil},
+	{"MvNormal", map[string][]float64{"mu": mvMu, "chol": mvChol3}, mvX, -3.9588053213668655, nil},
+	{"MvNormal", map[string][]float64{"mu": mvMu, "tau": mvTau3}, mvX, -3.9588053213668655, nil},
+	{"MvStudentT", map[string][]float64{"nu": {4.5}, "mu": mvMu, "scale": mvCov3}, mvX, -4.1366385662486955, nil},
+	{"MvStudentT", map[string][]float64{"nu": {4.5}, "mu": mvMu, "chol": mvChol3}, mvX, -4.1366385662486955, nil},
+	{"MvStudentT", map[string][]float64{"nu": {4.5}, "mu": mvMu, "tau": mvTau3}, mvX, -4.1366385662486955, nil},
 }
+
+var (
+	mvX    = []float64{0.3, -1.2, 2.0}
+	mvMu   = []float64{0.5, -0.5, 1.0}
+	mvCov3 = []float64{2.0, 0.3, -0.4, 0.3, 1.0, 0.2, -0.4, 0.2, 1.5}
+	// numpy.linalg.cholesky(cov) and numpy.linalg.inv(cov)
+	mvChol3 = []float64{1.4142135623730951, 0, 0, 0.21213203435596423, 0.9772410142846032, 0,
+		-0.282842712474619, 0.2660551452502585, 1.1615569980357674}
+	mvTau3 = []float64{0.5665502522312766, -0.2056655025223128, 0.1785021342646488, -0.20566550252231275,
+		1.1020566550252233, -0.20178502134264648, 0.1785021342646488, -0.2017850213426465, 0.7411719053162592}
+)
 
 func TestEventLogp(t *testing.T) {
 	for _, c := range eventLogpCases {
@@ -319,6 +345,10 @@ func TestEventLogp(t *testing.T) {
 		for i, name := range v.Params {
 			in = append(in, c.params[name])
 			shapes[i] = []int{len(c.params[name])}
+			if v.EventDims(i) == 2 {
+				n := int(math.Sqrt(float64(len(c.params[name]))))
+				shapes[i] = []int{n, n}
+			}
 			if v.IsStatic(i) || v.EventDims(i) == 0 {
 				shapes[i] = []int{}
 			}
@@ -333,6 +363,9 @@ func TestEventLogp(t *testing.T) {
 		term, err := NewTermConst(v, value, shapes, consts)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if n := term.Scratch(); n > 0 {
+			in = append(in, make([]float64, n))
 		}
 		var out [1]float64
 		term.Forward(in, out[:])
@@ -578,5 +611,44 @@ func TestCountsDrawMoments(t *testing.T) {
 				t.Fatalf("%s: draw %v", c.dist, out[3*k:3*k+3])
 			}
 		}
+	}
+}
+
+// genMv draws a point of MvNormal or MvStudentT: a random mean, a
+// well-conditioned covariance (or factor, or precision), nu in
+// exp(U(0, 3)) and the value near the mean (mvCase.inputs).
+func genMv(r *rand.Rand, value []int, x []float64, p [][]float64) {
+	shapes := make([][]int, len(p))
+	for i := range p {
+		shapes[i] = []int{len(p[i])}
+	}
+	var names []string
+	switch len(p) {
+	case 2:
+		names = []string{"mu", "cov"}
+	default:
+		names = []string{"nu", "mu", "cov"}
+	}
+	// a factor reads as any matrix with a positive diagonal; a symmetric
+	// positive-definite one serves every kind
+	for i, name := range names {
+		switch name {
+		case "mu":
+			for j := range p[i] {
+				p[i][j] = r.NormFloat64()
+			}
+		case "nu":
+			for j := range p[i] {
+				p[i][j] = logU(r, 0, 3)
+			}
+		default:
+			k := value[len(value)-1]
+			for j := 0; j < len(p[i]); j += k * k {
+				spd(r, k, p[i][j:j+k*k])
+			}
+		}
+	}
+	for i := range x {
+		x[i] = 1.5 * r.NormFloat64()
 	}
 }

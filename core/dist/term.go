@@ -31,6 +31,9 @@ type Term struct {
 	steps      int        // random walk: length of the last axis
 	comps      int        // mixture: number of components (maps then index value+[comps])
 	ev         *eventTerm // the Event layout's geometry, nil for the others
+	// mv: MvNormal's and MvStudentT's rows, evaluated together (events
+	// runs it in place of its loop over events)
+	mv *mvSpec
 	// constScale[i] holds log(p[i]) and 1/p[i] for a parameter that is a
 	// positive scalar constant (constLogOK bit i), so that a hot loop need
 	// not take them
@@ -74,6 +77,9 @@ func NewTermConst(v *Variant, value []int, params [][]int, consts [][]float64) (
 	t := &Term{v: v, f: v.form, k: v.kernel, value: append([]int{}, value...), n: shape.Size(value), nin: 1 + len(params)}
 	if v.Dist.Layout == Event {
 		if err := t.initEvent(params, consts); err != nil {
+			return nil, err
+		}
+		if err := t.mvInit(params, consts); err != nil {
 			return nil, err
 		}
 		return t, nil

@@ -74,12 +74,19 @@ def value_dims(row):
 
 def with_event_axes(row, params):
     """Each parameter of an event distribution with its event axes, each of
-    length 3 (Dirichlet's a of shape (3,))."""
+    length 3 (Dirichlet's a of shape (3,)); a matrix (two event axes) is
+    positive definite, lower triangular for a Cholesky factor."""
     dims = {p["name"]: p["event_dims"] for p in row["params"]}
     domains = {p["name"]: p["domain"] for p in row["params"]}
-    # probabilities along an event axis sum to one (Multinomial's p)
-    return {k: np.full((3,) * dims[k], 1 / 3 if domains[k] == "probability" else v) if dims[k] else v
-            for k, v in params.items()}
+
+    def event(k, v):
+        if dims[k] == 2:
+            off = np.tril(np.ones((3, 3)), -1) if k == "chol" else np.ones((3, 3)) - np.eye(3)
+            return v * (np.eye(3) + 0.25 * off)
+        # probabilities along an event axis sum to one (Multinomial's p)
+        return np.full((3,) * dims[k], 1 / 3 if domains[k] == "probability" else v) if dims[k] else v
+
+    return {k: event(k, v) for k, v in params.items()}
 
 
 @pytest.mark.parametrize("row", library_catalogue()["distributions"], ids=lambda r: r["name"])

@@ -68,8 +68,46 @@ def multinomial():
     return m
 
 
+
+COV = np.array([[2.0, 0.3, -0.4], [0.3, 1.0, 0.2], [-0.4, 0.2, 1.5]])
+
+
+def mvnormal():
+    """MvNormal with each way of giving its matrix: a constant covariance
+    (factored once), a Cholesky factor and a precision scaled by a free
+    variable, a covariance built from free variables (an equicorrelation
+    scaled by standard deviations, factored per evaluation); observed
+    rows and free vectors, a batch of them."""
+    rng = np.random.default_rng(21)
+    y = rng.multivariate_normal(np.zeros(3), COV, size=20)
+    with pm.Model() as m:
+        mu = pm.MvNormal("mu", mu=np.zeros(3), cov=COV)
+        s = pm.HalfNormal("s", 1.0)
+        pm.MvNormal("y", mu=mu, chol=s * np.linalg.cholesky(COV), observed=y)
+        pm.MvNormal("t", mu=mu, tau=np.linalg.inv(COV) / s, shape=(2, 3))
+        sd = pm.HalfNormal("sd", 1.0, shape=3)
+        rho = pm.Uniform("rho", -0.5, 0.5)
+        corr = np.eye(3) + rho * (np.ones((3, 3)) - np.eye(3))
+        pm.MvNormal("u", mu=0.0, cov=sd[:, None] * corr * sd[None, :], observed=y[:6])
+    return m
+
+
+def mvstudentt():
+    """MvStudentT with a free nu, by its scale, factor and precision."""
+    rng = np.random.default_rng(22)
+    y = rng.multivariate_normal(np.zeros(3), COV, size=9)
+    with pm.Model() as m:
+        mu = pm.Normal("mu", 0.0, 1.0, shape=3)
+        s = pm.HalfNormal("s", 1.0)
+        nu = pm.Gamma("nu", 4.0, 1.0)
+        pm.MvStudentT("z", nu=nu, mu=mu, scale=s * COV, observed=y[:5])
+        pm.MvStudentT("w", nu=5.0, mu=mu, chol=s * np.linalg.cholesky(COV))
+        pm.MvStudentT("v", nu=nu, mu=np.zeros(3), tau=np.linalg.inv(COV), observed=y[5:])
+    return m
+
+
 MODELS = {"dirichlet_batch": dirichlet_batch, "dirichlet_dims": dirichlet_dims, "zerosum": zerosum,
-          "multinomial": multinomial}
+          "multinomial": multinomial, "mvnormal": mvnormal, "mvstudentt": mvstudentt}
 
 
 @pytest.fixture(scope="module")

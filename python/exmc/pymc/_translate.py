@@ -1781,6 +1781,74 @@ def _zerosumnormal(t, rv, p):
     return "ZeroSumNormal", {"sigma": s, "n_zerosum_axes": _C(np.float64(n))}, shape
 
 
+def _mv_matrix(rv, m):
+    """How a multivariate normal's matrix was given: ("chol", L) for PyMC's
+    ``chol=L`` (its graph is L @ L.mT with L tagged lower triangular, which
+    PyMC's log-density reads as the factor), ("tau", T) for ``tau=T`` (the
+    inverse of T), ("cov", m) otherwise."""
+    node = m.owner
+    if node is None:
+        return "cov", m
+    op = node.op
+    core = getattr(op, "core_op", op)
+    name = type(core).__name__
+    if name == "MatrixInverse":
+        return "tau", node.inputs[0]
+    if name == "Dot" and len(node.inputs) == 2:
+        a, b = node.inputs
+        bt = b.owner
+        if (getattr(a.tag, "lower_triangular", False) and bt is not None
+                and type(bt.op).__name__ == "DimShuffle" and bt.inputs[0] is a
+                and tuple(bt.op.new_order) == (*range(a.ndim - 2), a.ndim - 1, a.ndim - 2)):
+            return "chol", a
+    return "cov", m
+
+
+def _expanded_from(var, ndim):
+    """var without the leading length-1 axes PyTensor adds to broadcast it
+    (ExpandDims on the left), keeping at least ndim axes."""
+    while var.owner is not None and type(var.owner.op).__name__ == "DimShuffle":
+        op = var.owner.op
+        k = len(op.new_order) - op.input_ndim
+        if op.input_ndim < ndim or k <= 0 or tuple(op.new_order) != ("x",) * k + tuple(range(op.input_ndim)):
+            break
+        var = var.owner.inputs[0]
+    return var
+
+
+def _mv_params(t, mu, m):
+    """mu and the matrix of a multivariate normal or t. PyMC broadcasts mu
+    against the covariance's last row (``second(cov[..., -1], mu)``), the
+    covariance being inv(tau) for ``tau=``: mu is read from under that
+    broadcast and broadcast against the matrix actually given, so that
+    nothing of inv(tau) is computed."""
+    kind, m = _mv_matrix(None, _expanded_from(m, 2))
+    me = t.operand(t.value(m))
+    mu = _expanded_from(mu, 1)
+    node = mu.owner
+    if (node is not None and type(node.op).__name__ == "Elemwise"
+            and type(node.op.scalar_op).__name__ == "Second"):
+        mu = node.inputs[1]
+    mue = t.operand(t.value(mu))
+    try:
+        shape = np.broadcast_shapes(mue.shape, me.shape[:-1])
+    except ValueError:
+        raise _Problem(f"mu of shape {mue.shape} does not broadcast against the matrix's rows {me.shape[:-1]}") from None
+    if mue.shape != shape:
+        mue = t.broadcast_to(mue, shape)
+    return kind, mue, me
+
+
+def _mvnormal(t, rv, p):
+    kind, mu, m = _mv_params(t, p[0], p[1])
+    return "MvNormal", {"mu": mu, kind: m}, None
+
+
+def _mvstudentt(t, rv, p):
+    kind, mu, m = _mv_params(t, p[1], p[2])
+    return "MvStudentT", {"nu": p[0], "mu": mu, {"cov": "scale"}.get(kind, kind): m}, None
+
+
 _DISTS = {
     "HalfNormalRV": _halfnormal,
     "ExponentialRV": _exponential,
@@ -1798,6 +1866,8 @@ _DISTS = {
     "RandomWalkRV": _random_walk,
     "MixtureRV": _mixture,
     "ZeroSumNormalRV": _zerosumnormal,
+    "MvNormalRV": _mvnormal,
+    "MvStudentTRV": _mvstudentt,
 }
 
 _OPS = {
