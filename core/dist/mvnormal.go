@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/exmc/exmc/core/matvec"
 	"github.com/exmc/exmc/core/shape"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -70,6 +71,10 @@ type mvSpec struct {
 	cfac  []float64
 	chalf []float64
 	cok   []bool
+	// cprec holds each constant matrix's S^-1 in full (symmetric), so that
+	// S^-1 (x - mu) is one matrix-vector product (core/matvec) rather
+	// than two triangular solves
+	cprec []float64
 }
 
 // newMvSpec checks the shapes of a multivariate variant: a value (..., k),
@@ -121,8 +126,24 @@ func (s *mvSpec) setConstant(m []float64) {
 	s.cfac = make([]float64, s.mats*k*k)
 	s.chalf = make([]float64, s.mats)
 	s.cok = make([]bool, s.mats)
+	s.cprec = make([]float64, s.mats*k*k)
 	for j := range s.mats {
-		s.chalf[j], s.cok[j] = s.mat.factor(m[j*k*k:(j+1)*k*k], k, s.cfac[j*k*k:(j+1)*k*k])
+		l, p := s.cfac[j*k*k:(j+1)*k*k], s.cprec[j*k*k:(j+1)*k*k]
+		s.chalf[j], s.cok[j] = s.mat.factor(m[j*k*k:(j+1)*k*k], k, l)
+		if !s.cok[j] {
+			continue
+		}
+		if s.mat == mvTau {
+			copy(p, m[j*k*k:(j+1)*k*k])
+		} else {
+			copy(p, l)
+			lapack64.Potri(blas64.Triangular{Uplo: blas.Lower, Diag: blas.NonUnit, N: k, Stride: k, Data: p})
+		}
+		for i := range k {
+			for c := i + 1; c < k; c++ {
+				p[i*k+c] = p[c*k+i]
+			}
+		}
 	}
 }
 
@@ -199,7 +220,9 @@ func (s *mvSpec) eval(x, mu, m, nu, ws []float64, point []float64, gr *mvGrads) 
 		if j := s.matMap.At(r); j != cur {
 			flush()
 			cur, cnt = j, 0
-			clear(acc)
+			if grad && gr.m != nil {
+				clear(acc)
+			}
 			var ok bool
 			if s.cfac != nil {
 				l, half, ok = s.cfac[j*kk:(j+1)*kk], s.chalf[j], s.cok[j]
@@ -231,15 +254,23 @@ func (s *mvSpec) eval(x, mu, m, nu, ws []float64, point []float64, gr *mvGrads) 
 		for i := range k {
 			d[i] = xr[i] - mu[s.muMap.At(e0+i)]
 		}
-		copy(z, d)
-		if s.mat == mvTau {
-			blas64.Trmv(blas.Trans, tri, vz) // z = L' d
-		} else {
-			blas64.Trsv(blas.NoTrans, tri, vz) // z = L^-1 d
-		}
 		q := 0.0
-		for _, v := range z {
-			q += v * v
+		if s.cprec != nil {
+			// a constant matrix: a = S^-1 d, q = d' a
+			matvec.Mul(a, s.cprec[cur*kk:(cur+1)*kk], k, k, d, false)
+			for i, v := range d {
+				q += v * a[i]
+			}
+		} else {
+			copy(z, d)
+			if s.mat == mvTau {
+				blas64.Trmv(blas.Trans, tri, vz) // z = L' d
+			} else {
+				blas64.Trsv(blas.NoTrans, tri, vz) // z = L^-1 d
+			}
+			for _, v := range z {
+				q += v * v
+			}
 		}
 		var phi, dphi float64
 		if s.fam == mvNormal {
@@ -266,11 +297,13 @@ func (s *mvSpec) eval(x, mu, m, nu, ws []float64, point []float64, gr *mvGrads) 
 			gr.nu[s.nuMap.At(r)] += g * (dcdnu + dphinu)
 		}
 		// a: half the gradient of q in d, S^-1 d
-		copy(a, z)
-		if s.mat == mvTau {
-			blas64.Trmv(blas.NoTrans, tri, va) // a = L L' d
-		} else {
-			blas64.Trsv(blas.Trans, tri, va) // a = L^-T L^-1 d
+		if s.cprec == nil {
+			copy(a, z)
+			if s.mat == mvTau {
+				blas64.Trmv(blas.NoTrans, tri, va) // a = L L' d
+			} else {
+				blas64.Trsv(blas.Trans, tri, va) // a = L^-T L^-1 d
+			}
 		}
 		gd := 2 * dphi * g
 		if gr.x != nil {
