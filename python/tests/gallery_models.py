@@ -192,3 +192,25 @@ def multinomial_counts():
         p = pm.Dirichlet("p", a=kappa * theta + 0.1, dims=("group", "cat"))
         pm.Multinomial("y", n=n, p=p, observed=counts, dims=("group", "cat"))
     return model
+
+
+@gallery()
+def mvnormal_likelihood():
+    """Three measurements per unit with means, scales and one common
+    correlation: an MvNormal likelihood whose covariance is built from
+    free variables (factored at every evaluation)."""
+    import pymc as pm
+
+    rng = np.random.default_rng(3)
+    n = 150
+    sd_true = np.array([1.0, 2.0, 0.5])
+    corr_true = np.eye(3) + 0.4 * (np.ones((3, 3)) - np.eye(3))
+    y = rng.multivariate_normal([1.0, -0.5, 2.0], sd_true[:, None] * corr_true * sd_true[None, :], size=n)
+    with pm.Model() as model:
+        mu = pm.Normal("mu", 0.0, 5.0, shape=3)
+        sd = pm.HalfNormal("sd", 2.0, shape=3)
+        # an equicorrelation matrix of three is positive definite for rho > -1/2
+        rho = pm.Uniform("rho", -0.45, 0.95)
+        corr = np.eye(3) + rho * (np.ones((3, 3)) - np.eye(3))
+        pm.MvNormal("y", mu=mu, cov=sd[:, None] * corr * sd[None, :], observed=y)
+    return model
