@@ -68,6 +68,13 @@ func (c *ConstrainKernel) Forward(in [][]float64, out []float64) {
 		for i, v := range y {
 			out[i] = hi[s.hi.At(i)] - math.Exp(v)
 		}
+	case CholeskyCovPacked:
+		for r := 0; r < s.n; r += s.row {
+			for d, j := 0, 0; d < s.row; j, d = j+1, d+j+2 {
+				copy(out[r+d-j:r+d], y[r+d-j:r+d])
+				out[r+d] = math.Exp(y[r+d])
+			}
+		}
 	case Ordered:
 		for r := 0; r < s.n; r += s.row {
 			acc := y[r]
@@ -141,6 +148,16 @@ func (c *ConstrainKernel) Backward(in [][]float64, out, gout []float64, gin [][]
 			if gb != nil {
 				gb[m.At(i)] += g
 			}
+		}
+	case CholeskyCovPacked:
+		if gy == nil {
+			return
+		}
+		for i, g := range gout {
+			if packedDiagonal(i % s.row) {
+				g *= out[i]
+			}
+			gy[i] += g
 		}
 	case Ordered:
 		if gy == nil {

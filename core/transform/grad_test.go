@@ -79,6 +79,8 @@ func checkForwardMatchesScalar(t *testing.T, c kernelCase, k expr.Kernel, in [][
 	}
 	if c.kind == Ordered {
 		orderedRef(in[0], want, c.y)
+	} else if c.kind == CholeskyCovPacked {
+		packedRef(in[0], want, c.y)
 	} else {
 		lo, hi := boundReaders(c, in)
 		for i := range n {

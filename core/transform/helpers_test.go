@@ -42,6 +42,9 @@ var kernelCases = []kernelCase{
 	{"zerosum/two-axes", ZeroSum, []int{2, 3}, nil, 2},
 	{"zerosum/two-axes-batch", ZeroSum, []int{2, 1, 3}, nil, 2},
 	{"zerosum/three-axes", ZeroSum, []int{2, 2, 3}, nil, 3},
+	{"cholesky-cov-packed/n3", CholeskyCovPacked, []int{6}, nil, 0},
+	{"cholesky-cov-packed/batch-n2", CholeskyCovPacked, []int{2, 3}, nil, 0},
+	{"cholesky-cov-packed/n1", CholeskyCovPacked, []int{1}, nil, 0},
 }
 
 // inputs draws y and the bounds of c at a random point of the support:

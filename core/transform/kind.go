@@ -35,9 +35,14 @@ const (
 	// length n from n-1 coordinates, the value summing to zero along
 	// each (zerosum.go). Its log-Jacobian is 0.
 	ZeroSum
+	// CholeskyCovPacked: PyMC's transform of LKJCholeskyCov's packed
+	// lower-triangular factor, rows of n(n+1)/2 values along the last
+	// axis (row by row: L00, L10, L11, L20, ...): x = exp(y) on the
+	// diagonal elements, x = y elsewhere.
+	CholeskyCovPacked
 )
 
-var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound", "simplex", "circular", "zerosum"}
+var kindNames = [...]string{"identity", "log", "interval", "ordered", "lowerbound", "upperbound", "simplex", "circular", "zerosum", "cholesky-cov-packed"}
 
 // String returns the lower-case name PyMC gives the transform.
 func (k Kind) String() string {
@@ -60,7 +65,7 @@ func (k Kind) NumBounds() int {
 	return 0
 }
 
-func (k Kind) valid() bool { return k >= Identity && k <= ZeroSum }
+func (k Kind) valid() bool { return k >= Identity && k <= CholeskyCovPacked }
 
 // Resizes reports whether k's unconstrained value has another shape than
 // its constrained one (Unconstrained).
@@ -103,4 +108,21 @@ func (k Kind) Constrained(y []int, axes int) []int {
 		}
 	}
 	return x
+}
+
+// PackedSide is n for a packed lower triangle of m = n(n+1)/2 values, and
+// false when m is no such number.
+func PackedSide(m int) (int, bool) {
+	n := 0
+	for n*(n+1)/2 < m {
+		n++
+	}
+	return n, n*(n+1)/2 == m && m > 0
+}
+
+// packedDiagonal reports whether element i of a packed lower triangle is
+// on the diagonal: i = j(j+3)/2 for some j.
+func packedDiagonal(i int) bool {
+	j, _ := PackedSide(i + 1)
+	return j*(j+1)/2 == i+1
 }

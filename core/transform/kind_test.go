@@ -17,7 +17,8 @@ func TestKindString(t *testing.T) {
 		{Simplex, "simplex", 0},
 		{Circular, "circular", 0},
 		{ZeroSum, "zerosum", 0},
-		{Kind(9), "Kind(9)", 0},
+		{CholeskyCovPacked, "cholesky-cov-packed", 0},
+		{Kind(99), "Kind(99)", 0},
 	} {
 		if got := c.k.String(); got != c.name {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(c.k), got, c.name)
@@ -45,6 +46,7 @@ func TestConstructionErrors(t *testing.T) {
 		{"upperbound with two", UpperBound, []int{2}, [][]int{{}, {}}},
 		{"simplex scalar", Simplex, []int{}, nil},
 		{"zerosum over no axis", ZeroSum, []int{3}, nil},
+		{"packed triangle of 4", CholeskyCovPacked, []int{4}, nil},
 	} {
 		if _, err := NewConstrain(c.kind, c.y, c.bounds...); err == nil {
 			t.Errorf("NewConstrain: %s: no error", c.name)

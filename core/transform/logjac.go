@@ -13,7 +13,8 @@ import (
 // Per element: Identity and Circular 0; Log, LowerBound and UpperBound y; Interval
 // log(hi - lo) + log_sigmoid(y) + log_sigmoid(-y); Ordered y[i] for every
 // i > 0 along the last axis (the Jacobian is triangular with diagonal
-// 1, exp(y[1]), exp(y[2]), ...); Simplex, per row of the last axis,
+// 1, exp(y[1]), exp(y[2]), ...); CholeskyCovPacked the sum of y over
+// the packed diagonal; Simplex, per row of the last axis,
 // PyMC's log K + K sum(y) - K logsumexp(y + sum(y), 0), which is
 // log K - K logsumexp(z) with z = (y, -sum(y)), the log-determinant of
 // the first K-1 values' Jacobian in y; ZeroSum 0, as PyMC's (an
@@ -57,6 +58,12 @@ func (l *LogJacKernel) Forward(in [][]float64, out []float64) {
 		for r := 0; r < s.n; r += s.row {
 			for _, v := range y[r+1 : r+s.row] {
 				sum += v
+			}
+		}
+	case CholeskyCovPacked:
+		for r := 0; r < s.n; r += s.row {
+			for d, j := 0, 0; d < s.row; j, d = j+1, d+j+2 {
+				sum += y[r+d]
 			}
 		}
 	case Simplex:
@@ -116,6 +123,15 @@ func (l *LogJacKernel) Backward(in [][]float64, out, gout []float64, gin [][]flo
 		for r := 0; r < s.n; r += s.row {
 			for i := r + 1; i < r+s.row; i++ {
 				gy[i] += g
+			}
+		}
+	case CholeskyCovPacked:
+		if gy == nil {
+			return
+		}
+		for r := 0; r < s.n; r += s.row {
+			for d, j := 0, 0; d < s.row; j, d = j+1, d+j+2 {
+				gy[r+d] += g
 			}
 		}
 	case Simplex:

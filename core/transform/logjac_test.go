@@ -234,3 +234,25 @@ func TestZeroSumIsAnIsometryOntoZeroSums(t *testing.T) {
 		}
 	}
 }
+
+// CholeskyCovPacked: the log-Jacobian is PyMC's, the sum of y over the
+// packed diagonal (elements 0, 2, 5 of a triangle of three rows), row by
+// row of the last axis.
+func TestCholeskyCovPackedLogJac(t *testing.T) {
+	y := []float64{0.3, -1, 0.7, 2, -0.4, 1.1, 0.5, 0.25, -0.6, 1, 2, 3}
+	lk, err := NewLogJac(CholeskyCovPacked, []int{2, 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []float64{0}
+	lk.Forward([][]float64{y}, out)
+	if want := 0.3 + 0.7 + 1.1 + 0.5 - 0.6 + 3; math.Abs(out[0]-want) > 1e-15 {
+		t.Errorf("log-Jacobian %v, want %v", out[0], want)
+	}
+	if n, ok := PackedSide(10); n != 4 || !ok {
+		t.Errorf("PackedSide(10) = %d, %v", n, ok)
+	}
+	if _, ok := PackedSide(5); ok {
+		t.Error("PackedSide(5): 5 is no triangular number")
+	}
+}

@@ -124,3 +124,23 @@ func zeroSumRef(y, out []float64, shp []int, axes int) {
 	}
 	copy(out, vals)
 }
+
+// packedRef is PyMC's CholeskyCovPacked backward map along the last axis
+// of shp: the packed lower triangle enumerated row by row, (i, j) for
+// j <= i, with exp on the elements where j == i.
+func packedRef(y, out []float64, shp []int) {
+	m := shp[len(shp)-1]
+	for r := 0; r < len(y); r += m {
+		k := r
+		for i := 0; k < r+m; i++ {
+			for j := 0; j <= i; j++ {
+				if j == i {
+					out[k] = math.Exp(y[k])
+				} else {
+					out[k] = y[k]
+				}
+				k++
+			}
+		}
+	}
+}

@@ -12,7 +12,7 @@ type spec struct {
 	kind Kind
 	n    int // elements of y
 	nx   int // elements of x (n but for Simplex)
-	row  int // Ordered, Simplex: length of y's last axis
+	row  int // Ordered, Simplex, CholeskyCovPacked: length of y's last axis
 	// Where element i of y reads its bounds: Interval's lo is in[1], its
 	// hi in[2]; LowerBound's lo and UpperBound's hi are in[1].
 	lo, hi shape.Map
@@ -43,11 +43,16 @@ func newSpec(k Kind, y []int, axes int, bounds [][]int) (spec, error) {
 	if len(bounds) != k.NumBounds() {
 		return s, fmt.Errorf("transform: %v takes %d bound arrays, got %d", k, k.NumBounds(), len(bounds))
 	}
-	if k == Ordered || k == Simplex {
+	if k == Ordered || k == Simplex || k == CholeskyCovPacked {
 		if len(y) == 0 {
 			return s, fmt.Errorf("transform: %v needs at least one axis, got shape %s", k, shape.String(y))
 		}
 		s.row = y[len(y)-1]
+	}
+	if k == CholeskyCovPacked {
+		if _, ok := PackedSide(s.row); !ok {
+			return s, fmt.Errorf("transform: %v needs a last axis of n(n+1)/2 elements (a packed triangle), got %d", k, s.row)
+		}
 	}
 	mapOf := func(name string, b []int) (shape.Map, error) {
 		m, err := shape.NewMap(b, y)
