@@ -342,6 +342,8 @@ func transformOf(n *model.Node, vr *dist.Variant) (transform.Kind, error) {
 		return transform.Circular, nil
 	case dist.ZeroSumTransform:
 		return transform.ZeroSum, nil
+	case dist.CholeskyCovPackedTransform:
+		return transform.CholeskyCovPacked, nil
 	}
 	return 0, fmt.Errorf("node %q: %s has a transform exmc does not know (%d)", n.Name, n.Dist, vr.Transform)
 }

@@ -411,6 +411,8 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 					params["w"] = call("div", call("exp", "k"), call("sum", call("exp", "k")))
 					params["mu"] = call("mul", call("mul", 3, "k"), 1)
 					params["sigma"] = []*model.Expr{pymcScale("k"), call("sqrt", call("exp", "k")), call("pow", call("exp", "k"), 2)}[style%3]
+				case "LKJCholeskyCov":
+					params["n"], params["eta"] = model.Const(3), paramExpr("positive", style, true)
 				case "MvNormal", "MvStudentT":
 					// a fixed matrix scaled by a variable, nu a scalar
 					m := model.Array([]float64{2, 0.3, -0.4, 0.3, 1, 0.2, -0.4, 0.2, 1.5}, 3, 3)
@@ -435,6 +437,9 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 						shape = model.Shape(4)
 					case "components":
 						shape = model.Shape()
+					}
+					if row.Name == "LKJCholeskyCov" {
+						shape = model.Shape(6) // a packed triangle of 3
 					}
 					if !row.Discrete {
 						b.RV("target", row.Name, params, shape)

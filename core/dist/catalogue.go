@@ -362,6 +362,8 @@ func (v *Variant) TransformString() string {
 		return "zerosum"
 	case CircularTransform:
 		return "circular"
+	case CholeskyCovPackedTransform:
+		return "cholesky-cov-packed"
 	case IntervalTransform:
 		if v.Lower >= 0 && v.Upper >= 0 {
 			return fmt.Sprintf("interval(%s, %s)", v.Params[v.Lower], v.Params[v.Upper])

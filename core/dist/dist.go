@@ -87,6 +87,9 @@ const (
 	SimplexTransform                  // PyMC's simplex: K values summing to one from K-1 (core/transform)
 	ZeroSumTransform                  // PyMC's zerosum: each event axis of length n from n-1 (core/transform)
 	CircularTransform                 // x = atan2(sin y, cos y), an angle (PyMC's circular transform)
+	// CholeskyCovPackedTransform: PyMC's for LKJCholeskyCov, exp on the
+	// diagonal of the packed lower triangle (core/transform)
+	CholeskyCovPackedTransform
 )
 
 // Dist is one named distribution.

@@ -38,6 +38,9 @@ var eventCases = []struct {
 	{"t rows sharing a scale", "MvStudentT", []string{"nu", "mu", "scale"}, []int{4, 3}, [][]int{{}, {3}, {3, 3}}, genMv, nil},
 	{"t rows, nu per row", "MvStudentT", []string{"nu", "mu", "chol"}, []int{4, 2}, [][]int{{4}, {2}, {2, 2}}, genMv, nil},
 	{"t by its precision", "MvStudentT", []string{"nu", "mu", "tau"}, []int{2, 3}, [][]int{{}, {2, 3}, {2, 3, 3}}, genMv, nil},
+	{"LKJ factor of three", "LKJCholeskyCov", []string{"n", "eta"}, []int{6}, [][]int{{}, {}}, genLKJ, map[int]float64{0: 3}},
+	{"LKJ factors of four, a batch", "LKJCholeskyCov", []string{"n", "eta"}, []int{2, 10}, [][]int{{}, {}}, genLKJ, map[int]float64{0: 4}},
+	{"LKJ factor of one", "LKJCholeskyCov", []string{"n", "eta"}, []int{1}, [][]int{{}, {}}, genLKJ, map[int]float64{0: 1}},
 }
 
 // genCounts draws concentrations a (conc) or probabilities p summing to
@@ -319,6 +322,11 @@ var eventLogpCases = []struct {
 	{"MvStudentT", map[string][]float64{"nu": {4.5}, "mu": mvMu, "scale": mvCov3}, mvX, -4.1366385662486955, nil},
 	{"MvStudentT", map[string][]float64{"nu": {4.5}, "mu": mvMu, "chol": mvChol3}, mvX, -4.1366385662486955, nil},
 	{"MvStudentT", map[string][]float64{"nu": {4.5}, "mu": mvMu, "tau": mvTau3}, mvX, -4.1366385662486955, nil},
+	// PyMC's pm.logp of LKJCholeskyCov.dist(n, eta, sd_dist=HalfFlat.dist(shape=n)),
+	// whose sd_dist adds nothing
+	{"LKJCholeskyCov", map[string][]float64{"n": {3}, "eta": {1.7}}, []float64{1.2, 0.3, 0.9, -0.4, 0.2, 1.1}, -1.5021790277646447, nil},
+	{"LKJCholeskyCov", map[string][]float64{"n": {2}, "eta": {0.6}}, []float64{0.5, -1.5, 2.0}, -1.9813906843907718, nil},
+	{"LKJCholeskyCov", map[string][]float64{"n": {4}, "eta": {3}}, []float64{1.0, 0.2, 0.8, -0.3, 0.5, 1.3, 0.1, -0.2, 0.4, 0.7}, -1.3928476624560517, nil},
 }
 
 var (
@@ -650,5 +658,24 @@ func genMv(r *rand.Rand, value []int, x []float64, p [][]float64) {
 	}
 	for i := range x {
 		x[i] = 1.5 * r.NormFloat64()
+	}
+}
+
+// genLKJ draws packed factors with a positive diagonal, eta in
+// exp(U(-1, 2)), and n from the value's last axis.
+func genLKJ(r *rand.Rand, value []int, x []float64, p [][]float64) {
+	m := value[len(value)-1]
+	n := 0
+	for n*(n+1)/2 < m {
+		n++
+	}
+	p[0][0], p[1][0] = float64(n), logU(r, -1, 2)
+	for b := 0; b < len(x); b += m {
+		for i, d := 0, 0; i < n; i, d = i+1, d+i+2 {
+			for j := d - i; j < d; j++ {
+				x[b+j] = r.NormFloat64()
+			}
+			x[b+d] = logU(r, -1, 1)
+		}
 	}
 }

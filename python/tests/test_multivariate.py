@@ -106,8 +106,22 @@ def mvstudentt():
     return m
 
 
+def lkj_packed():
+    """LKJCholeskyCov's packed factor (PyMC's transform: exp on the
+    diagonal) with a free eta, sd_dist Exponential and HalfNormal (each
+    written as a potential of the rows' lengths), read by a likelihood."""
+    rng = np.random.default_rng(23)
+    with pm.Model() as m:
+        eta = pm.Gamma("eta", 4.0, 2.0)
+        packed = pm.LKJCholeskyCov("packed", n=3, eta=eta, sd_dist=pm.Exponential.dist(1.0, shape=3),
+                                   compute_corr=False)
+        other = pm.LKJCholeskyCov("other", n=2, eta=1.5, sd_dist=pm.HalfNormal.dist(2.0), compute_corr=False)
+        pm.Normal("y", mu=packed[1] + other[1], sigma=packed[0], observed=rng.normal(size=5))
+    return m
+
+
 MODELS = {"dirichlet_batch": dirichlet_batch, "dirichlet_dims": dirichlet_dims, "zerosum": zerosum,
-          "multinomial": multinomial, "mvnormal": mvnormal, "mvstudentt": mvstudentt}
+          "multinomial": multinomial, "mvnormal": mvnormal, "mvstudentt": mvstudentt, "lkj_packed": lkj_packed}
 
 
 @pytest.fixture(scope="module")

@@ -189,6 +189,7 @@ _PYMC_TRANSFORMS = {
     "SimplexTransform": "simplex",
     "CircularTransform": "circular",
     "ZeroSumTransform": "zerosum",
+    "CholeskyCovPacked": "cholesky-cov-packed",
 }
 
 
@@ -321,6 +322,10 @@ class Translator:
         # conditions of assertions on free variables: the log-density is
         # -inf where one fails
         self._assertions: list[_E] = []
+        # PyTensor graphs of further log-density terms that distributions
+        # bring (LKJCholeskyCov's sd_dist at its rows' lengths), written as
+        # potentials once the variables they read are nodes
+        self._extra_terms: list[tuple[str, Any]] = []
         self._in_deterministics = False
         self._discrete_problems = discrete_problems(model)
         self._discrete = {name for name, _ in self._discrete_problems}
@@ -1417,7 +1422,7 @@ class Translator:
         if tr is None:
             return None if default == "identity" else "none"
         name = type(tr).__name__
-        if _PYMC_TRANSFORMS.get(name) == default and default in ("log", "simplex"):
+        if _PYMC_TRANSFORMS.get(name) == default and default in ("log", "simplex", "cholesky-cov-packed"):
             return None
         if name == "ZeroSumTransform" and default == "zerosum":
             n = rv.owner.op.ndim_supp
@@ -1547,6 +1552,15 @@ class Translator:
                     self.problems.append((pot.name or "potential", str(p)))
                     continue
                 self.nodes.append({"name": pot.name or self._fresh("potential"), "kind": "potential", "expr": e.json})
+            for name, graph in self._extra_terms:
+                try:
+                    e = self.operand(self.value(graph))
+                except _Failed:
+                    continue
+                except _Problem as p:
+                    self.problems.append((name, str(p)))
+                    continue
+                self.nodes.append({"name": self._fresh(name), "kind": "potential", "expr": e.json})
             if self._assertions:
                 ninf = self.operand(_C(-np.inf))
                 terms = [self.op("switch", c, _C(0.0), ninf, shape=()) for c in self._assertions]
@@ -1849,7 +1863,28 @@ def _mvstudentt(t, rv, p):
     return "MvStudentT", {"nu": p[0], "mu": mu, {"cov": "scale"}.get(kind, kind): m}, None
 
 
+def _lkj_cholesky_cov(t, rv, p):
+    """PyMC's LKJCholeskyCov: exmc's LKJCholeskyCov(n, eta) for the packed
+    factor, and PyMC's sd_dist at the lengths of the factor's rows (the
+    standard deviations) as a potential: PyMC's own log-density of it, so
+    that any sd_dist PyMC has translates as its other graphs do."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    _, n, eta, sd_dist = rv.owner.inputs
+    n = int(t.const(n))
+    if rv.ndim != 1:
+        raise _Problem("a batch of LKJCholeskyCov factors is not supported")
+    rows = np.zeros((n, n * (n + 1) // 2))
+    for i in range(n):
+        rows[i, i * (i + 1) // 2 : (i + 1) * (i + 2) // 2] = 1.0
+    stds = pt.sqrt(pt.dot(pt.as_tensor(rows), rv**2))
+    t._extra_terms.append((f"{rv.name}_sd_dist", pm.logp(sd_dist, stds).sum()))
+    return "LKJCholeskyCov", {"n": _C(np.float64(n)), "eta": eta}, None
+
+
 _DISTS = {
+    "_LKJCholeskyCovRV": _lkj_cholesky_cov,
     "HalfNormalRV": _halfnormal,
     "ExponentialRV": _exponential,
     "GammaRV": _gamma,
