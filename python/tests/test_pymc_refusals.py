@@ -171,10 +171,6 @@ def _ordered_probit():
     pm.OrderedProbit("y", eta=eta, cutpoints=cut, sigma=1, observed=[0, 1, 2, 1], compute_p=False)
 
 
-def _mvnormal():
-    pm.MvNormal("w", np.zeros(2), np.eye(2))
-
-
 def _censored():
     # HalfStudentT has no log-CDF (nor has PyMC's)
     mu = pm.Exponential("mu", 1)
@@ -216,7 +212,6 @@ REFUSALS = [
      ["transform=pm.distributions.transforms.ordered", "pm.Exponential"]),
     ("OrderedLogistic", _ordered_logistic, "y", ["pm.OrderedLogistic"]),
     ("OrderedProbit", _ordered_probit, "y", ["pm.OrderedProbit"]),
-    ("MvNormal", _mvnormal, "w", ["pm.MvNormal"]),
     ("Censored", _censored, "y", ["pm.Censored(pm.HalfStudentT.dist(...))", "no log-CDF for HalfStudentT"]),
     ("Truncated", _truncated, "y", ["pm.Truncated(pm.AsymmetricLaplace.dist(...))", "no log-CDF"]),
     ("Censored free", _censored_free, "y", ["pm.Censored as a free variable"]),
