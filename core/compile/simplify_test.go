@@ -406,6 +406,9 @@ func catalogueModels(t *testing.T) map[string]*model.Model {
 					// the support starts at alpha: a shift by an expression
 					// would leave most points and the data outside it
 					params["alpha"] = model.Const(0)
+				case "HyperGeometric":
+					// 10 of 20 objects drawn, 10 good: the data lie in 0..10
+					params["N"] = model.Const(20)
 				case "NormalMixture":
 					// two components, along k's axis
 					params["w"] = call("div", call("exp", "k"), call("sum", call("exp", "k")))

@@ -36,6 +36,7 @@ const (
 	Circle                       // -pi <= x <= pi, an angle
 	ZeroSum                      // an event summing to zero along each of its axes (Event layout)
 	Counts                       // an event of counts summing to n (Event layout)
+	DrawnCount                   // x in {max(0, n-N+k), ..., min(k, n)}: HyperGeometric's, parameters (N, k, n)
 )
 
 func (s Support) String() string {
@@ -70,6 +71,8 @@ func (s Support) String() string {
 		return "real, summing to zero"
 	case Counts:
 		return "x in {0, 1, 2, ...}, sum(x) = n"
+	case DrawnCount:
+		return "max(0, n-N+k), ..., min(k, n)"
 	}
 	return fmt.Sprintf("Support(%d)", int(s))
 }
@@ -313,6 +316,9 @@ func (v *Variant) CheckParams(p []float64) error {
 		return fmt.Errorf("%s must be less than %s, got %g and %g",
 			v.Params[v.Lower], v.Params[v.Upper], p[v.Lower], p[v.Upper])
 	}
+	if v.Support == DrawnCount && !hyperGeometricValid(Args{p[0], p[1], p[2]}) {
+		return fmt.Errorf("k and n must be at most N, got N = %g, k = %g, n = %g", p[0], p[1], p[2])
+	}
 	if v.Support == CountRange && !(p[v.Lower] <= p[v.Upper]) {
 		return fmt.Errorf("%s must be at most %s, got %g and %g",
 			v.Params[v.Lower], v.Params[v.Upper], p[v.Lower], p[v.Upper])
@@ -373,6 +379,10 @@ func (v *Variant) InSupport(x float64, p []float64) bool {
 		return true
 	case Counts:
 		return isCount(x)
+	case DrawnCount:
+		var a Args
+		copy(a[:], p)
+		return hyperGeometricIn(x, a)
 	}
 	return false
 }

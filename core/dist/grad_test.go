@@ -197,6 +197,63 @@ var gradCases = []struct {
 	{"NegativeBinomial", []string{"alpha", "p"}, func(r *rand.Rand) (float64, []float64) {
 		return float64(r.IntN(30)), []float64{logU(r, -2, 3), unif(r, 0.05, 0.95)}
 	}},
+	{"ZeroInflatedPoisson", []string{"psi", "mu"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -2, 3)
+		return float64(r.IntN(3) * r.IntN(int(2*mu)+2)), []float64{unif(r, 0.05, 0.95), mu}
+	}},
+	{"ZeroInflatedBinomial", []string{"psi", "n", "p"}, func(r *rand.Rand) (float64, []float64) {
+		n := 1 + r.IntN(30)
+		return float64(r.IntN(2) * r.IntN(n+1)), []float64{unif(r, 0.05, 0.95), float64(n), unif(r, 0.02, 0.98)}
+	}},
+	{"ZeroInflatedNegativeBinomial", []string{"psi", "mu", "alpha"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -1, 3)
+		return float64(r.IntN(2) * r.IntN(int(3*mu)+3)), []float64{unif(r, 0.05, 0.95), mu, logU(r, -2, 3)}
+	}},
+	{"ZeroInflatedNegativeBinomial", []string{"psi", "n", "p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(2) * r.IntN(30)), []float64{unif(r, 0.05, 0.95), logU(r, -2, 3), unif(r, 0.05, 0.95)}
+	}},
+	{"ZeroInflatedNegativeBinomial", []string{"psi", "mu", "n"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -1, 3)
+		return float64(r.IntN(2) * r.IntN(int(3*mu)+3)), []float64{unif(r, 0.05, 0.95), mu, logU(r, -2, 3)}
+	}},
+	{"ZeroInflatedNegativeBinomial", []string{"psi", "alpha", "p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(2) * r.IntN(30)), []float64{unif(r, 0.05, 0.95), logU(r, -2, 3), unif(r, 0.05, 0.95)}
+	}},
+	{"HurdlePoisson", []string{"psi", "mu"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -3, 3)
+		return float64(r.IntN(3) * r.IntN(int(2*mu)+2)), []float64{unif(r, 0.05, 0.95), mu}
+	}},
+	{"HurdleNegativeBinomial", []string{"psi", "mu", "alpha"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -1, 3)
+		return float64(r.IntN(2) * r.IntN(int(3*mu)+3)), []float64{unif(r, 0.05, 0.95), mu, logU(r, -2, 3)}
+	}},
+	{"HurdleNegativeBinomial", []string{"psi", "n", "p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(2) * r.IntN(30)), []float64{unif(r, 0.05, 0.95), logU(r, -2, 3), unif(r, 0.05, 0.95)}
+	}},
+	{"HurdleNegativeBinomial", []string{"psi", "mu", "n"}, func(r *rand.Rand) (float64, []float64) {
+		mu := logU(r, -1, 3)
+		return float64(r.IntN(2) * r.IntN(int(3*mu)+3)), []float64{unif(r, 0.05, 0.95), mu, logU(r, -2, 3)}
+	}},
+	{"HurdleNegativeBinomial", []string{"psi", "alpha", "p"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(2) * r.IntN(30)), []float64{unif(r, 0.05, 0.95), logU(r, -2, 3), unif(r, 0.05, 0.95)}
+	}},
+	{"HurdleGamma", []string{"psi", "alpha", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		a, b := logU(r, -1.5, 2.5), logU(r, -2, 2)
+		return float64(r.IntN(2)) * logU(r, -2, 1) * a / b, []float64{unif(r, 0.05, 0.95), a, b}
+	}},
+	{"HurdleLogNormal", []string{"psi", "mu", "sigma"}, func(r *rand.Rand) (float64, []float64) {
+		mu, s := unif(r, -2, 2), logU(r, -1.5, 1)
+		return float64(r.IntN(2)) * math.Exp(mu+s*r.NormFloat64()), []float64{unif(r, 0.05, 0.95), mu, s}
+	}},
+	{"HyperGeometric", []string{"N", "k", "n"}, func(r *rand.Rand) (float64, []float64) {
+		N := 1 + r.IntN(40)
+		k, n := r.IntN(N+1), r.IntN(N+1)
+		lo, hi := max(0, n-N+k), min(k, n)
+		return float64(lo + r.IntN(hi-lo+1)), []float64{float64(N), float64(k), float64(n)}
+	}},
+	{"DiscreteWeibull", []string{"q", "beta"}, func(r *rand.Rand) (float64, []float64) {
+		return float64(r.IntN(15)), []float64{unif(r, 0.3, 0.97), logU(r, -1.5, 1)}
+	}},
 	// the Poisson limit (for n, p the difference quotient cancels
 	// catastrophically; TestNegativeBinomialPoissonLimit covers it)
 	{"NegativeBinomial", []string{"mu", "alpha"}, func(r *rand.Rand) (float64, []float64) {

@@ -44,6 +44,8 @@ def bounds_for(variant):
     """Constant bounds for a variant whose support names its bounding
     parameters ("lower < x < upper", "lower, ..., upper"): -1 and 2, around
     the values of observed_for."""
+    if variant["support"] == "max(0, n-N+k), ..., min(k, n)":
+        return {"N": 10.0}  # HyperGeometric: with k = n = 5, the support is 0..5
     m = re.fullmatch(r"(\w+) < x < (\w+)|(\w+), \.\.\., (\w+)", variant["support"])
     if not m:
         return {}

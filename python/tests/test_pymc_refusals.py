@@ -143,18 +143,6 @@ def test_discrete_observed_variables_still_sample():
 # refusals speak the user's language
 
 
-def _zip():
-    psi = pm.Beta("psi", 2, 2)
-    mu = pm.Exponential("mu", 1)
-    pm.ZeroInflatedPoisson("y", psi=psi, mu=mu, observed=[0, 1, 2, 0])
-
-
-def _hurdle():
-    psi = pm.Beta("psi", 2, 2)
-    mu = pm.Exponential("mu", 1)
-    pm.HurdlePoisson("y", psi=psi, mu=mu, observed=[0, 1, 2, 0])
-
-
 def _ordered_exponential():
     pm.Exponential("e", 1, shape=3, transform=pm.distributions.transforms.ordered, initval=np.array([0.5, 1.0, 2.0]))
 
@@ -206,8 +194,6 @@ def _interval_on_normal():
 
 
 REFUSALS = [
-    ("zero-inflated", _zip, "y", ["pm.ZeroInflatedPoisson"]),
-    ("hurdle", _hurdle, "y", ["pm.HurdlePoisson"]),
     ("ordered on Exponential", _ordered_exponential, "e",
      ["transform=pm.distributions.transforms.ordered", "pm.Exponential"]),
     ("OrderedLogistic", _ordered_logistic, "y", ["pm.OrderedLogistic"]),

@@ -1747,8 +1747,143 @@ def _random_walk(t, rv, p):
     return "GaussianRandomWalk", params, shape
 
 
+def _rv_class(var: Any) -> str | None:
+    return type(var.owner.op).__name__ if var.owner is not None else None
+
+
+def _is_dirac_zero(t: Translator, var: Any) -> bool:
+    if _rv_class(var) != "DiracDeltaRV":
+        return False
+    (c,) = var.owner.op.dist_params(var.owner)
+    v = t.value(c)
+    return isinstance(v, _C) and bool(np.all(np.asarray(v.value) == 0))
+
+
+def _padded_right(var: Any) -> Any:
+    """x when var is x with a length-1 axis added on the right
+    (``pt.shape_padright``, ``pt.stack``'s expand_dims), else None."""
+    node = var.owner
+    if node is None or type(node.op).__name__ != "DimShuffle":
+        return None
+    op = node.op
+    if tuple(op.new_order) != tuple(range(op.input_ndim)) + ("x",):
+        return None
+    return node.inputs[0]
+
+
+def _stacked_pair(w: Any):
+    """(a, b) when w is ``pt.stack([a, b], axis=-1)``, else None."""
+    node = w.owner
+    if node is None:
+        return None
+    cls = type(node.op).__name__
+    if cls == "MakeVector" and len(node.inputs) == 2:
+        return tuple(node.inputs)
+    if cls == "Join":
+        axis = getattr(node.op, "axis", None)
+        parts = node.inputs if axis is not None else node.inputs[1:]
+        if len(parts) == 2 and axis in (-1, w.ndim - 1):
+            pair = tuple(_padded_right(q) for q in parts)
+            if all(q is not None for q in pair):
+                return pair
+    return None
+
+
+def _psi(t: Translator, w: Any, exact: bool):
+    """psi when the weights w are PyMC's ``stack([1 - psi, psi], axis=-1)``
+    (zero-inflated and hurdle mixtures). With ``exact`` the first weight
+    must be 1 - psi (a zero-inflated mixture's log-density reads both);
+    otherwise psi is the second weight, which is all a hurdle reads."""
+    if not t.is_random(w):
+        arr = np.asarray(t.const(w), dtype=np.float64)
+        if arr.ndim == 0 or arr.shape[-1] != 2:
+            raise _Problem(f"the weights have shape {arr.shape}, not a last axis of two")
+        if exact and not np.array_equal(arr[..., 0], 1 - arr[..., 1]):
+            raise _Problem("weights other than (1 - psi, psi) for a point mass at 0 and a count distribution "
+                           "are not supported")
+        return _C(arr[..., 1])
+    pair = _stacked_pair(w)
+    if pair is not None:
+        a, b = pair
+        if not exact:
+            return b
+        node = a.owner
+        if node is not None and type(node.op).__name__ == "Elemwise" and op_name(node.op) == "Sub":
+            one, other = node.inputs
+            while other is not b and other.owner is not None and type(other.owner.op).__name__ == "DimShuffle" \
+                    and other.owner.op.input_ndim == other.ndim:
+                other = other.owner.inputs[0]
+            c = None if t.is_random(one) else np.asarray(t.const(one))
+            if other is b and c is not None and np.all(c == 1):
+                return b
+    if not exact:
+        x = t.operand(t.value(w))
+        return t.basic_index(x, [slice(None)] * (x.ndim - 1) + [1])
+    raise _Problem("weights other than (1 - psi, psi) for a point mass at 0 and a count distribution are not supported")
+
+
+# the count distributions PyMC inflates at zero or puts behind a hurdle:
+# the base's RV op -> (suffix of the exmc name, its parameters from the
+# op's); a continuous base (a hurdle's only) is taken as it is
+def _count_base(t: Translator, cls: str, params: list) -> tuple[str, dict]:
+    if cls == "PoissonRV":
+        return "Poisson", {"mu": params[0]}
+    if cls == "NegBinomialRV":
+        return "NegativeBinomial", {"n": params[0], "p": params[1]}
+    if cls == "BinomialRV":
+        return "Binomial", {"n": params[0], "p": params[1]}
+    if cls == "GammaRV":
+        return "Gamma", {"alpha": params[0], "beta": t.reciprocal(params[1])}
+    if cls == "LogNormalRV":
+        return "LogNormal", {"mu": params[0], "sigma": params[1]}
+    raise _Problem(f"{cls} is not supported")
+
+
+def _zero_inflated(t, rv, w, base):
+    cls = _rv_class(base)
+    what, params = _count_base(t, cls, list(base.owner.op.dist_params(base.owner)))
+    name = "ZeroInflated" + what
+    if name not in _CATALOGUE:
+        raise _Problem(f"a zero-inflated {distribution_name(base)} is not supported")
+    return name, {"psi": _psi(t, w, exact=True), **params}, None
+
+
+def _hurdle(t, rv, p):
+    w, zero, base = p
+    if not _is_dirac_zero(t, zero):
+        raise _Problem(f"{distribution_name(rv)} whose first component is not a point mass at 0 is not supported")
+    cls = _rv_class(base)
+    if cls == "TruncatedRV":
+        op = base.owner.op
+        n = len(op.base_rv_op.ndims_params)
+        *ins, lower, upper = base.owner.inputs
+        lo, hi = t.value(lower), t.value(upper)
+        if not (isinstance(lo, _C) and np.all(np.asarray(lo.value) == 1)
+                and isinstance(hi, _C) and np.all(np.isposinf(np.asarray(hi.value)))):
+            raise _Problem("a hurdle whose count distribution is truncated other than to x >= 1 is not supported")
+        what, params = _count_base(t, type(op.base_rv_op).__name__, ins[len(ins) - n:])
+    else:
+        what, params = _count_base(t, cls, list(base.owner.op.dist_params(base.owner)))
+    name = "Hurdle" + what
+    if name not in _CATALOGUE:
+        raise _Problem(f"a hurdle of {distribution_name(base)} is not supported")
+    return name, {"psi": _psi(t, w, exact=False), **params}, None
+
+
+def _hypergeometric(t, rv, p):
+    good, bad, n = p
+    gv, bv = t.value(good), t.value(bad)
+    if isinstance(gv, _C) and isinstance(bv, _C):
+        total = _C(np.asarray(gv.value) + np.asarray(bv.value))
+    else:
+        total = t.binary("add", gv, bv)
+    return "HyperGeometric", {"N": total, "k": good, "n": n}, None
+
+
 def _mixture(t, rv, p):
     w, comps = p[0], p[1:]
+    if len(comps) == 2 and _is_dirac_zero(t, comps[0]) and _rv_class(comps[1]) != "DiracDeltaRV":
+        return _zero_inflated(t, rv, w, comps[1])
     for c in comps:
         if c.owner is None or type(c.owner.op).__name__ != "NormalRV":
             what = distribution_name(rv)
@@ -1903,6 +2038,8 @@ _DISTS = {
     "ZeroSumNormalRV": _zerosumnormal,
     "MvNormalRV": _mvnormal,
     "MvStudentTRV": _mvstudentt,
+    "_HurdleRV": _hurdle,
+    "HyperGeometricRV": _hypergeometric,
 }
 
 _OPS = {
