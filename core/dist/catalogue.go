@@ -47,7 +47,7 @@ type Layout uint8
 const (
 	Elementwise   Layout = iota // each element of the value has its own density
 	AlongLastAxis               // the density couples the value along its last axis (a random walk)
-	Components                  // each parameter has a last axis of mixture components
+	Components                  // parameters have a last axis of components, categories or cutpoints beyond the value's shape (components.go)
 	// Event: the value's last axes are one event (Dirichlet's simplex);
 	// each parameter has its own event axes (Param.EventDims) and
 	// broadcasts over the axes before them, the batch axes; the density
@@ -70,14 +70,24 @@ type Param struct {
 	// the value's event axes (ZeroSumNormal's n_zerosum_axes); it must be
 	// a constant and takes no gradient.
 	Static bool
+	// PerElement: in the Components layout, the parameter broadcasts to
+	// the value's shape, with no component axis (OrderedLogistic's eta)
+	PerElement bool
 }
 
 // VariantSpec is one parameter set of a distribution, with its density.
 type VariantSpec struct {
-	Params    []string // the set, in the order the kernel reads them
-	Kernel    Kernel   // nil for a layout other than Elementwise
-	Support   Support
-	Transform TransformKind
+	Params []string // the set, in the order the kernel reads them
+	Kernel Kernel   // nil for a layout other than Elementwise
+	// Vec is the density of a Components variant; Axis names what its
+	// component axis holds ("components" when empty), and Categories, for
+	// a Category support, how many values lie beyond the axis's length
+	// (1 for cutpoints: K-1 of them make K categories).
+	Vec        vecDensity
+	Axis       string
+	Categories int
+	Support    Support
+	Transform  TransformKind
 	// Lower and Upper name the parameters that bound the support (Bounded,
 	// BoundedCount, CountRange, AtLeast); Interval holds constant bounds of an
 	// IntervalTransform otherwise.
@@ -161,7 +171,7 @@ func register(s Spec) {
 		v := &Variant{
 			Dist: d, Defaults: map[string]float64{}, Support: vs.Support, Transform: vs.Transform,
 			Lower: -1, Upper: -1, IntervalLo: vs.Interval[0], IntervalHi: vs.Interval[1],
-			form: vs.loop, kernel: vs.Kernel,
+			form: vs.loop, kernel: vs.Kernel, vec: vs.Vec, axis: vs.Axis, extraCategories: vs.Categories,
 		}
 		for i, name := range vs.Params {
 			p, ok := byName[name]
@@ -172,6 +182,10 @@ func register(s Spec) {
 			v.domains = append(v.domains, p.Domain)
 			v.eventDims = append(v.eventDims, p.EventDims)
 			v.static = append(v.static, p.Static)
+			v.perElement = append(v.perElement, p.PerElement)
+			if p.PerElement && s.Layout != Components {
+				panic(fmt.Sprintf("dist: %s: parameter %q is per element outside the Components layout", s.Name, name))
+			}
 			if p.Default != nil {
 				v.Defaults[name] = *p.Default
 			}
@@ -184,6 +198,9 @@ func register(s Spec) {
 		}
 		if (s.Layout == Elementwise) != (vs.Kernel != nil) {
 			panic(fmt.Sprintf("dist: %s: an elementwise variant needs a kernel, and only it", s.Name))
+		}
+		if (s.Layout == Components) != (vs.Vec != nil) {
+			panic(fmt.Sprintf("dist: %s: a Components variant needs a vecDensity, and only it", s.Name))
 		}
 		if k := vs.Kernel; k != nil {
 			all := uint8(1)<<len(v.Params) - 1
@@ -260,6 +277,8 @@ type CatalogueParam struct {
 	// EventDims and Static as in Param (Event layout)
 	EventDims int  `json:"event_dims"`
 	Static    bool `json:"static"`
+	// ComponentAxis: the parameter carries the Components layout's last axis
+	ComponentAxis bool `json:"component_axis"`
 }
 
 // CatalogueVariant is one variant in the catalogue's JSON form.
@@ -299,7 +318,7 @@ func Table() Catalogue {
 		}
 		for _, p := range s.Params {
 			row.Params = append(row.Params, CatalogueParam{Name: p.Name, Domain: p.Domain.String(), Doc: p.Doc, Default: p.Default,
-				EventDims: p.EventDims, Static: p.Static})
+				EventDims: p.EventDims, Static: p.Static, ComponentAxis: s.Layout == Components && !p.PerElement})
 		}
 		for _, v := range registry[name].Variants {
 			cv := CatalogueVariant{
@@ -345,6 +364,11 @@ func (v *Variant) SupportString() string {
 		return fmt.Sprintf("%s, ..., %s", v.Params[v.Lower], v.Params[v.Upper])
 	case AtLeast:
 		return fmt.Sprintf("x >= %s", v.Params[v.Lower])
+	case Category:
+		if v.extraCategories == 0 {
+			return fmt.Sprintf("0, ..., K-1 (K: the last axis of %s)", v.axisParams())
+		}
+		return fmt.Sprintf("0, ..., K (K: the last axis of %s)", v.axisParams())
 	}
 	return v.Support.String()
 }

@@ -37,6 +37,7 @@ const (
 	ZeroSum                      // an event summing to zero along each of its axes (Event layout)
 	Counts                       // an event of counts summing to n (Event layout)
 	DrawnCount                   // x in {max(0, n-N+k), ..., min(k, n)}: HyperGeometric's, parameters (N, k, n)
+	Category                     // x in {0, ..., K-1}, K the component axis's length plus Variant's extra categories
 )
 
 func (s Support) String() string {
@@ -73,6 +74,8 @@ func (s Support) String() string {
 		return "x in {0, 1, 2, ...}, sum(x) = n"
 	case DrawnCount:
 		return "max(0, n-N+k), ..., min(k, n)"
+	case Category:
+		return "x in {0, ..., K-1}"
 	}
 	return fmt.Sprintf("Support(%d)", int(s))
 }
@@ -141,7 +144,18 @@ type Variant struct {
 	// Event layout: each parameter's event axes, and which are static
 	eventDims []int
 	static    []bool
+	// Components layout: the element's density, which parameters have no
+	// component axis, what the axis holds, and the categories beyond its
+	// length (Category support)
+	vec             vecDensity
+	perElement      []bool
+	axis            string
+	extraCategories int
 }
+
+// CategoryCount is the number of values of a Category support whose
+// parameters' component axis has length k.
+func (v *Variant) CategoryCount(k int) int { return k + v.extraCategories }
 
 // Lookup returns the distribution called name.
 func Lookup(name string) (*Dist, error) {
@@ -379,6 +393,8 @@ func (v *Variant) InSupport(x float64, p []float64) bool {
 		return true
 	case Counts:
 		return isCount(x)
+	case Category:
+		return isCount(x) // below the number of categories: checked with the parameters' shapes
 	case DrawnCount:
 		var a Args
 		copy(a[:], p)

@@ -27,7 +27,7 @@ func (v *Variant) Draw(params [][]float64, paramShapes [][]int, value []int, r *
 		}
 	}
 	if v.Dist.Components {
-		return drawMixture(v, params, paramShapes, value, r, out)
+		return drawComponents(v, params, paramShapes, value, r, out)
 	}
 	if v.Dist.Layout == Event {
 		return drawEvents(v, params, paramShapes, value, r, out)

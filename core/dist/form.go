@@ -11,8 +11,7 @@ const (
 	fBernoulliLogit
 	fExponential
 	fHalfNormal
-	fWalk      // a random walk along the last axis
-	fNormalMix // w, mu, sigma with a trailing component axis
+	fWalk // a random walk along the last axis
 )
 
 // maxParams bounds the parameter count of any variant.

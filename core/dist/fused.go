@@ -129,8 +129,6 @@ func (t *Term) chooseLoop() loop {
 		}
 	case fWalk:
 		return lWalk
-	case fNormalMix:
-		return lMixture
 	}
 	return lGeneric
 }

@@ -29,7 +29,7 @@ type Term struct {
 	scalarBits uint8
 	varying    []int      // parameters read per element
 	steps      int        // random walk: length of the last axis
-	comps      int        // mixture: number of components (maps then index value+[comps])
+	comps      int        // Components layout: length of the component axis (maps index value+[comps], or value for a per-element parameter)
 	ev         *eventTerm // the Event layout's geometry, nil for the others
 	// mv: MvNormal's and MvStudentT's rows, evaluated together (events
 	// runs it in place of its loop over events)
@@ -95,7 +95,7 @@ func NewTermConst(v *Variant, value []int, params [][]int, consts [][]float64) (
 func (t *Term) initElements(params [][]int) (*Term, error) {
 	v, name, value := t.v, t.v.Dist.Name, t.value
 	if v.Dist.Components {
-		if err := t.initMixture(params); err != nil {
+		if err := t.initComponents(params); err != nil {
 			return nil, err
 		}
 		t.loop = lMixture
@@ -142,7 +142,7 @@ func (t *Term) Forward(in [][]float64, out []float64) {
 	switch t.loop {
 	case lGeneric:
 	case lMixture:
-		out[0] = t.mixForward(in, nil)
+		out[0] = t.compForward(in, nil)
 		return
 	case lEvent:
 		out[0] = t.events(in, nil, nil, 0)
@@ -195,12 +195,12 @@ func (t *Term) Pointwise(in [][]float64, out []float64) {
 		t.events(in, out[:t.ev.batch], nil, 0)
 		return
 	}
-	switch t.f {
-	case fWalk:
+	switch {
+	case t.f == fWalk:
 		t.walk(in, out[:t.n], nil, 0)
 		return
-	case fNormalMix:
-		t.mixForward(in, out[:t.n])
+	case t.loop == lMixture:
+		t.compForward(in, out[:t.n])
 		return
 	}
 	var pb Args
@@ -225,15 +225,15 @@ func (t *Term) Backward(in [][]float64, out, gout []float64, gin [][]float64) {
 		t.events(in, nil, gin, g)
 		return
 	}
-	switch t.f {
-	case fWalk:
+	switch {
+	case t.f == fWalk:
 		t.walk(in, nil, gin, g)
 		return
-	case fNormal:
+	case t.f == fNormal:
 		t.normalBackward(in, g, gin)
 		return
-	case fNormalMix:
-		t.mixBackward(in, g, gin)
+	case t.loop == lMixture:
+		t.compBackward(in, g, gin)
 		return
 	}
 	need := t.needed(gin)

@@ -621,17 +621,16 @@ func (v *validator) random(n *Node) {
 			v.errf(n, "node %q: %s needs a shape", n.Name, n.Dist)
 			return
 		} else if d.Components {
-			full, err := shape.Broadcast(pshapes...)
-			if err != nil || len(full) == 0 {
-				v.errf(n, "node %q: %s needs parameters that broadcast together with a last axis of components, got shapes %v",
-					n.Name, n.Dist, pshapes)
+			value, err = vr.FreeShape(pshapes)
+			if err != nil {
+				v.errf(n, "node %q: %s needs parameters that broadcast together with a last axis of components, got shapes %v: %v",
+					n.Name, n.Dist, pshapes, err)
 				return
 			}
-			if _, err := limits.Size(full); err != nil {
+			if _, err := limits.Size(value); err != nil {
 				v.errf(n, "node %q: parameters: %v", n.Name, err)
 				return
 			}
-			value = full[:len(full)-1]
 		} else {
 			value, err = shape.Broadcast(pshapes...)
 			if err != nil {
@@ -689,7 +688,7 @@ func (v *validator) random(n *Node) {
 			return
 		}
 	} else if d.Components {
-		if _, err := dist.ComponentShape(n.Dist, value, pshapes); err != nil {
+		if _, err := vr.ComponentShape(value, pshapes); err != nil {
 			v.errf(n, "node %q: %v", n.Name, err)
 			return
 		}
@@ -833,10 +832,17 @@ func (v *validator) support(n *Node, vr *dist.Variant, params []*Expr, pshapes [
 		return vr.EventsInSupport(obs, value, consts, pshapes)
 	}
 	if vr.Dist.Components {
-		// a mixture's support is the real line
+		// a mixture's support is its components', a category's the
+		// integers below the number of categories
+		full, err := vr.ComponentShape(value, pshapes)
+		if err != nil {
+			return err
+		}
+		cats := vr.CategoryCount(full[len(full)-1])
 		for k, x := range obs {
-			if !vr.InSupport(x, nil) {
-				return fmt.Errorf("observed value %v at index %d is outside the support of %s (%s)", x, k, n.Dist, vr.SupportString())
+			if !vr.InSupport(x, nil) || vr.Support == dist.Category && !(x < float64(cats)) {
+				return fmt.Errorf("observed value %v at index %d is outside the support of %s (%s, with K = %d)",
+					x, k, n.Dist, vr.SupportString(), cats-vr.CategoryCount(0))
 			}
 		}
 		return nil

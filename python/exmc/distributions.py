@@ -68,8 +68,9 @@ class _Spec:
     one_of: tuple[tuple[str, ...], ...] = ()
     discrete: bool = False
     along_last_axis: bool = False
-    # each parameter has a last axis of mixture components
-    components: bool = False
+    # the parameters with a last axis of components (categories, cutpoints)
+    # beyond the variable's shape
+    component_axis: frozenset = frozenset()
     # the event layout (a multivariate distribution): each parameter's
     # event axes, the value's (or the static parameter that says how
     # many), and the parameter whose trailing axes are the value's event
@@ -98,7 +99,7 @@ def _spec_of(row: dict) -> _Spec:
         one_of=one_of,
         discrete=row["discrete"],
         along_last_axis=row["layout"] == "along_last_axis",
-        components=row["layout"] == "components",
+        component_axis=frozenset(p["name"] for p in row["params"] if p["component_axis"]),
         event=row["layout"] == "event",
         event_dims={p["name"]: p["event_dims"] for p in row["params"] if not p["static"]},
         value_dims=row["value_dims"],
@@ -170,9 +171,9 @@ class _UnnamedDist:
         return f"{self.spec.dist}.dist({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
 
 
-def _value_shape(spec: _Spec, param_shape: tuple) -> tuple:
+def _value_shape(spec: _Spec, param: str, param_shape: tuple) -> tuple:
     """The part of a parameter's shape that broadcasts to the value's."""
-    return tuple(param_shape[:-1]) if spec.components and param_shape else tuple(param_shape)
+    return tuple(param_shape[:-1]) if param in spec.component_axis and param_shape else tuple(param_shape)
 
 
 def _event_shape(spec: _Spec, name: Any, params: dict, target: tuple | None) -> tuple:
@@ -345,7 +346,7 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict, wrap: tuple | No
         raise _err(spec, name, "needs shape=, dims= or steps= (the walk runs along the last axis)")
     else:
         try:
-            shapes = [_value_shape(spec, e.shape) for e in params.values()] + [_bound_shape(e) for e in bounds.values()]
+            shapes = [_value_shape(spec, p, e.shape) for p, e in params.items()] + [_bound_shape(e) for e in bounds.values()]
             target = tuple(np.broadcast_shapes(*shapes)) if shapes else ()
         except ValueError:
             shapes = {p: e.shape for p, e in params.items()}
@@ -362,15 +363,16 @@ def _make_rv(spec: _Spec, name: Any, args: tuple, kwargs: dict, wrap: tuple | No
             if e.size != 1:
                 raise _err(spec, name, f"parameter {p!r} must be a scalar, got shape {e.shape}")
     else:
-        if spec.components:
-            if any(len(e.shape) == 0 for e in params.values()):
-                raise _err(spec, name, "each parameter needs a last axis of components")
-            if len({e.shape[-1] for e in params.values()}) > 1:
-                shapes = {p: e.shape for p, e in params.items()}
+        axis = {p: e for p, e in params.items() if p in spec.component_axis}
+        if axis:
+            if all(len(e.shape) == 0 for e in axis.values()):
+                raise _err(spec, name, f"{' or '.join(axis)} needs a last axis of components (categories, cutpoints)")
+            if len({e.shape[-1] for e in axis.values() if e.shape and e.shape[-1] != 1}) > 1:
+                shapes = {p: e.shape for p, e in axis.items()}
                 raise _err(spec, name, f"the parameters' last axes (the components) differ: {shapes}")
         for p, e in params.items():
             try:
-                vs = _value_shape(spec, e.shape)
+                vs = _value_shape(spec, p, e.shape)
                 ok = tuple(np.broadcast_shapes(vs, target)) == tuple(target)
             except ValueError:
                 ok = False

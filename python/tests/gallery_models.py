@@ -129,6 +129,46 @@ def censored_survival():
 
 
 @gallery()
+def ordinal_regression():
+    """An ordered-logistic regression on four ordered categories, the
+    cutpoints a free vector under PyMC's ordered transform."""
+    import pymc as pm
+
+    rng = np.random.default_rng(3)
+    n = 200
+    x = rng.normal(size=(n, 2))
+    latent = x @ np.array([1.0, -0.5]) + rng.logistic(size=n)
+    y = np.searchsorted(np.array([-1.0, 0.3, 1.5]), latent)
+    with pm.Model() as model:
+        beta = pm.Normal("beta", 0, 2, shape=2)
+        cutpoints = pm.Normal("cutpoints", 0, 3, shape=3, transform=pm.distributions.transforms.ordered,
+                              initval=np.array([-1.0, 0.0, 1.0]))
+        pm.OrderedLogistic("y", eta=pm.math.dot(x, beta), cutpoints=cutpoints, observed=y)
+    return model
+
+
+@gallery()
+def categorical_choice():
+    """A multinomial-logit choice among three alternatives, the first the
+    reference (its utility fixed at 0), with a covariate."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    rng = np.random.default_rng(4)
+    n = 240
+    x = rng.normal(size=n)
+    util = np.stack([np.zeros(n), 0.5 + 1.0 * x, -0.3 - 0.8 * x], axis=1) + rng.gumbel(size=(n, 3))
+    y = util.argmax(axis=1)
+    with pm.Model() as model:
+        alpha = pm.Normal("alpha", 0, 2, shape=2)
+        beta = pm.Normal("beta", 0, 2, shape=2)
+        utility = alpha + x[:, None] * beta
+        logits = pt.concatenate([pt.zeros((n, 1)), utility], axis=1)
+        pm.Categorical("y", logit_p=logits, observed=y)
+    return model
+
+
+@gallery()
 def truncated_regression():
     """A linear regression whose outcomes were only recorded between 0 and
     4 (pm.Truncated of a Normal, which PyMC builds as a TruncatedNormal),
@@ -213,4 +253,22 @@ def mvnormal_likelihood():
         rho = pm.Uniform("rho", -0.45, 0.95)
         corr = np.eye(3) + rho * (np.ones((3, 3)) - np.eye(3))
         pm.MvNormal("y", mu=mu, cov=sd[:, None] * corr * sd[None, :], observed=y)
+    return model
+
+
+@gallery()
+def zero_inflated_counts():
+    """A zero-inflated Poisson regression: structural zeros with
+    probability 1 - psi, a log-linear rate otherwise."""
+    import pymc as pm
+
+    rng = np.random.default_rng(5)
+    n = 200
+    x = rng.normal(size=n)
+    counts = rng.poisson(np.exp(0.8 + 0.5 * x)) * (rng.uniform(size=n) < 0.7)
+    with pm.Model() as model:
+        psi = pm.Beta("psi", 2, 2)
+        a = pm.Normal("a", 0, 2)
+        b = pm.Normal("b", 0, 2)
+        pm.ZeroInflatedPoisson("y", psi=psi, mu=pm.math.exp(a + b * x), observed=counts)
     return model

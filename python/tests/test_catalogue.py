@@ -103,7 +103,11 @@ def test_every_distribution_builds_and_compiles(row):
     if row["layout"] == "along_last_axis":
         opts["shape"] = 4
     if row["layout"] == "components":
-        params = {k: np.full(2, v if k != "w" else 0.5) for k, v in params.items()}
+        # two components (categories, cutpoints) along the last axis:
+        # probabilities summing to one, or ascending values of the domain
+        axis = {p["name"]: p["domain"] for p in row["params"] if p["component_axis"]}
+        params = {k: (np.full(2, 0.5) if axis[k] == "probability" else v + np.array([0.0, 1.0])) if k in axis else v
+                  for k, v in params.items()}
     params = with_event_axes(row, params)
     if row["layout"] == "event" and not row["shape_from"]:
         opts["shape"] = (3,) * value_dims(row)

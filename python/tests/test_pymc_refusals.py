@@ -147,16 +147,11 @@ def _ordered_exponential():
     pm.Exponential("e", 1, shape=3, transform=pm.distributions.transforms.ordered, initval=np.array([0.5, 1.0, 2.0]))
 
 
-def _ordered_logistic():
-    cut = pm.Normal("cut", 0, 3, shape=2, transform=pm.distributions.transforms.ordered, initval=np.array([-1.0, 1.0]))
-    eta = pm.Normal("eta", 0, 1)
-    pm.OrderedLogistic("y", eta=eta, cutpoints=cut, observed=[0, 1, 2, 1])
-
-
-def _ordered_probit():
-    cut = pm.Normal("cut", 0, 3, shape=2, transform=pm.distributions.transforms.ordered, initval=np.array([-1.0, 1.0]))
-    eta = pm.Normal("eta", 0, 1)
-    pm.OrderedProbit("y", eta=eta, cutpoints=cut, sigma=1, observed=[0, 1, 2, 1], compute_p=False)
+def _zero_inflated_geometric():
+    psi = pm.Beta("psi", 2, 2)
+    p = pm.Beta("p", 2, 2)
+    pm.Mixture("y", w=pm.math.stack([1 - psi, psi]), comp_dists=[pm.DiracDelta.dist(0), pm.Geometric.dist(p)],
+               observed=[0, 1, 2, 0])
 
 
 def _censored():
@@ -194,10 +189,9 @@ def _interval_on_normal():
 
 
 REFUSALS = [
+    ("zero-inflated Geometric", _zero_inflated_geometric, "y", ["a zero-inflated pm.Geometric"]),
     ("ordered on Exponential", _ordered_exponential, "e",
      ["transform=pm.distributions.transforms.ordered", "pm.Exponential"]),
-    ("OrderedLogistic", _ordered_logistic, "y", ["pm.OrderedLogistic"]),
-    ("OrderedProbit", _ordered_probit, "y", ["pm.OrderedProbit"]),
     ("Censored", _censored, "y", ["pm.Censored(pm.HalfStudentT.dist(...))", "no log-CDF for HalfStudentT"]),
     ("Truncated", _truncated, "y", ["pm.Truncated(pm.AsymmetricLaplace.dist(...))", "no log-CDF"]),
     ("Censored free", _censored_free, "y", ["pm.Censored as a free variable"]),

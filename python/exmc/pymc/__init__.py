@@ -7,11 +7,13 @@ points are laid out as PyMC lays out its value variables.
 The model is translated into exmc's own format (``docs/model-format.md``)
 and compiled by the Go core (``backend="native"``, the default):
 
-* distributions, with PyMC's parameters: Normal, HalfNormal, Exponential,
-  Gamma, InverseGamma, Beta, Uniform, StudentT, HalfStudentT, Cauchy,
-  HalfCauchy, LogNormal, Laplace, Flat, HalfFlat, GaussianRandomWalk (Normal
-  initial and innovation distributions), NormalMixture (and ``pm.Mixture``
-  of Normal components), Bernoulli, Binomial, Poisson, NegativeBinomial;
+* distributions, with PyMC's parameters: those of exmc's catalogue
+  (``exmc.DISTRIBUTIONS``, docs/model-format.md), among them
+  GaussianRandomWalk (Normal initial and innovation distributions),
+  NormalMixture (and ``pm.Mixture`` of Normal components), the zero-inflated
+  and hurdle distributions, Categorical (``p`` or ``logit_p``) and
+  OrderedLogistic and OrderedProbit (recognised in the probabilities PyMC
+  computes for its Categorical);
 * PyMC's default transforms, ``default_transform=None``, and the ordered
   transform;
 * PyTensor expressions: elementwise arithmetic and functions (exp, log,
@@ -27,7 +29,7 @@ and compiled by the Go core (``backend="native"``, the default):
 * ``pm.Data`` (as data), deterministics, potentials, coords and dims.
 
 Anything else in the log-density is reported by the name the user wrote it
-with (``pm.ZeroInflatedPoisson``, ``pt.linalg.cholesky``,
+with (``pm.Censored``, ``pt.linalg.cholesky``,
 ``transform=pm.distributions.transforms.ordered``), with the variable it
 belongs to, in an :class:`UnsupportedModelError`; ``backend="pymc"`` (or
 ``"numba"``) then samples the model through PyMC's own log-density

@@ -1826,6 +1826,8 @@ def _psi(t: Translator, w: Any, exact: bool):
 # the base's RV op -> (suffix of the exmc name, its parameters from the
 # op's); a continuous base (a hurdle's only) is taken as it is
 def _count_base(t: Translator, cls: str, params: list) -> tuple[str, dict]:
+    """The exmc distribution (without its prefix) and parameters of a base
+    PyMC inflates or puts behind a hurdle; ("", {}) for one exmc has not."""
     if cls == "PoissonRV":
         return "Poisson", {"mu": params[0]}
     if cls == "NegBinomialRV":
@@ -1836,14 +1838,14 @@ def _count_base(t: Translator, cls: str, params: list) -> tuple[str, dict]:
         return "Gamma", {"alpha": params[0], "beta": t.reciprocal(params[1])}
     if cls == "LogNormalRV":
         return "LogNormal", {"mu": params[0], "sigma": params[1]}
-    raise _Problem(f"{cls} is not supported")
+    return "", {}
 
 
 def _zero_inflated(t, rv, w, base):
     cls = _rv_class(base)
     what, params = _count_base(t, cls, list(base.owner.op.dist_params(base.owner)))
     name = "ZeroInflated" + what
-    if name not in _CATALOGUE:
+    if not what or name not in _CATALOGUE:
         raise _Problem(f"a zero-inflated {distribution_name(base)} is not supported")
     return name, {"psi": _psi(t, w, exact=True), **params}, None
 
@@ -1865,7 +1867,7 @@ def _hurdle(t, rv, p):
     else:
         what, params = _count_base(t, cls, list(base.owner.op.dist_params(base.owner)))
     name = "Hurdle" + what
-    if name not in _CATALOGUE:
+    if not what or name not in _CATALOGUE:
         raise _Problem(f"a hurdle of {distribution_name(base)} is not supported")
     return name, {"psi": _psi(t, w, exact=False), **params}, None
 
@@ -1878,6 +1880,86 @@ def _hypergeometric(t, rv, p):
     else:
         total = t.binary("add", gv, bv)
     return "HyperGeometric", {"N": total, "k": good, "n": n}, None
+
+
+def _softmax_input(var: Any) -> Any:
+    """z when var is ``pt.special.softmax(z, axis=-1)`` (PyMC's logit_p)."""
+    node = var.owner
+    if node is None or type(node.op).__name__ != "Softmax":
+        return None
+    axis = node.op.axis
+    if axis is None:
+        return node.inputs[0] if var.ndim == 1 else None
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    return node.inputs[0] if len(axes) == 1 and axes[0] % var.ndim == var.ndim - 1 else None
+
+
+def _ordered_of(t: Translator, p: Any):
+    """(name, params) when the probabilities p are PyMC's
+    ``OrderedLogistic.compute_p(eta, cutpoints)`` or
+    ``OrderedProbit.compute_p(eta, cutpoints, sigma)`` (possibly behind the
+    deterministic ``<name>_probs``), else None. The candidates are read off
+    the graph and each is confirmed by building PyMC's own graph from it
+    and comparing the two."""
+    import pymc as pm
+    from pytensor.graph.basic import equal_computations
+
+    try:
+        from pytensor.graph.traversal import ancestors
+    except ImportError:  # pragma: no cover (an older PyTensor)
+        from pytensor.graph.basic import ancestors
+
+    while p.owner is not None and type(p.owner.op).__name__ == "DimShuffle":
+        op = p.owner.op  # leading axes added for broadcasting
+        k = len(op.new_order) - op.input_ndim
+        if k <= 0 or tuple(op.new_order) != ("x",) * k + tuple(range(op.input_ndim)):
+            break
+        p = p.owner.inputs[0]
+    if p in t._dets:
+        p = p.owner.inputs[0]
+    if p.owner is None:
+        return None
+    blockers = list(t._free) + list(t._observed)
+    pairs, divisors = [], []
+    for v in ancestors([p], blockers=blockers):
+        node = v.owner
+        if node is None or type(node.op).__name__ != "Elemwise":
+            continue
+        name = op_name(node.op)
+        if name == "Sub" and len(node.inputs) == 2:
+            a, b = node.inputs
+            if (eta := _padded_right(b)) is not None:
+                pairs.append(("OrderedLogistic", eta, a))
+            if (eta := _padded_right(a)) is not None:
+                pairs.append(("OrderedProbit", eta, b))
+        elif name == "TrueDiv":
+            d = node.inputs[1]
+            padded = _padded_right(d)
+            divisors.append(d if padded is None else padded)
+    for kind, eta, cut in pairs:
+        if kind == "OrderedLogistic":
+            if equal_computations([p], [pm.OrderedLogistic.compute_p(eta, cut)]):
+                return kind, {"eta": eta, "cutpoints": cut}
+            continue
+        for sigma in dict.fromkeys([*divisors, 1]):
+            try:
+                ref = pm.OrderedProbit.compute_p(eta, cut, sigma)
+            except Exception:  # noqa: BLE001 - a divisor that is no sigma
+                continue
+            if equal_computations([p], [ref]):
+                return kind, {"eta": eta, "cutpoints": cut, "sigma": sigma}
+    return None
+
+
+def _categorical(t, rv, p):
+    (prob,) = p
+    z = _softmax_input(prob)
+    if z is not None:
+        return "Categorical", {"logit_p": z}, None
+    ordered = _ordered_of(t, prob)
+    if ordered is not None:
+        return (*ordered, None)
+    return "Categorical", {"p": prob}, None
 
 
 def _mixture(t, rv, p):
@@ -2039,6 +2121,7 @@ _DISTS = {
     "MvNormalRV": _mvnormal,
     "MvStudentTRV": _mvstudentt,
     "_HurdleRV": _hurdle,
+    "CategoricalRV": _categorical,
     "HyperGeometricRV": _hypergeometric,
 }
 
