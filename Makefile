@@ -65,6 +65,7 @@ python-lint: $(VENV)/.lint
 # the assembly (purego), and switched to at run time (core/avx).
 test-go: go-lint
 	$(GO) test -race ./...
+	$(GO) test -run 'Alloc' ./core/... ./capi/...
 	$(GO) test -tags purego $(AVX_PACKAGES)
 	EXMC_NO_AVX=1 $(GO) test $(AVX_PACKAGES)
 

@@ -151,6 +151,7 @@ func TestCholeskyNotPositiveDefinite(t *testing.T) {
 
 // The linear-algebra kernels allocate nothing when evaluated.
 func TestLinalgDoesNotAllocate(t *testing.T) {
+	skipAllocsUnderRace(t)
 	r := rand.New(rand.NewPCG(5, 5))
 	for _, c := range linalgGradCases() {
 		b := c.build(t, r, 1<<len(c.shapes)-1)

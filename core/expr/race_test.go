@@ -1,0 +1,5 @@
+//go:build race
+
+package expr
+
+func init() { raceEnabled = true }
