@@ -843,7 +843,7 @@ static void test_adaptation_options(void) {
   CHECK(last_mu(m, grad, online, sum, (uint32_t)offsetof(exmc_options, criterion)) == base);
   struct ArrowArrayStream stream;
   exmc_options_default(&o);
-  o.metric = 2;
+  o.metric = 99; /* no such estimator */
   CHECK_ERR(EXMC_ERR_INVALID, "metric", exmc_sample(m, &o, &stream, &err_));
   exmc_options_default(&o);
   o.schedule = -1;
