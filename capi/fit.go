@@ -11,7 +11,6 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -230,25 +229,7 @@ func exmc_fit_wait(p *C.exmc_fit, timeoutMs C.int64_t, err **C.char) C.int {
 			return 0, e
 		}
 		defer f.release()
-		if timeoutMs < 0 {
-			<-f.done
-			return codeOK, nil
-		}
-		d := maxTimeout
-		if timeoutMs <= C.int64_t(maxTimeout/time.Millisecond) {
-			d = time.Duration(timeoutMs) * time.Millisecond
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-f.done:
-			return codeOK, nil
-		case <-t.C:
-			if f.ended() {
-				return codeOK, nil
-			}
-			return codeTimeout, nil
-		}
+		return waitDone(f.done, timeoutMs), nil
 	})
 }
 

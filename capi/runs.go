@@ -241,25 +241,7 @@ func exmc_run_wait(p *C.exmc_run, timeoutMs C.int64_t, err **C.char) C.int {
 			return 0, e
 		}
 		defer r.release()
-		if timeoutMs < 0 {
-			<-r.run.Done()
-			return codeOK, nil
-		}
-		d := maxTimeout
-		if timeoutMs <= C.int64_t(maxTimeout/time.Millisecond) {
-			d = time.Duration(timeoutMs) * time.Millisecond
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-r.run.Done():
-			return codeOK, nil
-		case <-t.C:
-			if r.done() {
-				return codeOK, nil
-			}
-			return codeTimeout, nil
-		}
+		return waitDone(r.run.Done(), timeoutMs), nil
 	})
 }
 
@@ -339,4 +321,31 @@ func exmc_run_free(p *C.exmc_run) {
 		_, _ = r.run.Wait()
 		handles.remove(tok, kindRun)
 	})
+}
+
+// waitDone waits for done as exmc_run_wait and exmc_fit_wait say: a
+// negative timeout waits without limit. It returns EXMC_OK once done is
+// closed, EXMC_TIMEOUT otherwise.
+func waitDone(done <-chan struct{}, timeoutMs C.int64_t) int {
+	if timeoutMs < 0 {
+		<-done
+		return codeOK
+	}
+	d := maxTimeout
+	if timeoutMs <= C.int64_t(maxTimeout/time.Millisecond) {
+		d = time.Duration(timeoutMs) * time.Millisecond
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return codeOK
+	case <-t.C:
+		select {
+		case <-done:
+			return codeOK
+		default:
+			return codeTimeout
+		}
+	}
 }
